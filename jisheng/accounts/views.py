@@ -1,0 +1,79 @@
+"""Sign-in, sign-out, second factor (TOTP) and the staff list."""
+
+from __future__ import annotations
+
+import base64
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from jisheng.core.access import in_scope, route_scope
+
+from .forms import TokenForm
+from .models import User
+from .roles import Role, roles_with
+
+login = route_scope(public=True, methods=("GET", "POST"))(
+    auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True)
+)
+logout = route_scope(methods=("POST",))(auth_views.LogoutView.as_view())
+
+
+def _otp_uri(device: TOTPDevice) -> str:
+    return str(device.config_url)
+
+
+@route_scope(methods=("GET", "POST"))
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    """Enrol a TOTP authenticator: show the QR code and secret, then confirm with a first code."""
+    user = request.user
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="default", confirmed=False)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save()
+            TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+            otp_login(request, device)
+            messages.success(request, _("双因素认证已启用。"))
+            return redirect("core:workbench")
+        form.add_error("token", _("验证码不正确或已过期"))
+    qr = segno.make(_otp_uri(device), error="m")
+    qr_data = "data:image/svg+xml;base64," + base64.b64encode(qr.svg_inline(scale=4).encode()).decode()
+    secret = base64.b32encode(device.bin_key).decode()
+    return render(request, "accounts/otp_setup.html", {"form": form, "qr_data": qr_data, "secret": secret})
+
+
+@route_scope(methods=("GET", "POST"))
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    """Ask for the current TOTP code after the password."""
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        for device in TOTPDevice.objects.filter(user=request.user, confirmed=True):
+            if device.verify_token(form.cleaned_data["token"]):
+                otp_login(request, device)
+                return redirect(request.GET.get("next") or "core:workbench")
+        form.add_error("token", _("验证码不正确或已过期"))
+    return render(request, "accounts/otp_verify.html", {"form": form})
+
+
+@route_scope()
+def profile(request: HttpRequest) -> HttpResponse:
+    """The signed-in account: role, scope and second-factor status."""
+    has_otp = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
+    return render(request, "accounts/profile.html", {"has_otp": has_otp})
+
+
+@route_scope(roles=roles_with("accounts.manage"))
+def staff_list(request: HttpRequest) -> HttpResponse:
+    """Staff accounts inside the administrator's area."""
+    staff = in_scope(User.objects.select_related("area").order_by("area__path", "role", "username"), request.user)
+    return render(request, "accounts/staff_list.html", {"staff": staff, "roles": Role})

@@ -1,0 +1,33 @@
+"""Request-scoped context: the acting user and client address for the audit trail."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from . import audit
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """Return the client address. Behind a proxy, set ``JISHENG_TRUSTED_PROXY`` and X-Forwarded-For is used."""
+    from django.conf import settings
+
+    if getattr(settings, "JISHENG_TRUSTED_PROXY", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return str(forwarded).split(",")[0].strip()
+    remote = request.META.get("REMOTE_ADDR")
+    return str(remote) if remote else None
+
+
+class RequestContextMiddleware:
+    """Set :mod:`jisheng.core.audit` context for the duration of each request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        with audit.context(actor=user, ip=client_ip(request)):
+            return self.get_response(request)

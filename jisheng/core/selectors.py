@@ -1,0 +1,72 @@
+"""Reads shared by several apps: areas and the audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from .models import Area, AreaLevel, AuditEvent
+
+AUDIT_PAGE_SIZE = 50
+
+
+def area_subtree(area: Area) -> QuerySet[Area]:
+    """Return ``area`` and every area below it, in tree order."""
+    return Area.objects.filter(path__startswith=area.path).order_by("path")
+
+
+def area_by_code(code: str) -> Area | None:
+    """Return the area with official ``code`` (6 or 12 digits), or None."""
+    return Area.objects.filter(code=code).first()
+
+
+def towns_of(area: Area) -> QuerySet[Area]:
+    """Return the towns and sub-districts inside ``area``."""
+    return area_subtree(area).filter(level=AreaLevel.TOWN)
+
+
+def audit_events_for(
+    user: Any,
+    *,
+    actor: str = "",
+    action: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    before_id: int | None = None,
+) -> list[AuditEvent]:
+    """One page (newest first, keyset on id) of audit events visible to ``user`` with the filters.
+
+    Events tied to an area are visible inside the user's scope; events without an area (sign-ins,
+    exports) only to accounts scoped at city level or above.
+    """
+    area = getattr(user, "area", None)
+    if area is None:
+        return []
+    scope = Q(area__path__startswith=area.path)
+    if area.level <= AreaLevel.CITY:
+        scope |= Q(area__isnull=True)
+    qs = AuditEvent.objects.filter(scope)
+    if actor:
+        qs = qs.filter(actor_label=actor)
+    if action:
+        qs = qs.filter(action=action)
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if object_id:
+        qs = qs.filter(object_id=object_id)
+    if date_from:
+        qs = qs.filter(at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(at__date__lte=date_to)
+    if before_id:
+        qs = qs.filter(id__lt=before_id)
+    return list(qs.order_by("-id")[:AUDIT_PAGE_SIZE])
+
+
+def object_history(object_type: str, object_id: Any) -> QuerySet[AuditEvent]:
+    """Return the audit events of one record, oldest first (for "history of changes" panels)."""
+    return AuditEvent.objects.filter(object_type=object_type, object_id=str(object_id)).order_by("at", "id")

@@ -1,0 +1,69 @@
+"""Staff workbench, module placeholders, the area tree and the audit browser."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from jisheng.accounts.roles import roles_with
+
+from . import modules, selectors
+from .access import area_get_for_user, route_scope
+from .forms import AuditFilterForm
+from .models import Area
+
+
+@route_scope()
+def workbench(request: HttpRequest) -> HttpResponse:
+    """The staff workbench: my to-do list, counts per module and deadlines at risk."""
+    items = modules.workbench_for(request.user)
+    todos = [t for i in items for t in i.todos]
+    at_risk = sorted((t for i in items for t in i.deadlines_at_risk), key=lambda t: (t.due is None, t.due))
+    counts = [(modules.get(i.module), i.counts) for i in items if i.counts]
+    return render(request, "core/workbench.html", {
+        "todos": todos, "at_risk": at_risk, "counts": counts, "modules": modules.modules_for(request.user),
+    })
+
+
+@route_scope()
+def module_unavailable(request: HttpRequest, key: str) -> HttpResponse:
+    """A plain page for a module whose issue has not landed yet."""
+    module = modules.get(key)
+    if module is None:
+        raise Http404
+    return render(request, "core/module_unavailable.html", {"module": module})
+
+
+@route_scope()
+def area_tree(request: HttpRequest) -> HttpResponse:
+    """The administrative areas inside the user's scope."""
+    area = request.user.area  # type: ignore[union-attr]
+    areas = selectors.area_subtree(area) if area else Area.objects.none()
+    return render(request, "core/area_tree.html", {"areas": areas})
+
+
+@route_scope(obj="core.area")
+def area_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """One area with its sub-areas and the staff scoped to it."""
+    area = area_get_for_user(request.user, code)
+    return render(request, "core/area_detail.html", {
+        "area": area, "children": area.children.order_by("code"), "staff": area.staff.order_by("username"),
+    })
+
+
+@route_scope(roles=roles_with("audit.view"))
+def audit_list(request: HttpRequest) -> HttpResponse:
+    """Browse the audit trail with filters; newest first, 50 per page (keyset pagination)."""
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    try:
+        before_id = int(request.GET.get("before", "") or 0) or None
+    except ValueError:
+        before_id = None
+    events = selectors.audit_events_for(request.user, before_id=before_id, **{k: v for k, v in filters.items() if v})
+    next_before = events[-1].id if len(events) == selectors.AUDIT_PAGE_SIZE else None
+    query = request.GET.copy()
+    query.pop("before", None)
+    return render(request, "core/audit_list.html", {
+        "form": form, "events": events, "next_before": next_before, "query": query.urlencode(),
+    })

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    """Portal (公众门户)."""
+
+    name = "jisheng.portal"
+    label = "portal"
+    verbose_name = _("公众门户")
