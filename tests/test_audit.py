@@ -1,0 +1,94 @@
+"""The audit trail records every change of a domain record and is append-only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+from django.db.utils import DatabaseError
+from django.test import Client
+from django.urls import reverse
+
+from jisheng.accounts.roles import Role
+from jisheng.core import audit
+from jisheng.core.errors import AppendOnlyViolation
+from jisheng.core.models import Area, AreaLevel, AuditAction, AuditEvent
+
+from .conftest import login
+
+
+def _events(obj: Area) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(object_type="core.area", object_id=str(obj.pk)).order_by("id"))
+
+
+@pytest.mark.django_db
+def test_create_update_delete_are_recorded_with_actor_address_and_before_after(town_a: Area, make_user: Any) -> None:
+    officer = make_user(Role.CITY_ADMIN, town_a)
+    with audit.context(actor=officer, ip="10.1.2.3"):
+        village = Area.objects.create(code="320585100998", name="测试村", kind="村", level=AreaLevel.VILLAGE,
+                                      parent=town_a)
+        village.name = "改名村"
+        village.save()
+        village.save()  # nothing changed: no event
+        pk = village.pk
+        village.delete()
+    created, updated, deleted = AuditEvent.objects.filter(object_type="core.area", object_id=str(pk)).order_by("id")
+    assert created.action == AuditAction.CREATE and created.changes["after"]["name"] == "测试村"
+    assert updated.action == AuditAction.UPDATE and updated.changes == {"diff": {"name": ["测试村", "改名村"]}}
+    assert deleted.action == AuditAction.DELETE and deleted.changes["before"]["code"] == "320585100998"
+    for event in (created, updated, deleted):
+        assert event.actor == officer and event.actor_label == officer.username and event.ip == "10.1.2.3"
+        assert event.area_id == pk
+
+
+@pytest.mark.django_db
+def test_audit_events_cannot_be_changed_or_deleted_through_the_application(town_a: Area) -> None:
+    event = audit.record(AuditAction.VIEW, object_type="core.area", object_id=town_a.pk)
+    event.reason = "tampered"
+    with pytest.raises(AppendOnlyViolation):
+        event.save()
+    with pytest.raises(AppendOnlyViolation):
+        event.delete()
+    with pytest.raises(AppendOnlyViolation):
+        AuditEvent.objects.filter(pk=event.pk).update(reason="tampered")
+    with pytest.raises(AppendOnlyViolation):
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    assert AuditEvent.objects.get(pk=event.pk).reason == ""
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_raw_updates_of_the_audit_trail(town_a: Area) -> None:
+    event = audit.record(AuditAction.VIEW, object_type="core.area", object_id=town_a.pk)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
+        cur.execute("UPDATE core_auditevent SET reason = 'x' WHERE id = %s", [event.pk])
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
+        cur.execute("DELETE FROM core_auditevent WHERE id = %s", [event.pk])
+
+
+@pytest.mark.django_db
+def test_requests_record_the_signed_in_user_and_client_address(town_a: Area, make_user: Any) -> None:
+    user = make_user(Role.TOWN_OFFICER, town_a)
+    client = Client(REMOTE_ADDR="192.0.2.7")
+    response = client.post(reverse("accounts:login"), {"username": user.username, "password": "wrong"})
+    assert response.status_code == 200
+    failed = AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED).latest("id")
+    assert failed.object_label == user.username and failed.ip == "192.0.2.7" and "wrong" not in str(failed.changes)
+    login(client, user)
+    assert AuditEvent.objects.filter(action=AuditAction.LOGIN, actor=user).exists()
+
+
+@pytest.mark.django_db
+def test_auditors_browse_with_filters_and_see_only_their_scope(county: Area, town_a: Area, town_b: Area,
+                                                             make_user: Any) -> None:
+    audit.record(AuditAction.EXPORT, object_type="registry.person", object_label="导出A", area_id=town_a.pk)
+    audit.record(AuditAction.EXPORT, object_type="registry.person", object_label="导出B", area_id=town_b.pk)
+    audit.record(AuditAction.VIEW, object_type="registry.person", object_label="查看A", area_id=town_a.pk)
+    town_auditor = login(Client(), make_user(Role.AUDITOR, town_a))
+    page = town_auditor.get(reverse("core:audit_list"), {"action": "export"}).content.decode()
+    assert "导出A" in page and "导出B" not in page and "查看A" not in page
+    county_auditor = login(Client(), make_user(Role.AUDITOR, county))
+    page = county_auditor.get(reverse("core:audit_list"), {"action": "export"}).content.decode()
+    assert "导出A" in page and "导出B" in page
+    officer = login(Client(), make_user(Role.TOWN_OFFICER, town_a))
+    assert officer.get(reverse("core:audit_list")).status_code == 403

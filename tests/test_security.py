@@ -1,0 +1,113 @@
+"""Security baseline: lockout, second factor for administrators, CSP, sessions, deploy check."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from jisheng.accounts.roles import Role
+from jisheng.core.models import Area
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.django_db
+def test_five_failed_sign_ins_lock_the_account_even_with_the_right_password(town_a: Area, make_user: Any) -> None:
+    user = make_user(Role.TOWN_OFFICER, town_a)
+    user.set_password("correct-horse-1")
+    user.save()
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("accounts:login"), {"username": user.username, "password": "nope"})
+    response = client.post(reverse("accounts:login"), {"username": user.username, "password": "correct-horse-1"})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_a_good_password_signs_in_before_the_limit(town_a: Area, make_user: Any) -> None:
+    user = make_user(Role.TOWN_OFFICER, town_a)
+    user.set_password("correct-horse-1")
+    user.save()
+    client = Client()
+    client.post(reverse("accounts:login"), {"username": user.username, "password": "nope"})
+    response = client.post(reverse("accounts:login"), {"username": user.username, "password": "correct-horse-1"})
+    assert response.status_code == 302 and response["Location"] == reverse("core:workbench")
+
+
+@pytest.mark.django_db
+def test_administrators_must_pass_a_totp_code(county: Area, make_user: Any) -> None:
+    admin = make_user(Role.CITY_ADMIN, county)
+    client = Client()
+    client.force_login(admin)
+    assert client.get(reverse("core:workbench"))["Location"] == reverse("accounts:otp_setup")
+    device = TOTPDevice.objects.create(user=admin, name="phone", confirmed=True)
+    assert client.get(reverse("core:workbench"))["Location"] == reverse("accounts:otp_verify")
+    assert client.post(reverse("accounts:otp_verify"), {"token": "000000"}).status_code == 200
+    device.refresh_from_db()
+    device.throttle_reset()  # a failed code throttles the next try for a second
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    response = client.post(reverse("accounts:otp_verify"), {"token": f"{code:06d}"})
+    assert response.status_code == 302
+    assert client.get(reverse("core:workbench")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_other_staff_are_offered_but_not_forced_to_use_totp(town_a: Area, make_user: Any) -> None:
+    client = Client()
+    client.force_login(make_user(Role.TOWN_OFFICER, town_a))
+    assert client.get(reverse("core:workbench")).status_code == 200
+    page = client.get(reverse("accounts:profile")).content.decode()
+    assert reverse("accounts:otp_setup") in page
+    setup = client.get(reverse("accounts:otp_setup"))
+    assert setup.status_code == 200 and "data:image/svg+xml;base64," in setup.content.decode()
+
+
+@pytest.mark.django_db
+def test_pages_carry_a_strict_content_security_policy() -> None:
+    response = Client().get(reverse("portal:home"))
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "style-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+    assert response["X-Frame-Options"] == "DENY"
+    body = response.content.decode()
+    assert "<script>" not in body and 'style="' not in body and "http://" not in body.replace("http://www.w3", "")
+
+
+def test_sessions_expire_and_cookies_are_guarded() -> None:
+    assert settings.SESSION_COOKIE_AGE == 7200 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE and settings.SESSION_COOKIE_HTTPONLY
+
+
+@pytest.mark.django_db
+def test_csrf_is_enforced_on_forms(town_a: Area, make_user: Any) -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("accounts:login"), {"username": "x", "password": "y"})
+    assert response.status_code == 403
+
+
+def test_deploy_check_is_clean_with_production_settings() -> None:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.production",
+           "DJANGO_SECRET_KEY": "k" * 20 + "Q9#x" * 10 + "z" * 20, "DJANGO_ALLOWED_HOSTS": "jisheng.example.org"}
+    result = subprocess.run([sys.executable, "-m", "jisheng", "check", "--deploy", "--fail-level", "WARNING"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_refuse_a_missing_secret() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SECRET_KEY"}
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", "DJANGO_ALLOWED_HOSTS": "x.example.org"})
+    result = subprocess.run([sys.executable, "-m", "jisheng", "check"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode != 0 and "DJANGO_SECRET_KEY" in result.stderr
