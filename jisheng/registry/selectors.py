@@ -1,0 +1,261 @@
+"""Reads of the registry used by every procedure: families, children, marriages, disability, search.
+
+Dates: every family selector takes ``as_of`` (a ``date``; default: today from :mod:`jisheng.core.clock`)
+and answers as the registry knew it on that day — children born by then, marriages begun and not ended,
+deaths on or before it, the latest disability certificate issued on or before it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from jisheng.core import clock
+from jisheng.core.idnumber import normalise_id_number
+from jisheng.core.models import Area, AreaLevel
+
+from .access import persons_for_user
+from .models import (
+    DuplicateCandidate,
+    DuplicateStatus,
+    LifeEvent,
+    LifeEventKind,
+    Marriage,
+    ParentChild,
+    ParentChildKind,
+    Person,
+    PersonStatus,
+    RosterImport,
+)
+
+PAGE_SIZE = 50
+#: Above this many matches the list shows "10,000+" instead of counting.
+COUNT_CAP = 10_000
+
+
+def _day(as_of: dt.date | None) -> dt.date:
+    return as_of or clock.today()
+
+
+def alive_on(person: Person, as_of: dt.date | None = None) -> bool:
+    """True when ``person`` was born on or before ``as_of`` and had not died by then."""
+    day = _day(as_of)
+    if person.birth_date > day or person.status == PersonStatus.MERGED:
+        return False
+    return not (person.status == PersonStatus.DEAD and person.death_date is not None and person.death_date <= day)
+
+
+def children_of(person: Person, as_of: dt.date | None = None,
+                kinds: tuple[str, ...] = (ParentChildKind.BIRTH, ParentChildKind.ADOPTION)) -> list[Person]:
+    """Children of ``person`` born (and, for adoption, adopted) on or before ``as_of``, oldest first.
+
+    ``kinds`` defaults to birth and lawful adoption (step-children excluded); merged records are skipped.
+    Includes children who have died since (use :func:`living_children_of` for the living).
+    """
+    day = _day(as_of)
+    links = (ParentChild.objects.filter(parent=person, kind__in=kinds, child__birth_date__lte=day)
+             .exclude(child__status=PersonStatus.MERGED)
+             .filter(Q(since__isnull=True) | Q(since__lte=day))
+             .select_related("child").order_by("child__birth_date", "child_id"))
+    return [link.child for link in links]
+
+
+def living_children_of(person: Person, as_of: dt.date | None = None,
+                       kinds: tuple[str, ...] = (ParentChildKind.BIRTH, ParentChildKind.ADOPTION)) -> list[Person]:
+    """Children of ``person`` (see :func:`children_of`) alive on ``as_of``."""
+    day = _day(as_of)
+    return [c for c in children_of(person, day, kinds) if alive_on(c, day)]
+
+
+def parents_of(person: Person, kinds: tuple[str, ...] = (ParentChildKind.BIRTH, ParentChildKind.ADOPTION)
+               ) -> list[Person]:
+    """The parents of ``person`` (by birth and adoption by default), fathers first."""
+    links = ParentChild.objects.filter(child=person, kind__in=kinds).select_related("parent")
+    return sorted((link.parent for link in links), key=lambda p: (p.sex != "M", p.pk))
+
+
+def siblings_of(person: Person, as_of: dt.date | None = None) -> list[Person]:
+    """Brothers and sisters (sharing at least one parent by birth or adoption) born by ``as_of``."""
+    day = _day(as_of)
+    parent_ids = ParentChild.objects.filter(
+        child=person, kind__in=(ParentChildKind.BIRTH, ParentChildKind.ADOPTION)).values("parent_id")
+    qs = (Person.objects.filter(parent_links__parent_id__in=parent_ids,
+                                parent_links__kind__in=(ParentChildKind.BIRTH, ParentChildKind.ADOPTION),
+                                birth_date__lte=day)
+          .exclude(pk=person.pk).exclude(status=PersonStatus.MERGED).distinct().order_by("birth_date", "id"))
+    return list(qs)
+
+
+def is_only_child(person: Person, as_of: dt.date | None = None) -> bool | None:
+    """True when ``person`` has no siblings by ``as_of``; None when no parent is recorded (unknown)."""
+    if not ParentChild.objects.filter(child=person).exists():
+        return None
+    return not siblings_of(person, as_of)
+
+
+def marriages_of(person: Person) -> QuerySet[Marriage]:
+    """Every marriage of ``person`` (as husband or wife), oldest first."""
+    return (Marriage.objects.filter(Q(husband=person) | Q(wife=person))
+            .select_related("husband", "wife").order_by("start_date", "id"))
+
+
+def current_marriage(person: Person, as_of: dt.date | None = None) -> Marriage | None:
+    """The marriage of ``person`` in force on ``as_of`` (begun on or before, not ended by then), or None."""
+    day = _day(as_of)
+    return (marriages_of(person).filter(start_date__lte=day)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gt=day)).order_by("-start_date").first())
+
+
+def spouse_of(person: Person, as_of: dt.date | None = None) -> Person | None:
+    """The spouse of ``person`` on ``as_of``, or None."""
+    marriage = current_marriage(person, as_of)
+    if marriage is None:
+        return None
+    return marriage.wife if marriage.husband_id == person.pk else marriage.husband
+
+
+def disability_grade(person: Person, as_of: dt.date | None = None) -> int | None:
+    """The disability certificate grade (1 most severe … 4) of ``person`` on ``as_of``, or None.
+
+    Reads the latest ``disability_certificate`` life event dated on or before ``as_of``; an event with
+    ``grade`` null means the certificate was withdrawn (recovered).
+    """
+    event = (LifeEvent.objects.filter(person=person, kind=LifeEventKind.DISABILITY_CERTIFICATE, date__lte=_day(as_of))
+             .order_by("-date", "-id").first())
+    if event is None:
+        return None
+    grade = event.details.get("grade")
+    return int(grade) if grade else None
+
+
+def life_events_of(person: Person) -> QuerySet[LifeEvent]:
+    """The life events of ``person``, oldest first."""
+    return LifeEvent.objects.filter(person=person).order_by("date", "id")
+
+
+def person_by_id_number(id_number: str) -> Person | None:
+    """The living (or else most recent non-merged) person with this ID number, or None."""
+    number = normalise_id_number(id_number)
+    if not number:
+        return None
+    qs = Person.objects.filter(id_number=number).exclude(status=PersonStatus.MERGED)
+    return qs.filter(status=PersonStatus.ALIVE).first() or qs.order_by("-id").first()
+
+
+# --- search and lists -------------------------------------------------------------------------------
+
+
+@dataclass
+class PersonPage:
+    """One page of a person list: ``items``, the keyset ``next_cursor`` (None on the last page) and a
+    capped count text (``"123"`` or ``"10,000+"``)."""
+
+    items: list[Person]
+    next_cursor: str | None
+    count_text: str
+
+
+def _classify(q: str) -> tuple[str, str]:
+    """Return (kind, value): kind is "id", "name", "pinyin", "initials" or "either" (pinyin or initials)."""
+    q = q.strip()
+    number = normalise_id_number(q)
+    if number and (number[:-1].isdigit() and len(number) in (15, 18)):
+        return "id", number
+    if q and all("\u3400" <= ch <= "\u9fff" or ch == "·" for ch in q):
+        return "name", q
+    letters = q.lower().replace(" ", "")
+    if letters.isascii() and letters.isalpha():
+        # all-consonant strings are initials (wxm); short ones with a vowel may be either (oynn, wang);
+        # longer ones are full pinyin (wangxiaom)
+        if not any(v in letters for v in "aeiouv"):
+            return "initials", letters
+        return ("either" if len(letters) <= 5 else "pinyin"), letters
+    return "name", q
+
+
+def search_persons(
+    user: Any,
+    *,
+    q: str = "",
+    area: Area | None = None,
+    status: str = "",
+    cursor: str | None = None,
+    page_size: int = PAGE_SIZE,
+) -> PersonPage:
+    """Search the people in ``user``'s scope; one keyset page.
+
+    ``q`` is an ID number (exact; 15-digit legacy numbers are upgraded), Chinese characters (name
+    prefix), full pinyin (``wangxiaoming`` or a prefix) or initials (``wxm``). ``area`` narrows to a
+    town or village inside the scope; ``status`` to one :class:`PersonStatus` (default: all but merged).
+    Name searches are ordered by name then id, the rest by id (newest first). ``cursor`` is the
+    ``next_cursor`` of the previous page. Counting stops at :data:`COUNT_CAP`.
+    """
+    from jisheng.core.idnumber import upgrade_15_to_18
+
+    qs = persons_for_user(user)
+    if area is not None:
+        if area.level == AreaLevel.TOWN:
+            qs = qs.filter(town=area)
+        elif area.level == AreaLevel.VILLAGE:
+            qs = qs.filter(residence_area=area)
+        else:
+            qs = qs.filter(residence_area__path__startswith=area.path)
+    elif getattr(user, "area", None) is not None and user.area.level == AreaLevel.TOWN:
+        qs = qs.filter(town_id=user.area.pk)
+    qs = qs.filter(status=status) if status else qs.exclude(status=PersonStatus.MERGED)
+    kind, value = _classify(q) if q.strip() else ("", "")
+    order_field = ""
+    if kind == "id":
+        if len(value) == 15:
+            value = upgrade_15_to_18(value)
+        qs = qs.filter(id_number=value)
+    elif kind == "name":
+        qs, order_field = qs.filter(name__startswith=value), "name"
+    elif kind == "pinyin":
+        qs, order_field = qs.filter(name_pinyin__startswith=value), "name_pinyin"
+    elif kind == "initials":
+        qs, order_field = qs.filter(name_initials__startswith=value), "name_initials"
+    elif kind == "either":
+        qs = qs.filter(Q(name_pinyin__startswith=value) | Q(name_initials__startswith=value))
+        order_field = "name_pinyin"
+    filtered = qs
+    if order_field:
+        qs = qs.order_by(order_field, "id")
+        if cursor:
+            key, _, last_id = cursor.rpartition("|")
+            qs = qs.filter(Q(**{f"{order_field}__gt": key}) | Q(**{order_field: key, "id__gt": int(last_id or 0)}))
+    else:
+        qs = qs.order_by("-id")
+        if cursor:
+            qs = qs.filter(id__lt=int(cursor))
+    rows = list(qs.select_related("residence_area")[: page_size + 1])
+    items = rows[:page_size]
+    next_cursor = None
+    if len(rows) > page_size:
+        last = items[-1]
+        next_cursor = f"{getattr(last, order_field)}|{last.pk}" if order_field else str(last.pk)
+    return PersonPage(items=items, next_cursor=next_cursor, count_text=capped_count(filtered))
+
+
+def capped_count(qs: QuerySet[Any], cap: int = COUNT_CAP) -> str:
+    """Count ``qs`` up to ``cap`` rows (never an unbounded COUNT): ``"1,234"`` or ``"10,000+"``."""
+    n = qs.order_by()[: cap + 1].count()
+    return f"{cap:,}+" if n > cap else f"{n:,}"
+
+
+def pending_duplicates_for(user: Any) -> QuerySet[DuplicateCandidate]:
+    """Suspected duplicate pairs awaiting review inside ``user``'s scope, oldest first."""
+    from jisheng.core.access import in_scope
+
+    return (in_scope(DuplicateCandidate.objects.filter(status=DuplicateStatus.PENDING), user, area_field="area")
+            .select_related("person_a", "person_b").order_by("id"))
+
+
+def imports_for(user: Any) -> QuerySet[RosterImport]:
+    """Roster imports inside ``user``'s scope, newest first."""
+    from jisheng.core.access import in_scope
+
+    return in_scope(RosterImport.objects.all(), user, area_field="area").defer("content").order_by("-id")
