@@ -62,9 +62,9 @@ lock: $(BIN)/python
 	$(UV) pip compile -q pyproject.toml --extra dev -o requirements/dev.lock
 
 ## make messages: refresh the .po files and compile them (needs GNU gettext).
-messages: install
+messages: install-dev
 	cd jisheng && ../$(BIN)/jisheng makemessages -l en -l zh_Hant --no-obsolete
-	$(BIN)/python scripts/fill_hant.py
+	$(BIN)/python scripts/fill_translations.py
 	cd jisheng && ../$(BIN)/jisheng compilemessages
 
 clean:

@@ -1,0 +1,47 @@
+"""Fill the translation catalogues after `makemessages`.
+
+- English: msgstr from jisheng/locale/en.yaml (msgid → English); missing entries stay empty (the UI then
+  shows the Simplified Chinese text) and are listed.
+- Traditional Chinese: msgstr converted from the msgid with OpenCC (s2twp: Taiwan phrasing).
+Then `jisheng compilemessages` writes the .mo files (committed, so a fresh machine needs no gettext).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import opencc
+import polib
+import yaml
+
+LOCALE = Path(__file__).resolve().parent.parent / "jisheng" / "locale"
+
+
+def main() -> None:
+    english = yaml.safe_load((LOCALE / "en.yaml").read_text("utf-8")) or {}
+    en = polib.pofile(str(LOCALE / "en" / "LC_MESSAGES" / "django.po"))
+    missing = []
+    for entry in en:
+        if entry.msgid in english:
+            entry.msgstr = str(english[entry.msgid])
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+        elif not entry.msgstr:
+            missing.append(entry.msgid)
+    en.save()
+    converter = opencc.OpenCC("s2twp")
+    hant = polib.pofile(str(LOCALE / "zh_Hant" / "LC_MESSAGES" / "django.po"))
+    for entry in hant:
+        entry.msgstr = converter.convert(entry.msgid)
+        if entry.msgid_plural:
+            entry.msgstr_plural = {0: converter.convert(entry.msgid_plural)}
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+    hant.save()
+    print(f"en: {len(en) - len(missing)}/{len(en)} translated; zh_Hant: {len(hant)} converted")
+    if missing:
+        print("untranslated (add to jisheng/locale/en.yaml):", *missing[:20], sep="\n  ")
+
+
+if __name__ == "__main__":
+    main()
