@@ -1,0 +1,33 @@
+"""What the registry puts on a staff member's workbench: counts, pending duplicate reviews, imports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from jisheng.core.modules import Todo, WorkbenchItems
+
+
+def registry_workbench(user: Any) -> WorkbenchItems:
+    """Counts of people in scope (capped), pending duplicate reviews and running imports for ``user``."""
+    from .access import persons_for_user
+    from .models import ImportStatus, PersonStatus
+    from .selectors import COUNT_CAP, imports_for, pending_duplicates_for
+
+    items = WorkbenchItems(module="registry")
+    if not getattr(user, "has_capability", lambda c: False)("registry.view"):
+        return items
+    alive = persons_for_user(user).filter(status=PersonStatus.ALIVE).order_by()[: COUNT_CAP + 1].count()
+    items.counts[_("在册人口")] = alive
+    pending = pending_duplicates_for(user)
+    n_pending = pending[:1000].count()
+    items.counts[_("待核查疑似重复")] = n_pending
+    if n_pending:
+        items.todos.append(Todo(label=_("核查疑似重复人员（%(n)s 组）") % {"n": n_pending},
+                                url=reverse("registry:duplicate_list"), module="registry"))
+    for imp in imports_for(user).filter(status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING])[:5]:
+        items.todos.append(Todo(label=_("花名册导入进行中：%(f)s") % {"f": imp.filename},
+                                url=reverse("registry:import_detail", args=[imp.pk]), module="registry"))
+    return items
