@@ -21,6 +21,24 @@ def client_ip(request: HttpRequest) -> str | None:
     return str(remote) if remote else None
 
 
+class ChineseFirstMiddleware:
+    """Serve Simplified Chinese unless the user chose another language with the switch.
+
+    Django's LocaleMiddleware would otherwise follow the browser's Accept-Language; the platform is
+    Chinese first, so only the language cookie (set by the switch) changes the language.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+
+        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
+
+
 class RequestContextMiddleware:
     """Set :mod:`jisheng.core.audit` context for the duration of each request."""
 

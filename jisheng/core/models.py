@@ -76,6 +76,9 @@ class Area(DomainModel):
     def audit_area_id(self) -> int | None:
         return self.pk
 
+    def audit_label(self) -> str:
+        return f"{self.name} {self.code}"
+
     def contains(self, other: Area | None) -> bool:
         """Return True when ``other`` is this area or lies inside it."""
         return other is not None and other.path.startswith(self.path)
