@@ -1,0 +1,1 @@
+"""Benchmark scripts (contract §5). Run with ``make bench`` or ``python -m bench NAME``."""
