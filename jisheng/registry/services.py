@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -18,6 +21,8 @@ from jisheng.core.idnumber import validate_id_number
 from jisheng.core.models import Area, AreaLevel
 
 from .models import (
+    ImportMode,
+    ImportStatus,
     LifeEvent,
     LifeEventKind,
     Marriage,
@@ -26,6 +31,7 @@ from .models import (
     ParentChildKind,
     Person,
     PersonStatus,
+    RosterImport,
     Sex,
 )
 from .pinyin import pinyin_keys
@@ -259,3 +265,144 @@ def parent_child_link(*, parent: Person, child: Person, kind: str = ParentChildK
                 date=child.birth_date if kind == ParentChildKind.BIRTH else (since or child.birth_date),
                 details={"child_id": child.pk})
     return link
+
+
+# --- roster import ---------------------------------------------------------------------------------
+
+#: Fields compared to decide whether an imported row changes an existing person.
+_IMPORT_COMPARED = ("name", "sex", "birth_date", "hukou_type", "hukou_area", "hukou_place", "residence_area",
+                    "is_floating")
+_IMPORT_OPTIONAL = ("phone", "ethnicity")
+
+
+@dataclass
+class ImportOutcome:
+    """What an import did (contract §6): rows read, imported (new or changed), unchanged, errors."""
+
+    rows: int
+    imported: int
+    unchanged: int
+    errors: list[dict[str, Any]]
+    encoding: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {"rows": self.rows, "imported": self.imported, "unchanged": self.unchanged, "errors": self.errors}
+
+
+def _apply_row(values: dict[str, Any], *, actor: Any, scope: Area) -> str:
+    """Create or update the person of one checked row; return "imported" or "unchanged".
+
+    Raises:
+        InvalidInput: the ID number belongs to a person outside ``scope``, or a write check failed.
+    """
+    candidates = Person.objects.filter(id_number=values["id_number"]).exclude(status=PersonStatus.MERGED)
+    existing = (candidates.filter(status=PersonStatus.ALIVE).select_related("residence_area").first()
+                or candidates.select_related("residence_area").order_by("-id").first())
+    if existing is None:
+        fields = {k: values[k] for k in _IMPORT_COMPARED + _IMPORT_OPTIONAL + ("id_number",)}
+        if not fields["ethnicity"]:
+            fields.pop("ethnicity")
+        person_create(actor=actor, source="import", **fields)
+        return "imported"
+    if not scope.contains(existing.residence_area):
+        raise InvalidInput("该身份证号已在其他地区登记，请联系对方核实", location="身份证号")
+    changes = {k: values[k] for k in _IMPORT_COMPARED if getattr(existing, k) != values[k]}
+    changes.update({k: values[k] for k in _IMPORT_OPTIONAL if values[k] and getattr(existing, k) != values[k]})
+    if not changes:
+        return "unchanged"
+    person_update(existing, actor=actor, **changes)
+    return "imported"
+
+
+def roster_import_file(*, filename: str, data: bytes, scope: Area, actor: Any, mode: str = "valid",
+                       dry_run: bool = False, progress: Callable[[int, int], None] | None = None) -> ImportOutcome:
+    """Read, check and (unless ``dry_run``) write a roster; the engine behind the page, the task and the CLI.
+
+    ``mode`` "valid" writes the good rows; "all" writes nothing when any row is bad. Importing the same
+    file twice changes nothing (rows are matched by ID number and compared). ``progress(done, total)``
+    is called every 200 rows.
+
+    Raises:
+        InvalidInput: the file itself cannot be read (format, encoding, missing columns).
+    """
+    from .roster import parse_rows, read_table
+
+    table = read_table(filename, data)
+    valid, errors = parse_rows(table, scope=scope, today=clock.today(), filename=filename)
+    total = len(valid) + len({e["row"] for e in errors})
+    outcome = ImportOutcome(rows=total, imported=0, unchanged=0, errors=errors, encoding=table.encoding)
+    if dry_run or (mode == "all" and errors):
+        return outcome
+    with transaction.atomic(), _acting(actor):
+        for i, parsed in enumerate(valid, 1):
+            try:
+                with transaction.atomic():
+                    result = _apply_row(parsed.values, actor=actor, scope=scope)
+            except InvalidInput as exc:
+                column = exc.location or "身份证号"
+                errors.append({"row": parsed.row, "column": column.split("（")[0],
+                               "problem": str(exc).split(": ", 1)[-1]})
+                continue
+            if result == "imported":
+                outcome.imported += 1
+            else:
+                outcome.unchanged += 1
+            if progress is not None and i % 200 == 0:
+                progress(i, len(valid))
+        if mode == "all" and errors:
+            transaction.set_rollback(True)
+            outcome.imported = outcome.unchanged = 0
+    errors.sort(key=lambda e: (e["row"], e["column"]))
+    return outcome
+
+
+@transaction.atomic
+def roster_import_create(*, filename: str, data: bytes, mode: str, area: Area, actor: Any) -> RosterImport:
+    """Store an uploaded roster and queue its background import (enqueued when the transaction commits).
+
+    Raises:
+        InvalidInput: unknown mode, a file that is neither .xlsx nor .csv, or an empty file.
+    """
+    from .tasks import run_roster_import
+
+    if mode not in ImportMode.values:
+        raise InvalidInput(f"未知的导入方式：{mode}", location="方式")
+    if not filename.lower().endswith((".xlsx", ".csv")):
+        raise InvalidInput("只支持 .xlsx 或 .csv 文件", location="文件")
+    if not data:
+        raise InvalidInput("文件为空", location="文件")
+    with _acting(actor):
+        job = RosterImport.objects.create(
+            filename=filename[:255], content=data, sha256=hashlib.sha256(data).hexdigest(), mode=mode, area=area,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+    job_id = job.pk
+    transaction.on_commit(lambda: run_roster_import.enqueue(job_id))
+    return job
+
+
+def roster_import_run(job_id: int) -> RosterImport:
+    """Run a stored roster import (the background task body); idempotent for a finished job."""
+    job = RosterImport.objects.select_related("area", "created_by").get(pk=job_id)
+    if job.status in (ImportStatus.DONE, ImportStatus.FAILED):
+        return job
+    RosterImport.objects.filter(pk=job_id).update(status=ImportStatus.RUNNING)
+
+    def progress(done: int, total: int) -> None:
+        RosterImport.objects.filter(pk=job_id).update(processed=done, rows=total)
+
+    try:
+        outcome = roster_import_file(filename=job.filename, data=bytes(job.content), scope=job.area,
+                                     actor=job.created_by, mode=job.mode, progress=progress)
+    except InvalidInput as exc:
+        RosterImport.objects.filter(pk=job_id).update(status=ImportStatus.FAILED, message=str(exc)[:255],
+                                                      finished_at=clock.now())
+        job.refresh_from_db()
+        return job
+    RosterImport.objects.filter(pk=job_id).update(
+        status=ImportStatus.DONE, rows=outcome.rows, processed=outcome.rows, imported=outcome.imported,
+        unchanged=outcome.unchanged, errors=outcome.errors, encoding=outcome.encoding, finished_at=clock.now(),
+        message="全部正确才导入：有错误行，未导入任何数据" if job.mode == ImportMode.ALL and outcome.errors else "",
+    )
+    job.refresh_from_db()
+    return job
