@@ -7,9 +7,25 @@ Suspected duplicates (legal identity is the citizen ID number, 居民身份证�
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
 from django.db.models import Count, Min, Q
 
-from .models import DuplicateCandidate, DuplicateReason, Person, PersonStatus
+from jisheng.core import clock
+from jisheng.core.errors import TransitionNotAllowed
+
+from .models import (
+    DuplicateCandidate,
+    DuplicateReason,
+    DuplicateStatus,
+    LifeEvent,
+    Marriage,
+    ParentChild,
+    Person,
+    PersonStatus,
+)
 
 
 def find_duplicates(person: Person) -> list[tuple[Person, str]]:
@@ -68,3 +84,136 @@ def scan_duplicates(*, source: str, demo_only: bool = False) -> int:
            for (a, b), reason in sorted(pairs.items()) if (a, b) not in existing]
     DuplicateCandidate.objects.bulk_create(new, batch_size=2000)
     return len(new)
+
+
+#: Fields copied from the merged record into the survivor when the survivor's are empty.
+_FILL_FIELDS = ("id_number", "phone", "bank_name", "bank_account", "ethnicity", "hukou_place")
+
+
+@transaction.atomic
+def duplicate_merge(candidate: DuplicateCandidate, *, actor: Any) -> Person:
+    """Merge ``person_b`` into ``person_a`` (the older record) and return the survivor.
+
+    Moves every parent–child link, marriage and life event of B to A (a link A already has is
+    removed, its snapshot kept), fills A's empty fields from B, and marks B ``merged`` with
+    ``merged_into`` = A. Everything needed to undo is stored in ``candidate.merge_log``.
+
+    Raises:
+        TransitionNotAllowed: the pair is not pending (or undone) review, or either record is already merged.
+    """
+    from .services import _acting
+
+    candidate = DuplicateCandidate.objects.select_for_update().get(pk=candidate.pk)
+    if candidate.status not in (DuplicateStatus.PENDING, DuplicateStatus.UNDONE):
+        raise TransitionNotAllowed("该疑似重复已处理")
+    a, b = (Person.objects.select_for_update().get(pk=pk) for pk in (candidate.person_a_id, candidate.person_b_id))
+    if PersonStatus.MERGED in (a.status, b.status):
+        raise TransitionNotAllowed("其中一条记录已被合并")
+    log: dict[str, Any] = {"a_before": {}, "b_before": {"status": b.status, "id_number": b.id_number},
+                           "moved": {}, "removed_links": []}
+    with _acting(actor):
+        moved: dict[str, list[int]] = {}
+        for link in ParentChild.objects.filter(Q(parent=b) | Q(child=b)):
+            side = "parent" if link.parent_id == b.pk else "child"
+            other = link.child_id if side == "parent" else link.parent_id
+            clash = (ParentChild.objects.filter(parent=a, child_id=other) if side == "parent"
+                     else ParentChild.objects.filter(parent_id=other, child=a))
+            if clash.exists() or other == a.pk:
+                log["removed_links"].append({"parent": link.parent_id, "child": link.child_id, "kind": link.kind,
+                                             "since": link.since.isoformat() if link.since else None,
+                                             "is_demo": link.is_demo})
+                link.delete()
+                continue
+            setattr(link, side, a)
+            link.save()
+            moved.setdefault(f"parentchild_{side}", []).append(link.pk)
+        for field in ("husband", "wife"):
+            for marriage in Marriage.objects.filter(**{field: b}):
+                setattr(marriage, field, a)
+                marriage.save()
+                moved.setdefault(f"marriage_{field}", []).append(marriage.pk)
+        events = list(LifeEvent.objects.filter(person=b).values_list("pk", flat=True))
+        LifeEvent.objects.filter(pk__in=events).update(person=a)
+        moved["events"] = events
+        log["moved"] = moved
+        # B leaves the living first so that its ID number can pass to A under the uniqueness rule
+        b.status = PersonStatus.MERGED
+        b.merged_into = a
+        b.save()
+        changes = {f: getattr(b, f) for f in _FILL_FIELDS if not getattr(a, f) and getattr(b, f)}
+        if changes:
+            log["a_before"] = {f: getattr(a, f) for f in changes}
+            for f, v in changes.items():
+                setattr(a, f, v)
+            a.save()
+        candidate.status = DuplicateStatus.MERGED
+        candidate.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+        candidate.decided_at = clock.now()
+        candidate.merge_log = log
+        candidate.save()
+    return a
+
+
+@transaction.atomic
+def duplicate_undo_merge(candidate: DuplicateCandidate, *, actor: Any) -> tuple[Person, Person]:
+    """Undo a merge: give B back its links, marriages and events, restore A's fields and B's status.
+
+    Raises:
+        TransitionNotAllowed: the pair was not merged.
+    """
+    from .services import _acting
+
+    candidate = DuplicateCandidate.objects.select_for_update().get(pk=candidate.pk)
+    if candidate.status != DuplicateStatus.MERGED:
+        raise TransitionNotAllowed("只有已合并的记录可以撤销合并")
+    log = candidate.merge_log
+    a = Person.objects.select_for_update().get(pk=candidate.person_a_id)
+    b = Person.objects.select_for_update().get(pk=candidate.person_b_id)
+    with _acting(actor):
+        if log.get("a_before"):
+            for f, v in log["a_before"].items():
+                setattr(a, f, v)
+            a.save()
+        b.status = log["b_before"]["status"]
+        b.id_number = log["b_before"]["id_number"]
+        b.merged_into = None
+        b.save()
+        moved = log.get("moved", {})
+        for side in ("parent", "child"):
+            for link in ParentChild.objects.filter(pk__in=moved.get(f"parentchild_{side}", [])):
+                setattr(link, side, b)
+                link.save()
+        for field in ("husband", "wife"):
+            for marriage in Marriage.objects.filter(pk__in=moved.get(f"marriage_{field}", [])):
+                setattr(marriage, field, b)
+                marriage.save()
+        LifeEvent.objects.filter(pk__in=moved.get("events", [])).update(person=b)
+        for snap in log.get("removed_links", []):
+            ParentChild.objects.get_or_create(
+                parent_id=snap["parent"], child_id=snap["child"],
+                defaults={"kind": snap["kind"], "is_demo": snap["is_demo"],
+                          "since": dt.date.fromisoformat(snap["since"]) if snap["since"] else None})
+        candidate.status = DuplicateStatus.UNDONE
+        candidate.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+        candidate.decided_at = clock.now()
+        candidate.save()
+    return a, b
+
+
+@transaction.atomic
+def duplicate_dismiss(candidate: DuplicateCandidate, *, actor: Any) -> DuplicateCandidate:
+    """Record that the pair are two different people.
+
+    Raises:
+        TransitionNotAllowed: the pair is not pending (or undone) review.
+    """
+    from .services import _acting
+
+    if candidate.status not in (DuplicateStatus.PENDING, DuplicateStatus.UNDONE):
+        raise TransitionNotAllowed("该疑似重复已处理")
+    with _acting(actor):
+        candidate.status = DuplicateStatus.DISMISSED
+        candidate.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+        candidate.decided_at = clock.now()
+        candidate.save()
+    return candidate
