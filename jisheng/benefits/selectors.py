@@ -1,0 +1,176 @@
+"""Reads of the benefits app: lists, the reconciliation report, reports by town/month/programme,
+new and leaving beneficiaries, the public recipient list, and the workbench items."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from jisheng.core import clock
+from jisheng.core.masking import mask_name
+from jisheng.core.modules import Todo, WorkbenchItems
+
+from . import programmes, rules
+from .access import enrolments_for_user, rolls_for_user
+from .enums import EnrolmentStatus, LineKind, LineStatus, RollStatus
+from .models import Enrolment, PaymentRoll, RollLine, RollRun, Verification
+
+PAGE_SIZE = 50
+
+
+def enrolment_list(user: Any, *, programme: str = "", status: str = "", before_id: int | None = None
+                   ) -> list[Enrolment]:
+    """One keyset page (newest first) of the enrolments in ``user``'s scope, optionally filtered."""
+    qs = enrolments_for_user(user).select_related("person", "area", "town")
+    if programme:
+        qs = qs.filter(programme=programme)
+    if status:
+        qs = qs.filter(status=status)
+    if before_id:
+        qs = qs.filter(id__lt=before_id)
+    return list(qs.order_by("-id")[:PAGE_SIZE])
+
+
+def verifications_due(user: Any, *, within_days: int = 30) -> QuerySet[Verification]:
+    """Open annual verifications in scope due within ``within_days`` (or overdue), earliest first."""
+    limit = clock.today() + dt.timedelta(days=within_days)
+    return (Verification.objects.filter(done_on__isnull=True, due_date__lte=limit,
+                                        enrolment__in=enrolments_for_user(user))
+            .select_related("enrolment", "enrolment__person").order_by("due_date", "id"))
+
+
+def latest_run(roll: PaymentRoll) -> RollRun | None:
+    return roll.runs.order_by("-id").first()
+
+
+@dataclass
+class Reconciliation:
+    """The reconciliation of a roll (对账): amounts by line status and the failed lines."""
+
+    roll: PaymentRoll
+    by_status: list[dict[str, Any]]
+    sent_total: Decimal
+    paid_total: Decimal
+    failed_total: Decimal
+    awaiting_total: Decimal
+    to_recover_total: Decimal
+    not_sent_total: Decimal
+    failed_lines: list[RollLine]
+    batches: list[Any]
+    imports: list[Any]
+
+    @property
+    def balanced(self) -> bool:
+        """Every yuan sent is accounted for: paid + failed + awaiting return = sent."""
+        return self.paid_total + self.failed_total + self.awaiting_total == self.sent_total
+
+
+def reconciliation(roll: PaymentRoll) -> Reconciliation:
+    """Amounts by status, what was sent in bank files, and the failed lines (with reasons) of ``roll``."""
+    rows = list(RollLine.objects.filter(roll=roll).values("status", "kind")
+                .annotate(n=Count("id"), total=Sum("amount")).order_by("status", "kind"))
+    exported = set(roll.batches.values_list("number", flat=True))
+    positive = RollLine.objects.filter(roll=roll, amount__gt=0)
+
+    def total(qs: QuerySet[RollLine]) -> Decimal:
+        return qs.aggregate(s=Sum("amount"))["s"] or Decimal("0")
+
+    sent = positive.filter(Q(batch_no__in=exported) | Q(status=LineStatus.FAILED) | Q(status=LineStatus.PAID))
+    return Reconciliation(
+        roll=roll, by_status=rows,
+        sent_total=total(sent),
+        paid_total=total(positive.filter(status=LineStatus.PAID)),
+        failed_total=total(positive.filter(status=LineStatus.FAILED)),
+        awaiting_total=total(positive.filter(status=LineStatus.PENDING, batch_no__in=exported)),
+        to_recover_total=-total(RollLine.objects.filter(roll=roll, amount__lt=0)),
+        not_sent_total=total(positive.filter(status=LineStatus.PENDING).exclude(batch_no__in=exported)),
+        failed_lines=list(RollLine.objects.filter(roll=roll, status=LineStatus.FAILED).order_by("id")[:200]),
+        batches=list(roll.batches.order_by("number")),
+        imports=list(roll.return_imports.order_by("id")),
+    )
+
+
+def report_by_town(user: Any, *, month: dt.date, programme: str = "") -> list[dict[str, Any]]:
+    """Beneficiaries (persons) and amounts paid for ``month`` by town and programme, in ``user``'s scope.
+
+    Reads the lines of the rolls for that month (all kinds), so corrections count in the month they pay.
+    """
+    rolls = rolls_for_user(user).filter(month=rules.month_start(month))
+    qs = RollLine.objects.filter(roll__in=rolls)
+    if programme:
+        qs = qs.filter(programme=programme)
+    rows = list(qs.values("town__name", "programme").annotate(persons=Count("person", distinct=True),
+                                                              total=Sum("amount"))
+                .order_by("town__name", "programme"))
+    names = dict(programmes.choices())
+    for r in rows:
+        r["programme_name"] = names.get(r["programme"], r["programme"])
+    return rows
+
+
+def report_by_month(user: Any, *, year: int, programme: str = "") -> list[dict[str, Any]]:
+    """Persons and amounts per roll month and programme for ``year`` in ``user``'s scope."""
+    qs = RollLine.objects.filter(roll__in=rolls_for_user(user).filter(month__year=year))
+    if programme:
+        qs = qs.filter(programme=programme)
+    rows = list(qs.values("roll__month", "programme").annotate(persons=Count("person", distinct=True),
+                                                               total=Sum("amount"))
+                .order_by("roll__month", "programme"))
+    names = dict(programmes.choices())
+    for r in rows:
+        r["programme_name"] = names.get(r["programme"], r["programme"])
+    return rows
+
+
+def new_and_leaving(user: Any, *, month: dt.date, programme: str = "") -> dict[str, list[Enrolment]]:
+    """Beneficiaries starting (first month paid = ``month``) and leaving (last month paid = the month
+    before ``month``) in ``user``'s scope."""
+    m = rules.month_start(month)
+    previous = (m - dt.timedelta(days=1)).replace(day=1)
+    qs = enrolments_for_user(user).select_related("person", "area")
+    if programme:
+        qs = qs.filter(programme=programme)
+    return {
+        "new": list(qs.filter(start_month=m, status__in=[EnrolmentStatus.APPROVED, EnrolmentStatus.ENDED])
+                    .order_by("id")[:500]),
+        "leaving": list(qs.filter(end_month=previous).order_by("id")[:500]),
+    }
+
+
+def public_recipients(roll: PaymentRoll) -> list[dict[str, str]]:
+    """The recipient list of a roll for public posting: masked name, area, amount, period — nothing
+    else (no ID number, no medical details, nothing about the children; legal-facts §4.8)."""
+    rows = (RollLine.objects.filter(roll=roll, kind=LineKind.REGULAR).order_by("area__path", "id")
+            .values_list("account_name", "area__name", "amount", "month"))
+    return [{"name": mask_name(name), "area": area, "amount": f"{amount}", "period": f"{month:%Y年%m月}"}
+            for name, area, amount, month in rows]
+
+
+def workbench_items(user: Any) -> WorkbenchItems:
+    """The benefits module's workbench: rolls awaiting approval (for another finance officer) and
+    annual verifications due within 30 days or overdue."""
+    items = WorkbenchItems(module="benefits")
+    if not getattr(user, "has_capability", lambda c: False)("benefits.view"):
+        return items
+    if user.has_capability("benefits.approve_roll"):
+        awaiting = rolls_for_user(user).filter(status=RollStatus.GENERATED).exclude(prepared_by=user)
+        for roll in awaiting.order_by("month")[:10]:
+            items.todos.append(Todo(label=_("审核发放花名册：%(roll)s") % {"roll": roll},
+                                    url=reverse("benefits:roll_detail", args=[roll.pk]), module="benefits"))
+        items.counts[_("待审核花名册")] = awaiting.count()
+    if user.has_capability("benefits.change"):
+        due = verifications_due(user)
+        for v in due[:10]:
+            items.deadlines_at_risk.append(Todo(
+                label=_("年审：%(name)s") % {"name": mask_name(v.enrolment.person.name)},
+                url=reverse("benefits:enrolment_detail", args=[v.enrolment_id]), due=v.due_date, module="benefits"))
+        items.counts[_("临近年审")] = due.count()
+    approved = enrolments_for_user(user).filter(status=EnrolmentStatus.APPROVED).order_by()
+    items.counts[_("享受对象")] = approved[:10_001].count()  # capped: never an unbounded COUNT on the workbench
+    return items

@@ -1,0 +1,749 @@
+"""Every write of the benefits app: enrolment, reviews and postings, verification, changes, payment rolls.
+
+Conventions: keyword-only arguments, ``actor=`` on every state change (None = the system, e.g. a CLI run
+or a task), one transaction per call (roll generation commits per chunk — see :mod:`.payroll`).
+Errors: :class:`~jisheng.core.errors.InvalidInput` (bad input, names the field),
+:class:`~jisheng.core.errors.TransitionNotAllowed` (nothing changed), :class:`~jisheng.core.errors.NotPermitted`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Sum
+
+from jisheng.core import audit, clock
+from jisheng.core.errors import InvalidInput, NotPermitted, TransitionNotAllowed
+from jisheng.core.masking import mask_name
+from jisheng.core.models import Area, AreaLevel, AuditAction
+from jisheng.core.money import yuan
+from jisheng.registry import selectors as registry
+from jisheng.registry.models import Person
+
+from . import bankfiles, payroll, programmes, rules, workflows
+from .enums import (
+    FROZEN_ROLL_STATUSES,
+    STOP_CHANGES,
+    ChangeKind,
+    EnrolmentStatus,
+    LineStatus,
+    Opinion,
+    PostingStatus,
+    ReviewLevel,
+    RollStatus,
+    RunStatus,
+    VerificationResult,
+)
+from .models import (
+    Enrolment,
+    EnrolmentChange,
+    ExportBatch,
+    GrantBudget,
+    PaymentRoll,
+    Posting,
+    PostingEntry,
+    ReturnImport,
+    Review,
+    RollLine,
+    RollRun,
+    Verification,
+)
+
+LEVEL_OF_STATUS = {
+    EnrolmentStatus.VILLAGE_REVIEW: ReviewLevel.VILLAGE,
+    EnrolmentStatus.TOWN_REVIEW: ReviewLevel.TOWN,
+    EnrolmentStatus.COUNTY_REVIEW: ReviewLevel.COUNTY,
+}
+ACTION_OF_LEVEL = {ReviewLevel.VILLAGE: "pass_village", ReviewLevel.TOWN: "pass_town", ReviewLevel.COUNTY: "approve"}
+
+
+def _require(actor: Any, capability: str) -> None:
+    """Refuse a signed-in actor without ``capability`` (the system, actor None, may act)."""
+    if actor is not None and not actor.has_capability(capability):
+        raise NotPermitted(f"缺少权限 {capability}")
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def town_of(area: Area) -> Area | None:
+    """The town/sub-district containing ``area`` (itself when it is one), or None above town level."""
+    node: Area | None = area
+    while node is not None and node.level > AreaLevel.TOWN:
+        node = node.parent
+    return node if node is not None and node.level == AreaLevel.TOWN else None
+
+
+# --- facts and eligibility -----------------------------------------------------------------------------
+
+
+def facts_for(person: Person, *, as_of: dt.date) -> dict[str, Any]:
+    """Facts about ``person`` on ``as_of`` read from the registry (rules' vocabulary; see rules.py).
+
+    ``only_one_child`` is derived only when the registry shows exactly one child (or none); with several
+    children it stays unknown (None) because the "only one survived" cases need staff confirmation.
+    """
+    spouse = registry.spouse_of(person, as_of)
+    children = registry.children_of(person, as_of)
+    living = registry.living_children_of(person, as_of)
+    if person.sex == "F":
+        wife_birth: dt.date | None = person.birth_date
+    else:
+        wife_birth = spouse.birth_date if spouse is not None and spouse.sex == "F" else None
+    facts: dict[str, Any] = {
+        "birth_date": person.birth_date.isoformat(),
+        "sex": person.sex,
+        "hukou": person.hukou_type,
+        "spouse_hukou": spouse.hukou_type if spouse is not None else "none",
+        "single_parent": spouse is None,
+        "wife_birth_date": wife_birth.isoformat() if wife_birth else None,
+        "children_ever": len(children),
+        "only_one_child": True if len(children) == 1 else (False if not children else None),
+        "living_children": len(living),
+        "living_daughters": sum(1 for c in living if c.sex == "F"),
+        "child_disability_grade": registry.disability_grade(living[0], as_of) if len(living) == 1 else None,
+        "death_date": person.death_date.isoformat() if person.death_date else None,
+    }
+    return facts
+
+
+def enrolment_apply(
+    *,
+    person: Person,
+    programme: str,
+    application_date: dt.date,
+    actor: Any,
+    facts: dict[str, Any] | None = None,
+    category: str = "",
+    source: str = "staff",
+    application_ref: str = "",
+    granted_amount: Decimal | None = None,
+    bank_name: str | None = None,
+    bank_account: str | None = None,
+) -> Enrolment:
+    """Record an application (from staff, or from the licensing module with ``source="licensing"``).
+
+    ``facts`` are staff-entered facts completing the registry's (e.g. ``only_one_child``,
+    ``no_violation_1973_2001``, ``retirement_date``, ``hardship_reason``). Grants and the one-time rewards
+    without a law parameter need ``granted_amount`` (yuan). Bank details default to the registry's.
+
+    Raises:
+        InvalidInput: unknown programme or category, a missing amount, or an open enrolment already exists.
+    """
+    _require(actor, "benefits.change")
+    prog = programmes.get(programme)
+    if category and category not in prog.category_keys():
+        raise InvalidInput(f"项目「{prog.name}」没有类别 {category!r}", location="category")
+    version = prog.rule_version(application_date)
+    if version.amount_rule == "granted" and (granted_amount is None or yuan(granted_amount) <= 0):
+        raise InvalidInput("请填写核定金额（元）", location="granted_amount")
+    try:
+        with transaction.atomic():
+            return Enrolment.objects.create(
+                programme=prog.key, category=category, person=person, area=person.residence_area,
+                town=town_of(person.residence_area), hukou_type=person.hukou_type,
+                application_date=application_date, source=source, application_ref=application_ref,
+                facts=facts or {}, granted_amount=yuan(granted_amount) if granted_amount is not None else None,
+                bank_name=person.bank_name if bank_name is None else bank_name,
+                bank_account=person.bank_account if bank_account is None else bank_account,
+            )
+    except IntegrityError:
+        raise InvalidInput(f"此人已有「{prog.name}」的在办或在享记录", location="person") from None
+
+
+def enrolment_determine(enrolment: Enrolment, *, actor: Any, as_of: dt.date | None = None) -> rules.Determination:
+    """Determine eligibility with the programme's rule on ``as_of`` (default: the application date).
+
+    Eligible → village review; not eligible → rejected; unknown (missing facts) → stays applied with the
+    missing facts listed. The determination (provisions relied on, unmet conditions, missing facts) is
+    stored on the enrolment.
+    """
+    _require(actor, "benefits.change")
+    day = as_of or enrolment.application_date
+    with transaction.atomic():
+        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        if enrolment.status != EnrolmentStatus.APPLIED:
+            raise TransitionNotAllowed("只能对申请中的记录认定资格")
+        prog = programmes.get(enrolment.programme)
+        facts = {**facts_for(enrolment.person, as_of=day), **enrolment.facts}
+        result = rules.determine(prog, facts, day)
+        enrolment.determination = {**result.as_dict(), "as_of": day.isoformat(),
+                                   "rule_version": prog.rule_version(day).version}
+        enrolment.determined_on = day
+        if result.category and not enrolment.category:
+            enrolment.category = result.category
+        if result.eligible is True:
+            enrolment.status = workflows.next_status(workflows.ENROLMENT_TRANSITIONS, enrolment.status, "determine")
+        elif result.eligible is False:
+            enrolment.status = workflows.next_status(workflows.ENROLMENT_TRANSITIONS, enrolment.status, "reject")
+        enrolment.save()
+    return result
+
+
+def _amount_text(enrolment: Enrolment, on: dt.date) -> str:
+    prog = programmes.get(enrolment.programme)
+    if enrolment.granted_amount is not None:
+        return f"{enrolment.granted_amount}元（一次性）"
+    try:
+        rate = next((r for r in rules.rate_table(prog, on=on, lookup=payroll.default_lookup())
+                     if r.category == enrolment.category and r.hukou == enrolment.hukou_type), None)
+    except InvalidInput:
+        rate = None
+    if rate is None:
+        return ""
+    unit = {"monthly": "元/人·月", "annual": "元/人·年"}.get(prog.frequency, "元")
+    return f"{rate.amount}{unit}" + ("" if rate.verified else "（标准待核实）")
+
+
+def posting_open(
+    *,
+    programme: str,
+    level: str,
+    area: Area,
+    enrolments: Iterable[Enrolment],
+    start_date: dt.date,
+    actor: Any,
+    title: str = "",
+) -> Posting:
+    """Open a public posting (公示) of ``level`` in ``area`` listing ``enrolments`` (masked), for the
+    programme's posting period (``posting_days`` calendar days, first day included).
+
+    Entries are frozen now: masked name, village/community, amount, period — nothing else.
+
+    Raises:
+        InvalidInput: no enrolments, one outside ``area``, of another programme, or not at this review level.
+    """
+    _require(actor, "benefits.change")
+    prog = programmes.get(programme)
+    items = list(enrolments)
+    if not items:
+        raise InvalidInput("公示名单为空", location="enrolments")
+    status_for_level = {v: k for k, v in LEVEL_OF_STATUS.items()}[ReviewLevel(level)]
+    for e in items:
+        if e.programme != prog.key or not area.contains(e.area) or e.status != status_for_level:
+            raise InvalidInput(f"记录 #{e.pk} 不在本级公示范围内", location="enrolments")
+    end_date = start_date + dt.timedelta(days=prog.posting_days - 1)
+    with transaction.atomic():
+        posting = Posting.objects.create(
+            programme=prog.key, level=level, area=area, start_date=start_date, end_date=end_date,
+            title=title or f"{area.name}{prog.name}对象{ReviewLevel(level).label}公示",
+            created_by=_user(actor),
+        )
+        PostingEntry.objects.bulk_create([
+            PostingEntry(posting=posting, enrolment=e, masked_name=mask_name(e.person.name), area_name=e.area.name,
+                         amount_text=_amount_text(e, start_date), period_text=f"{start_date:%Y年%m月}起")
+            for e in items
+        ])
+    return posting
+
+
+def posting_close(posting: Posting, *, actor: Any, objections: str = "", today: dt.date | None = None) -> Posting:
+    """Close a posting after its period, recording any objections received.
+
+    Raises:
+        TransitionNotAllowed: the posting period has not ended yet or it is already closed.
+    """
+    _require(actor, "benefits.change")
+    day = today or clock.today()
+    with transaction.atomic():
+        posting = Posting.objects.select_for_update().get(pk=posting.pk)
+        if posting.status != PostingStatus.OPEN:
+            raise TransitionNotAllowed("公示已结束")
+        if day <= posting.end_date:
+            raise TransitionNotAllowed(f"公示期至 {posting.end_date:%Y-%m-%d}，期满后才能结束")
+        posting.status = PostingStatus.CLOSED
+        posting.objections = objections
+        posting.save()
+    return posting
+
+
+def _first_due(prog: programmes.Programme, after: dt.date) -> dt.date | None:
+    """The first annual verification due date after ``after``: end of ``verification_month`` next year."""
+    if not prog.verification_month:
+        return None
+    year = after.year + 1
+    month_end = rules.next_month(dt.date(year, prog.verification_month, 1)) - dt.timedelta(days=1)
+    return month_end
+
+
+def enrolment_review(
+    enrolment: Enrolment,
+    *,
+    opinion: str,
+    actor: Any,
+    note: str = "",
+    today: dt.date | None = None,
+    start_month: dt.date | None = None,
+) -> Enrolment:
+    """Record the current review level's opinion (村 → 镇 → 市).
+
+    Agreeing needs a closed posting of this level listing the enrolment (the posting period is over).
+    The county's agreement approves: payment starts from the month of approval (eligibility confirmed)
+    or a later ``start_month``; discretionary grants must fit the year's budget. Disagreeing rejects.
+
+    Raises:
+        TransitionNotAllowed: not under review, or the posting of this level is missing or still open.
+        InvalidInput: a grant over budget, or ``start_month`` before the approval month.
+    """
+    _require(actor, "benefits.change")
+    day = today or clock.today()
+    with transaction.atomic():
+        enrolment = Enrolment.objects.select_for_update().select_related("area").get(pk=enrolment.pk)
+        level = LEVEL_OF_STATUS.get(EnrolmentStatus(enrolment.status))
+        if level is None:
+            raise TransitionNotAllowed("该记录不在审核阶段")
+        posting = None
+        if opinion == Opinion.AGREE:
+            posting = (Posting.objects.filter(level=level, entries__enrolment=enrolment, status=PostingStatus.CLOSED)
+                       .order_by("-end_date").first())
+            if posting is None:
+                raise TransitionNotAllowed(f"{ReviewLevel(level).label}公示尚未期满结束，不能通过")
+            action = ACTION_OF_LEVEL[level]
+        else:
+            action = "reject"
+        enrolment.status = workflows.next_status(workflows.ENROLMENT_TRANSITIONS, enrolment.status, action)
+        Review.objects.create(enrolment=enrolment, level=level, opinion=opinion, note=note, posting=posting,
+                              actor=_user(actor), decided_on=day)
+        if enrolment.status == EnrolmentStatus.APPROVED:
+            prog = programmes.get(enrolment.programme)
+            first = rules.month_start(day)
+            if start_month is not None and rules.month_start(start_month) < first:
+                raise InvalidInput("起始发放月不能早于确认资格当月", location="start_month")
+            enrolment.start_month = rules.month_start(start_month) if start_month else first
+            enrolment.approved_on = day
+            enrolment.approved_by = _user(actor)
+            enrolment.verification_due = _first_due(prog, day)
+            if enrolment.verification_due is not None:
+                Verification.objects.get_or_create(enrolment=enrolment, year=enrolment.verification_due.year,
+                                                   defaults={"due_date": enrolment.verification_due})
+            if prog.frequency == programmes.GRANT:
+                _check_budget(enrolment, day.year)
+            enrolment.needs_correction = _has_closed_roll_from(enrolment.programme, enrolment.start_month)
+        enrolment.save()
+    return enrolment
+
+
+def _has_closed_roll_from(programme: str, month: dt.date) -> bool:
+    return PaymentRoll.objects.filter(programme=programme, month__gte=month, status__in=FROZEN_ROLL_STATUSES).exists()
+
+
+def _check_budget(enrolment: Enrolment, year: int) -> None:
+    budgets = [b for b in GrantBudget.objects.filter(programme=enrolment.programme, year=year).select_related("area")
+               if b.area.contains(enrolment.area)]
+    if not budgets:
+        raise InvalidInput(f"{year} 年没有该项目的预算", location="granted_amount")
+    budget = max(budgets, key=lambda b: b.area.level)
+    used = (Enrolment.objects.filter(programme=enrolment.programme, approved_on__year=year,
+                                     status__in=[EnrolmentStatus.APPROVED, EnrolmentStatus.ENDED],
+                                     area__path__startswith=budget.area.path)
+            .exclude(pk=enrolment.pk).aggregate(s=Sum("granted_amount"))["s"] or Decimal("0"))
+    if used + (enrolment.granted_amount or 0) > budget.amount:
+        raise InvalidInput(f"超出 {year} 年预算：预算 {budget.amount} 元，已用 {used} 元", location="granted_amount")
+
+
+def grant_budget_set(*, programme: str, year: int, area: Area, amount: Decimal, actor: Any) -> GrantBudget:
+    """Set the year's budget (yuan) of a discretionary programme in ``area``."""
+    _require(actor, "benefits.change")
+    prog = programmes.get(programme)
+    if prog.frequency != programmes.GRANT:
+        raise InvalidInput("只有酌情救助项目设预算", location="programme")
+    budget, _ = GrantBudget.objects.update_or_create(programme=prog.key, year=year, area=area,
+                                                     defaults={"amount": yuan(amount)})
+    return budget
+
+
+# --- verification and changes --------------------------------------------------------------------------
+
+
+def verification_schedule(*, programme: str, year: int, area: Area, actor: Any) -> int:
+    """Create ``year``'s annual verifications (年审) for approved enrolments in ``area`` (idempotent).
+
+    Due date: the last day of the programme's ``verification_month`` in ``year``. Returns how many were
+    created. An enrolment whose verification is overdue on the 1st of a month is not paid for that month.
+    """
+    _require(actor, "benefits.change")
+    prog = programmes.get(programme)
+    if not prog.verification_month:
+        return 0
+    due = rules.next_month(dt.date(year, prog.verification_month, 1)) - dt.timedelta(days=1)
+    created = 0
+    with transaction.atomic():
+        qs = Enrolment.objects.filter(programme=prog.key, status=EnrolmentStatus.APPROVED,
+                                      area__path__startswith=area.path, approved_on__lt=dt.date(year, 1, 1))
+        for enrolment in qs.select_for_update():
+            _, made = Verification.objects.get_or_create(enrolment=enrolment, year=year, defaults={"due_date": due})
+            if made:
+                created += 1
+                enrolment.verification_due = due
+                enrolment.save(update_fields=["verification_due", "updated_at"])
+    return created
+
+
+def verification_complete(verification: Verification, *, result: str, actor: Any, done_on: dt.date | None = None,
+                          note: str = "") -> Verification:
+    """Record the outcome of an annual verification.
+
+    ``continue``: payment goes on; months suspended while it was overdue are paid as arrears in the next
+    roll. ``stop``: the enrolment ends (the month of ``done_on`` is the last month paid).
+
+    Raises:
+        TransitionNotAllowed: already done.
+    """
+    _require(actor, "benefits.change")
+    day = done_on or clock.today()
+    with transaction.atomic():
+        verification = Verification.objects.select_for_update().select_related("enrolment").get(pk=verification.pk)
+        if verification.done_on is not None:
+            raise TransitionNotAllowed("本年度年审已完成")
+        verification.done_on, verification.result, verification.note = day, result, note
+        verification.actor = _user(actor)
+        verification.save()
+        enrolment = Enrolment.objects.select_for_update().get(pk=verification.enrolment_id)
+        overdue_since = verification.due_date if day > verification.due_date else None
+        enrolment.verification_due = None
+        if overdue_since is not None and _has_closed_roll_from(enrolment.programme, rules.next_month(overdue_since)):
+            enrolment.needs_correction = True
+        enrolment.save()
+    if result == VerificationResult.STOP:
+        enrolment_change(enrolment, kind=ChangeKind.OTHER_STOP, event_date=day, actor=actor,
+                         details={"reason": "年审不再符合条件"})
+    return verification
+
+
+def enrolment_change(
+    enrolment: Enrolment,
+    *,
+    kind: str,
+    event_date: dt.date,
+    actor: Any,
+    effective_month: dt.date | None = None,
+    details: dict[str, Any] | None = None,
+) -> EnrolmentChange:
+    """Record a change (变更) and apply it from its effective month.
+
+    - death / new child / recovery / other stop: the event month is the last month paid
+      (:func:`rules.last_payable_month`); the enrolment ends. If a closed roll already paid a later month,
+      the overpayment becomes a recovery line in the next roll (closed months are never rewritten).
+    - move: ``details["area_id"]`` — the new residence area; later rolls use it.
+    - bank_account: ``details["bank_name"]``, ``details["bank_account"]`` — lines of months from
+      ``effective_month`` in rolls not yet approved (and failed lines queued for retry) use the new account.
+
+    Raises:
+        InvalidInput: unknown kind or missing details; TransitionNotAllowed: the enrolment is not approved.
+    """
+    _require(actor, "benefits.change")
+    details = dict(details or {})
+    with transaction.atomic():
+        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        if kind in STOP_CHANGES:
+            last = rules.last_payable_month(stop_date=event_date)
+            assert last is not None
+            effective = rules.next_month(last)
+            if enrolment.status == EnrolmentStatus.APPROVED:
+                enrolment.status = workflows.next_status(workflows.ENROLMENT_TRANSITIONS, enrolment.status, "end")
+            elif enrolment.status != EnrolmentStatus.ENDED:
+                raise TransitionNotAllowed("只有享受中的对象可以终止")
+            enrolment.end_month = min(last, enrolment.end_month) if enrolment.end_month else last
+            enrolment.end_reason = kind
+            if _has_closed_roll_from(enrolment.programme, effective):
+                enrolment.needs_correction = True
+        elif kind == ChangeKind.MOVE:
+            effective = rules.month_start(effective_month or rules.next_month(event_date))
+            try:
+                area = Area.objects.get(pk=details["area_id"])
+            except (KeyError, Area.DoesNotExist):
+                raise InvalidInput("请选择迁入地", location="area_id") from None
+            details["from_area_id"] = enrolment.area_id
+            enrolment.area, enrolment.town = area, town_of(area)
+        elif kind == ChangeKind.BANK_ACCOUNT:
+            effective = rules.month_start(effective_month or event_date)
+            account = str(details.get("bank_account", "")).replace(" ", "")
+            if not account.isdigit():
+                raise InvalidInput("银行账号只能是数字", location="bank_account")
+            enrolment.bank_name = str(details.get("bank_name", enrolment.bank_name))
+            enrolment.bank_account = account
+            RollLine.objects.filter(
+                enrolment=enrolment, month__gte=effective,
+                roll__status__in=[RollStatus.DRAFT, RollStatus.GENERATED],
+            ).update(bank_name=enrolment.bank_name, bank_account=account)
+            details = {"bank_name": enrolment.bank_name, "bank_account_last4": account[-4:]}
+        else:
+            raise InvalidInput(f"未知的变更事项 {kind!r}", location="kind")
+        enrolment.save()
+        return EnrolmentChange.objects.create(enrolment=enrolment, kind=kind, event_date=event_date,
+                                              effective_month=effective, details=details, actor=_user(actor))
+
+
+def deaths_sync(*, programme: str, area: Area) -> int:
+    """End the enrolments of people the registry records as dead (change ``death`` by the system).
+
+    Run before generating a roll so that a death registered elsewhere is not paid beyond its month.
+    Returns the number of enrolments ended.
+    """
+    qs = (Enrolment.objects.filter(programme=programme, status=EnrolmentStatus.APPROVED,
+                                   area__path__startswith=area.path, person__death_date__isnull=False)
+          .select_related("person"))
+    n = 0
+    for enrolment in qs:
+        assert enrolment.person.death_date is not None
+        enrolment_change(enrolment, kind=ChangeKind.DEATH, event_date=enrolment.person.death_date, actor=None,
+                         details={"source": "registry"})
+        n += 1
+    return n
+
+
+# --- payment rolls -------------------------------------------------------------------------------------
+
+
+def roll_open(*, programme: str, month: dt.date, area: Area, actor: Any) -> PaymentRoll:
+    """Return the roll of ``programme`` for ``month`` paid by ``area``, creating it (idempotent)."""
+    _require(actor, "benefits.prepare_roll")
+    prog = programmes.get(programme)
+    month = rules.month_start(month)
+    prog.rule_version(month)
+    roll, _ = PaymentRoll.objects.get_or_create(programme=prog.key, month=month, area=area)
+    return roll
+
+
+def roll_generate(roll: PaymentRoll, *, actor: Any, chunk_size: int = payroll.CHUNK_SIZE,
+                  lookup: Callable[..., Any] | None = None,
+                  progress: Callable[[RollRun], None] | None = None) -> RollRun:
+    """Generate (or resume, or refresh before approval) the lines of ``roll``; return the run.
+
+    Idempotent: on a roll already approved it changes nothing and returns the last run; run again on a
+    generated roll it adds only lines that are now due and missing. Steps: end enrolments of people the
+    registry records as dead; insert regular lines in chunks (resumable); add arrears/recovery lines for
+    flagged enrolments; store totals; mark the roll generated and ``prepared_by`` the actor.
+
+    Raises:
+        InvalidInput: no rule version or parameter value for the month.
+    """
+    _require(actor, "benefits.prepare_roll")
+    roll = PaymentRoll.objects.select_related("area").get(pk=roll.pk)
+    if roll.status in FROZEN_ROLL_STATUSES:
+        last = roll.runs.filter(step="generate").order_by("-id").first()
+        if last is None:
+            raise TransitionNotAllowed("花名册已审核")
+        return last
+    workflows.next_status(workflows.ROLL_TRANSITIONS, roll.status, "generate")
+    deaths_sync(programme=roll.programme, area=roll.area)
+    run = payroll.generate_lines(roll, actor=actor, chunk_size=chunk_size, lookup=lookup, progress=progress)
+    added = payroll.correction_lines(roll, lookup=lookup)
+    count, total = payroll.roll_totals(roll)
+    with transaction.atomic():
+        locked = PaymentRoll.objects.select_for_update().get(pk=roll.pk)
+        changed = (locked.status != RollStatus.GENERATED or locked.line_count != count
+                   or locked.total_amount != total)
+        locked.status = workflows.next_status(workflows.ROLL_TRANSITIONS, locked.status, "generate")
+        locked.line_count, locked.total_amount = count, total
+        if changed:
+            locked.prepared_by, locked.prepared_at = _user(actor), clock.now()
+            locked.save()
+        run.status, run.finished_at, run.done = RunStatus.DONE, clock.now(), run.total
+        run.message = f"{count} 条，合计 {total} 元；补扣 {added} 条"
+        run.save()
+        if changed:
+            audit.record(AuditAction.BATCH, object_type="benefits.paymentroll", object_id=roll.pk,
+                         object_label=roll.audit_label(), area_id=roll.area_id,
+                         changes={"step": "generate", "lines": count, "total": str(total), "corrections": added})
+    return run
+
+
+def roll_return(roll: PaymentRoll, *, actor: Any, reason: str = "") -> PaymentRoll:
+    """The checker sends a generated roll back: its lines are removed so it can be generated again.
+
+    Raises:
+        TransitionNotAllowed: the roll is not awaiting approval (approved months are never rewritten).
+    """
+    _require(actor, "benefits.approve_roll")
+    with transaction.atomic():
+        roll = PaymentRoll.objects.select_for_update().get(pk=roll.pk)
+        roll.status = workflows.next_status(workflows.ROLL_TRANSITIONS, roll.status, "return")
+        flagged = list(RollLine.objects.filter(roll=roll).exclude(kind="regular")
+                       .values_list("enrolment_id", flat=True))
+        RollLine.objects.filter(roll=roll).delete()
+        Enrolment.objects.filter(pk__in=flagged).update(needs_correction=True)
+        roll.runs.all().delete()
+        roll.line_count, roll.total_amount = 0, Decimal("0")
+        roll.save()
+        audit.record(AuditAction.BATCH, object_type="benefits.paymentroll", object_id=roll.pk,
+                     object_label=roll.audit_label(), area_id=roll.area_id, changes={"step": "return"}, reason=reason)
+    return roll
+
+
+def roll_approve(roll: PaymentRoll, *, actor: Any) -> PaymentRoll:
+    """Approve a generated roll (checker). The month is closed from now on.
+
+    Raises:
+        NotPermitted: no actor, the actor lacks ``benefits.approve_roll``, or prepared the roll (maker–checker).
+        TransitionNotAllowed: the roll is not awaiting approval.
+    """
+    if _user(actor) is None:
+        raise NotPermitted("审核花名册须由具名的财务人员进行")
+    _require(actor, "benefits.approve_roll")
+    with transaction.atomic():
+        roll = PaymentRoll.objects.select_for_update().get(pk=roll.pk)
+        if roll.status == RollStatus.GENERATED and roll.prepared_by_id == actor.pk:
+            raise NotPermitted("制表人不能审核自己的花名册（制表、审核须由不同人员进行）")
+        roll.status = workflows.next_status(workflows.ROLL_TRANSITIONS, roll.status, "approve")
+        roll.approved_by, roll.approved_at = actor, clock.now()
+        roll.save()
+    return roll
+
+
+def roll_export(roll: PaymentRoll, *, layout: bankfiles.Layout, actor: Any) -> ExportBatch:
+    """Return the bank batch to send: a new one when lines are waiting for a file (the roll's first file,
+    or failed lines queued for retry), otherwise the latest one again (idempotent).
+
+    Raises:
+        TransitionNotAllowed: the roll is not approved yet.
+    """
+    _require(actor, "benefits.prepare_roll")
+    with transaction.atomic():
+        roll = PaymentRoll.objects.select_for_update().get(pk=roll.pk)
+        if roll.status not in (RollStatus.APPROVED, RollStatus.EXPORTED, RollStatus.CLOSED):
+            raise TransitionNotAllowed("花名册审核后才能生成银行文件")
+        last = roll.batches.order_by("-number").first()
+        last_no = last.number if last else 0
+        waiting = [n for n in payroll.batch_numbers_with_pending(roll) if n > last_no]
+        if not waiting:
+            if last is None:
+                raise InvalidInput("没有需要发送银行的明细", location="roll")
+            return last
+        number = max(waiting)
+        agg = RollLine.objects.filter(roll=roll, batch_no=number, amount__gt=0).aggregate(
+            n=Count("id"), total=Sum("amount"))
+        batch = ExportBatch.objects.create(roll=roll, number=number, layout=layout.key, line_count=agg["n"] or 0,
+                                           total_amount=agg["total"] or 0, actor=_user(actor))
+        if roll.status == RollStatus.APPROVED:
+            roll.status = workflows.next_status(workflows.ROLL_TRANSITIONS, roll.status, "export")
+            roll.save()
+        audit.record(AuditAction.EXPORT, object_type="benefits.paymentroll", object_id=roll.pk,
+                     object_label=roll.audit_label(), area_id=roll.area_id,
+                     changes={"count": batch.line_count, "format": layout.format, "batch": number,
+                              "total": str(batch.total_amount)})
+    return batch
+
+
+def render_batch(batch: ExportBatch, *, layout: bankfiles.Layout | None = None) -> bytes:
+    """The bytes of a bank file (the same every time for the same batch and layout)."""
+    layout = layout or bankfiles.layout_for(key=batch.layout)
+    out = io.BytesIO()
+    bankfiles.write(layout, payroll.batch_rows(batch.roll, batch.number), out, stamp=payroll.stamp_for(batch.roll))
+    content = out.getvalue()
+    if not batch.sha256 and layout.key == batch.layout:
+        ExportBatch.objects.filter(pk=batch.pk, sha256="").update(sha256=hashlib.sha256(content).hexdigest())
+    return content
+
+
+def roll_import_returns(roll: PaymentRoll, *, content: bytes, filename: str, actor: Any) -> ReturnImport:
+    """Apply a bank return file: each referenced line becomes ``paid`` or ``failed`` (with the reason).
+
+    Idempotent: the same file again changes nothing (returns the earlier import); a line already in the
+    reported state is counted unchanged. All-or-nothing: a row naming a line not exported in this roll,
+    a different amount or account, or a paid line reported failed rejects the whole file.
+
+    Raises:
+        InvalidInput: unreadable file or bad rows (row numbers and columns named).
+        TransitionNotAllowed: nothing of the roll has been exported yet.
+    """
+    _require(actor, "benefits.prepare_roll")
+    digest = hashlib.sha256(content).hexdigest()
+    previous = ReturnImport.objects.filter(roll=roll, sha256=digest).first()
+    if previous is not None:
+        return previous
+    rows = bankfiles.parse_returns(content, filename)
+    with transaction.atomic():
+        roll = PaymentRoll.objects.select_for_update().get(pk=roll.pk)
+        if not roll.batches.exists():
+            raise TransitionNotAllowed("尚未生成银行文件")
+        exported = set(roll.batches.values_list("number", flat=True))
+        refs = [int(r.reference) for r in rows]
+        lines = {pk: (batch_no, status, amount, account) for pk, batch_no, status, amount, account in
+                 RollLine.objects.filter(roll=roll, pk__in=refs)
+                 .values_list("pk", "batch_no", "status", "amount", "bank_account")}
+        problems: list[str] = []
+        paid_ids: list[int] = []
+        failed: list[tuple[int, str]] = []
+        unchanged = 0
+        for r in rows:
+            pk = int(r.reference)
+            line = lines.get(pk)
+            if line is None or line[0] not in exported:
+                problems.append(f"row {r.row}, 流水号: {r.reference} 不是本花名册已发送的明细")
+                continue
+            _batch_no, status, amount, account = line
+            if r.amount is not None and yuan(r.amount) != amount:
+                problems.append(f"row {r.row}, 金额: {r.amount} ≠ {amount}")
+                continue
+            if r.bank_account and r.bank_account != account:
+                problems.append(f"row {r.row}, 账号: 与发送的账号不一致")
+                continue
+            target = LineStatus.PAID if r.paid else LineStatus.FAILED
+            if status == target:
+                unchanged += 1
+            elif status == LineStatus.PAID:
+                problems.append(f"row {r.row}, 结果: 该明细已到账，不能改为失败")
+            elif r.paid:
+                paid_ids.append(pk)
+            else:
+                failed.append((pk, r.reason or "银行未说明原因"))
+        if problems:
+            raise InvalidInput("; ".join(problems[:20]), location=filename)
+        for start in range(0, len(paid_ids), 5000):
+            RollLine.objects.filter(pk__in=paid_ids[start:start + 5000]).update(status=LineStatus.PAID,
+                                                                                failure_reason="")
+        for pk, reason in failed:
+            RollLine.objects.filter(pk=pk).update(status=LineStatus.FAILED, failure_reason=reason[:200])
+        record = ReturnImport.objects.create(roll=roll, sha256=digest, filename=filename[:255], paid=len(paid_ids),
+                                             failed=len(failed), unchanged=unchanged, actor=_user(actor))
+        audit.record(AuditAction.BATCH, object_type="benefits.paymentroll", object_id=roll.pk,
+                     object_label=roll.audit_label(), area_id=roll.area_id,
+                     changes={"step": "import_returns", **record.summary()})
+    return record
+
+
+def roll_retry_failed(roll: PaymentRoll, *, actor: Any) -> int:
+    """Queue the failed lines (only those) for a new bank batch, with the enrolment's current account.
+
+    Returns the number of lines queued (0 when none failed — running it again changes nothing).
+    """
+    _require(actor, "benefits.prepare_roll")
+    with transaction.atomic():
+        roll = PaymentRoll.objects.select_for_update().get(pk=roll.pk)
+        failed = list(RollLine.objects.filter(roll=roll, status=LineStatus.FAILED).select_related("enrolment"))
+        if not failed:
+            return 0
+        last = roll.batches.order_by("-number").first()
+        number = (last.number if last else 1) + 1
+        for line in failed:
+            line.status, line.batch_no, line.attempts = LineStatus.PENDING, number, line.attempts + 1
+            line.bank_name, line.bank_account = line.enrolment.bank_name, line.enrolment.bank_account
+        RollLine.objects.bulk_update(failed, ["status", "batch_no", "attempts", "bank_name", "bank_account"])
+        audit.record(AuditAction.BATCH, object_type="benefits.paymentroll", object_id=roll.pk,
+                     object_label=roll.audit_label(), area_id=roll.area_id,
+                     changes={"step": "retry_failed", "lines": len(failed), "batch": number})
+    return len(failed)
+
+
+def roll_close(roll: PaymentRoll, *, actor: Any) -> PaymentRoll:
+    """Close (reconcile) an exported roll once no line is waiting for the bank.
+
+    Raises:
+        TransitionNotAllowed: lines are still pending, or the roll was not exported.
+    """
+    _require(actor, "benefits.approve_roll")
+    with transaction.atomic():
+        roll = PaymentRoll.objects.select_for_update().get(pk=roll.pk)
+        if RollLine.objects.filter(roll=roll, status=LineStatus.PENDING, amount__gt=0).exists():
+            raise TransitionNotAllowed("仍有明细等待银行回盘")
+        roll.status = workflows.next_status(workflows.ROLL_TRANSITIONS, roll.status, "close")
+        roll.save()
+    return roll
