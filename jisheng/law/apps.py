@@ -12,9 +12,10 @@ class LawConfig(AppConfig):
     def ready(self) -> None:
         from jisheng.core import modules, reference
 
-        from . import checks  # noqa: F401
-        from .services import _calendar_loader
+        from . import checks, citations  # noqa: F401
+        from .services import _calendar_loader, _provisions_loader
 
+        reference.register_loader("law", _provisions_loader, order=15)
         reference.register_loader("calendar", _calendar_loader, order=20)
         modules.register(modules.Module(key="law", label=_("法律法规"), url_name="law:provision_list",
                                          capability=None, order=10))

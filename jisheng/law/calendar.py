@@ -57,8 +57,7 @@ class CalendarYearMissing(InvalidInput):
         self.year = year
         super().__init__(
             _("工作日历缺少%(year)d年的节假日安排（国务院办公厅尚未公布或尚未导入），无法计算期限。")
-            % {"year": year},
-            location=f"calendar:{year}",
+            % {"year": year}
         )
 
 

@@ -2,6 +2,7 @@
 
 - ``law.E001``: a parameter file under ``jisheng/law/data/parameters/`` does not load (message names file
   and line) — the application refuses to start.
+- ``law.E002``: an instrument file does not load; ``law.E003``: a parameter cites an unknown provision;
 - ``law.W001``: from 1 December, next year is missing from the working-day calendar;
 - ``law.W002``: the current year is missing (every deadline computation fails).
 """
@@ -44,4 +45,30 @@ def check_next_year_calendar(app_configs: Any, **kwargs: Any) -> list[CheckMessa
         messages.append(Warning(f"工作日历缺少{today.year + 1}年的节假日安排。",
                                 hint="国务院办公厅公布后：升级 chinesecalendar 并运行 jisheng bootstrap，或由管理员录入。",  # noqa: E501
                                 id="law.W001"))
+    return messages
+
+
+@register("law")
+def check_provisions(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    """law.E002: an instrument file does not load; law.E003: a parameter cites an unknown provision."""
+    from jisheng.core.errors import InvalidInput
+
+    from .parameters import parameter_errors
+
+    try:
+        from .provisions import load_instruments, provision_exists
+
+        load_instruments()
+    except InvalidInput as exc:
+        return [Error(str(exc), id="law.E002", hint="Fix the instrument file under jisheng/law/data/instruments/.")]
+    if parameter_errors():
+        return []  # reported by law.E001
+    from .parameters import load_parameters
+
+    messages: list[CheckMessage] = []
+    for parameter in load_parameters().values():
+        for value in parameter.values:
+            if not provision_exists(value.provision):
+                messages.append(Error(f"{value.location}: 参数 {parameter.key} 引用了不存在的条款 {value.provision}",
+                                      id="law.E003", hint="Add the provision to jisheng/law/data/instruments/."))
     return messages

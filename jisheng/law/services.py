@@ -29,7 +29,16 @@ from jisheng.core import audit
 from jisheng.core.errors import InvalidInput
 
 from . import calendar
-from .models import CalendarDay, CalendarYear, DayKind, DeadlineRecomputation
+from .models import (
+    CalendarDay,
+    CalendarYear,
+    DayKind,
+    DeadlineRecomputation,
+    InstrumentVersion,
+    LegalInstrument,
+    Provision,
+)
+from .provisions import load_instruments
 
 
 @dataclass(frozen=True)
@@ -140,6 +149,68 @@ def calendar_day_remove(*, date: dt.date, actor: Any, reason: str = "") -> list[
         row.delete()
         why = reason or _("工作日历变更：删除 %(d)s（%(n)s）") % {"d": date.isoformat(), "n": row.name}
         return _recompute(first=date, last=date, reason=why, actor=actor)
+
+
+def provisions_load(*, actor: Any = None) -> str:
+    """Mirror the instrument/provision YAML catalogue into the database (idempotent; removes stale rows).
+
+    Raises :class:`InvalidInput` (file and line) when a file is bad; nothing is written then.
+    """
+    instruments = load_instruments()
+    counts = {"instruments": 0, "versions": 0, "provisions": 0}
+    with transaction.atomic(), audit.context(actor=actor):
+        for inst in instruments.values():
+            instrument, _created = LegalInstrument.objects.update_or_create(key=inst.key, defaults={
+                "title": inst.title, "short_title": inst.short_title, "issuer": inst.issuer,
+                "document_number": inst.document_number, "level": inst.level, "promulgated": inst.promulgated,
+                "effective": inst.effective, "repealed": inst.repealed, "source": inst.source or inst.path,
+                "summary": inst.summary, "verified": inst.verified})
+            counts["instruments"] += 1
+            for v in inst.versions:
+                version, _created = InstrumentVersion.objects.update_or_create(key=v.key, defaults={
+                    "instrument": instrument, "label": v.label, "adopted": v.adopted, "effective": v.effective,
+                    "valid_to": v.valid_to, "document_number": v.document_number, "note": v.note,
+                    "source": v.source, "verified": v.verified})
+                counts["versions"] += 1
+                for p in v.provisions:
+                    Provision.objects.update_or_create(key=p.key, defaults={
+                        "version": version, "article": p.article, "paragraph": p.paragraph, "item": p.item,
+                        "title": p.title, "summary": p.summary, "verified": p.verified, "source": p.location})
+                    counts["provisions"] += 1
+                version.provisions.exclude(key__in=[p.key for p in v.provisions]).delete()
+            instrument.versions.exclude(key__in=[v.key for v in inst.versions]).delete()
+        LegalInstrument.objects.exclude(key__in=list(instruments)).delete()
+    return _("%(instruments)d 部法律文件，%(versions)d 个版本，%(provisions)d 个条款") % counts
+
+
+def provisions_ensure_loaded() -> None:
+    """Load the provision catalogue with bulk inserts when the tables are empty (a fresh or test database).
+
+    Pages call this so they work before ``jisheng bootstrap``; once loaded it is one cheap EXISTS query.
+    """
+    if LegalInstrument.objects.exists():
+        return
+    with transaction.atomic():
+        for inst in load_instruments().values():
+            instrument = LegalInstrument.objects.create(
+                key=inst.key, title=inst.title, short_title=inst.short_title, issuer=inst.issuer,
+                document_number=inst.document_number, level=inst.level, promulgated=inst.promulgated,
+                effective=inst.effective, repealed=inst.repealed, source=inst.source or inst.path,
+                summary=inst.summary, verified=inst.verified)
+            versions = InstrumentVersion.objects.bulk_create([InstrumentVersion(
+                key=v.key, instrument=instrument, label=v.label, adopted=v.adopted, effective=v.effective,
+                valid_to=v.valid_to, document_number=v.document_number, note=v.note, source=v.source,
+                verified=v.verified) for v in inst.versions])
+            by_key = {v.key: v for v in versions}
+            Provision.objects.bulk_create([Provision(
+                key=p.key, version=by_key[v.key], article=p.article, paragraph=p.paragraph, item=p.item,
+                title=p.title, summary=p.summary, verified=p.verified, source=p.location)
+                for v in inst.versions for p in v.provisions])
+
+
+def _provisions_loader(stdout: Any = None) -> str:
+    """``jisheng bootstrap`` step: load the provision catalogue."""
+    return provisions_load()
 
 
 def _calendar_loader(stdout: Any = None) -> str:

@@ -1,0 +1,36 @@
+"""Forms of the law app (thin: they validate input and hand it to services / the deadline engine)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .deadlines import UNITS
+from .models import DayKind
+
+
+class CalendarDayForm(forms.Form):
+    """Add or change a local calendar day, or remove one (``remove`` checked)."""
+
+    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label=_("类型"), choices=DayKind.choices, required=False)
+    name = forms.CharField(label=_("名称"), max_length=64, required=False)
+    reason = forms.CharField(label=_("原因（记入期限重算记录）"), max_length=200, required=False)
+    remove = forms.BooleanField(label=_("删除该地方性日期"), required=False)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if not data.get("remove") and not (data.get("kind") and data.get("name")):
+            raise forms.ValidationError(_("请选择类型并填写名称。"))
+        return data
+
+
+class DeadlineForm(forms.Form):
+    """The deadline calculator (contract §1 inputs)."""
+
+    start = forms.DateField(label=_("起算日"), widget=forms.DateInput(attrs={"type": "date"}))
+    days = forms.IntegerField(label=_("期限"), min_value=1, max_value=3650)
+    unit = forms.ChoiceField(label=_("单位"), choices=[(u, lbl) for u, lbl in zip(
+        UNITS, (_("工作日"), _("日（自然日）"), _("月")), strict=True)])
+    extend = forms.IntegerField(label=_("延长"), min_value=0, max_value=3650, required=False, initial=0)
+    suspend = forms.CharField(label=_("中止期间（YYYY-MM-DD:YYYY-MM-DD，多个用逗号分隔）"), required=False)
