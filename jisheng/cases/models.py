@@ -245,6 +245,7 @@ class CaseClock(DomainModel):
     amount = models.PositiveSmallIntegerField(_("期限"))
     parameter = models.CharField(_("参数"), max_length=96, blank=True)
     basis = models.CharField(_("依据"), max_length=128, blank=True)
+    source_note = models.CharField(_("期限来源"), max_length=255, blank=True)
     extension = models.PositiveSmallIntegerField(_("延长"), null=True, blank=True)
     extension_reason = models.CharField(_("延长理由"), max_length=255, blank=True)
     due = models.DateField(_("届满日"))

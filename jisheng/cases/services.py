@@ -71,18 +71,31 @@ def _next_number(case_type: CaseType, year: int) -> str:
 
 # --- clocks ---------------------------------------------------------------------------------------
 
-def _rule_amount(rule: ClockRule, on: dt.date) -> int:
-    """The clock's length on ``on``: the dated law parameter, or the rule's fixed amount."""
+def _rule_amount(rule: ClockRule, on: dt.date) -> tuple[int, str]:
+    """The clock's length on ``on`` and a note: the dated law parameter, or the rule's fixed amount
+    (used only when the parameter has no value in force that day; the note says so).
+
+    Raises:
+        InvalidInput: no parameter value in force and no fallback amount.
+    """
     if rule.parameter:
         from jisheng.law.parameters import parameter_value
 
-        value = parameter_value(rule.parameter, on).value
-        if not isinstance(value, int | str):
+        try:
+            value = parameter_value(rule.parameter, on)
+        except InvalidInput:
+            if rule.amount is None:
+                raise
+            return rule.amount, _("参数 %(p)s 在 %(d)s 尚无有效取值，按本地规定 %(n)d 计（待法制科核实）。") % {
+                "p": rule.parameter, "d": on.isoformat(), "n": rule.amount}
+        if not isinstance(value.value, int | str):
             raise InvalidInput(f"parameter {rule.parameter} is not a whole number", location=rule.parameter)
-        return int(value)
+        note = _("期限取自参数 %(p)s（依据 %(b)s%(v)s）。") % {
+            "p": rule.parameter, "b": value.provision, "v": "" if value.verified else _("，待核实")}
+        return int(value.value), note
     if rule.amount is None:
         raise InvalidInput(f"clock rule {rule.kind} has neither parameter nor amount", location=rule.kind)
-    return rule.amount
+    return rule.amount, ""
 
 
 def clock_recompute(c: CaseClock) -> CaseClock:
@@ -96,13 +109,14 @@ def clock_recompute(c: CaseClock) -> CaseClock:
     spans = [(s.start, s.end or max(s.start, today)) for s in c.suspensions.all()] if c.pk else []
     result = compute_due(c.start, c.amount, c.unit, suspensions=spans, extension=c.extension or 0)
     c.due = result.due
-    c.explanation = list(result.explanation)
+    c.explanation = ([c.source_note] if c.source_note else []) + list(result.explanation)
     return c
 
 
 def _start_clock(case: Case, rule: ClockRule, start: dt.date, actor: Any) -> CaseClock:
+    amount, note = _rule_amount(rule, start)
     c = CaseClock(case=case, kind=rule.kind, label=str(rule.label), start=start, unit=rule.unit,
-                  amount=_rule_amount(rule, start), parameter=rule.parameter or "", basis=rule.basis)
+                  amount=amount, parameter=rule.parameter or "", basis=rule.basis, source_note=note)
     clock_recompute(c)
     c.save()
     _event(case, kind="clock_started", actor=actor, basis=rule.basis,
@@ -203,6 +217,8 @@ def case_transition(case: Case, *, action: str, actor: Any, opinion: str = "") -
                        f"{ctype.workflow.statuses[row.target]}",
                data={"action": action, "from": before, "to": row.target, "opinion": opinion})
         _apply_clock_rules(locked, ctype, action, clock.today(), actor)
+        if ctype.after_action is not None and action not in ("grant", "refuse"):
+            ctype.after_action(locked, action, actor)
     case.status = locked.status
     return locked
 
@@ -384,7 +400,8 @@ def case_decide(case: Case, *, outcome: str, reasons: str, provision_keys: Itera
     """Decide ``case``: record outcome, reasons, provision keys and remedies, and move the status.
 
     ``outcome`` is ``granted`` or ``refused`` (the workflow actions ``grant`` / ``refuse``). A refusal
-    must give reasons and tell the remedies (行政许可法 Art. 38).
+    must give reasons and tell the remedies (行政许可法 Art. 38); without ``remedies`` the case type's
+    ``remedies(date)`` (rights and periods in force that day) are used.
 
     Raises:
         TransitionNotAllowed: the workflow does not allow deciding now (status, special-case records,
@@ -397,6 +414,8 @@ def case_decide(case: Case, *, outcome: str, reasons: str, provision_keys: Itera
     if not reasons.strip():
         raise InvalidInput(_("决定须写明理由"), location="reasons")
     if outcome == DecisionOutcome.REFUSED and not remedies:
+        remedies = types.get(case.case_type).remedies(clock.today())
+    if outcome == DecisionOutcome.REFUSED and not remedies:
         raise InvalidInput(_("不予许可决定须告知申请行政复议、提起行政诉讼的权利和期限"), location="remedies")
     keys = [k for k in provision_keys if k]
     case = case_transition(case, action="grant" if outcome == DecisionOutcome.GRANTED else "refuse",
@@ -408,6 +427,9 @@ def case_decide(case: Case, *, outcome: str, reasons: str, provision_keys: Itera
         _event(case, kind="decision", actor=actor, basis=",".join(keys)[:128],
                summary=_("决定：%(o)s。依据：%(k)s") % {"o": decision.get_outcome_display(), "k": "、".join(keys)},
                data={"outcome": outcome, "provision_keys": keys, "reasons": reasons, "remedies": list(remedies)})
+        ctype = types.get(case.case_type)
+        if ctype.after_action is not None:
+            ctype.after_action(case, "grant" if outcome == DecisionOutcome.GRANTED else "refuse", actor)
     return decision
 
 

@@ -68,6 +68,7 @@ class CaseType:
     - ``is_special(facts)``: whether a case must carry the three special-case records (the officer may
       also mark a case special by hand);
     - ``document_kinds``: generated-document kinds (``{kind: label}``);
+    - ``after_action``, ``remedies``, ``decision_basis``: hooks described at the fields;
     - ``accepts_from`` / ``accepts_until``: dates between which new cases may be registered
       (abolished procedures stop on their cut-over date).
     """
@@ -82,6 +83,13 @@ class CaseType:
     accepts_from: dt.date | None = None
     accepts_until: dt.date | None = None
     guide_url_name: str | None = None
+    #: ``after_action(case, action, actor)``: runs inside the transition's transaction (e.g. to
+    #: generate the notice or letter the step produces). Must not change the status.
+    after_action: Callable[[Any, str, Any], None] | None = None
+    #: ``remedies(on)``: the reconsideration and litigation rights told with a refusal on date ``on``.
+    remedies: Callable[[dt.date], list[str]] = lambda on: []
+    #: ``decision_basis(case)``: provision keys proposed for the decision (from the rules).
+    decision_basis: Callable[[Any], list[str]] = lambda case: []
 
     def accepts_on(self, day: dt.date) -> bool:
         """True when a new case may be registered on ``day``."""

@@ -3,8 +3,20 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LicensingConfig(AppConfig):
-    """Licensing (行政许可)."""
+    """Licensing (行政许可): birth approval and the other procedures, citizen self-check, documents."""
 
     name = "jisheng.licensing"
     label = "licensing"
     verbose_name = _("行政许可")
+
+    def ready(self) -> None:
+        from jisheng.core import modules
+
+        from . import (
+            checks,  # noqa: F401
+            rules,  # noqa: F401  (registers the birth-approval rule)
+        )
+        from .casetypes import register_all
+
+        register_all()
+        modules.register(modules.Module("licensing", _("行政许可"), "cases:list", "cases.view", 30))

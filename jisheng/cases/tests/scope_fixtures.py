@@ -1,0 +1,48 @@
+"""Permission-matrix fixtures for case routes (see tests/test_permission_matrix.py)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from jisheng.accounts.models import User
+from jisheng.accounts.roles import Role
+from jisheng.cases import services, types
+from jisheng.cases.types import CaseType, MaterialSpec
+from jisheng.cases.workflows import LICENSING
+from jisheng.core.models import Area
+
+MATRIX_TYPE = "matrix_licensing"
+
+
+def _ensure_type() -> None:
+    try:
+        types.get(MATRIX_TYPE)
+    except KeyError:
+        types.register(CaseType(key=MATRIX_TYPE, label="矩阵测试事项", workflow=LICENSING, number_prefix="MX",
+                                materials=lambda facts, as_of: [MaterialSpec("id_card", "身份证")]))
+
+
+def _case(area: Area) -> tuple[dict[str, Any], str]:
+    import datetime as dt
+
+    _ensure_type()
+    n = User.objects.count()
+    officer = User.objects.create(username=f"matrix-case-{area.code}-{n}", role=Role.TOWN_OFFICER, area=area)
+    case = services.case_create(case_type=MATRIX_TYPE, area=area, application_date=dt.date(2013, 6, 3),
+                                actor=officer, summary=f"矩阵案件{area.code}")
+    return {"number": case.number}, case.number
+
+
+def _document(area: Area) -> tuple[dict[str, Any], str]:
+    kwargs, marker = _case(area)
+    from jisheng.cases.models import Case
+
+    case = Case.objects.get(number=kwargs["number"])
+    pdf = b"%PDF-1.4\n%matrix\n"
+    doc = services.case_attach_document(case, kind="id_card", name="id.pdf", stream=io.BytesIO(pdf), size=len(pdf),
+                                        actor=case.registered_by)
+    return {"number": case.number, "pk": doc.pk}, marker
+
+
+FIXTURES = {"cases.case": _case, "cases.document": _document}

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("<str:number>/", views.case_detail, name="detail"),
+    path("<str:number>/action/", views.case_action, name="action"),
+    path("<str:number>/decide/", views.case_decide, name="decide"),
+    path("<str:number>/upload/", views.case_upload, name="upload"),
+    path("<str:number>/special/", views.case_special, name="special"),
+    path("<str:number>/clock/", views.case_clock, name="clock"),
+    path("<str:number>/documents/<int:pk>/", views.case_document, name="document"),
+]

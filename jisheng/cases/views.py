@@ -1,0 +1,180 @@
+"""Staff case pages: the list, the case page (status, steps, clocks, materials, documents, history)
+and the POST endpoints that call the services. Every case is fetched through :mod:`.access`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from jisheng.accounts.roles import roles_with
+from jisheng.core import audit
+from jisheng.core.access import require, route_scope
+from jisheng.core.errors import DomainError
+from jisheng.core.masking import mask_name
+
+from . import selectors, services, types
+from .access import case_document_get_for_user, case_get_for_user, cases_for_user
+from .forms import ActionForm, ClockForm, DecideForm, SpecialForm, UploadForm
+from .models import Case
+from .types import SPECIAL_RECORDS
+
+VIEWERS = roles_with("cases.view")
+WRITERS = roles_with("cases.change") | roles_with("cases.register")
+
+
+def _can(request: HttpRequest, capability: str) -> bool:
+    return bool(getattr(request.user, "has_capability", lambda c: False)(capability))
+
+
+def _back(case: Case) -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse("cases:detail", args=[case.number]))
+
+
+@route_scope(roles=VIEWERS)
+def case_list(request: HttpRequest) -> HttpResponse:
+    """Cases in the user's area, newest first, filtered by type and status (50 per page)."""
+    case_type = request.GET.get("type", "")
+    status = request.GET.get("status", "")
+    try:
+        after = int(request.GET.get("after", "") or 0) or None
+    except ValueError:
+        after = None
+    rows = selectors.case_list(cases_for_user(request.user), case_type=case_type, status=status, after_id=after)
+    items = []
+    for c in rows:
+        try:
+            wf = types.get(c.case_type).workflow
+            label, status_label = types.get(c.case_type).label, wf.statuses.get(c.status, c.status)
+        except KeyError:
+            label, status_label = c.case_type, c.status
+        items.append({"case": c, "type_label": label, "status_label": status_label})
+    return render(request, "cases/case_list.html", {
+        "items": items, "type_choices": types.choices(), "case_type": case_type, "status": status,
+        "next_after": rows[-1].id if len(rows) == selectors.PAGE_SIZE else None,
+        "at_risk": selectors.clocks_at_risk(cases_for_user(request.user)),
+    })
+
+
+@route_scope(roles=VIEWERS, obj="cases.case")
+def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    """The case page: status, parties (masked), clocks with their explanation, materials, documents,
+    the steps of the full-process record, the decision and the append-only history."""
+    case = case_get_for_user(request.user, number)
+    ctype = types.get(case.case_type)
+    wf = ctype.workflow
+    applicants = [{"role": a.get_role_display(), "name": mask_name(a.person.name)}
+                  for a in case.applicants.select_related("person")]
+    clocks = [{"clock": c, "state": selectors.clock_state(c), "suspensions": list(c.suspensions.all())}
+              for c in case.clocks.all()]
+    actions = selectors.available_actions(case, request.user)
+    decision = getattr(case, "decision", None)
+    return render(request, "cases/case_detail.html", {
+        "case": case, "ctype": ctype, "status_label": wf.statuses.get(case.status, case.status),
+        "applicants": applicants, "clocks": clocks, "materials": list(case.materials.all()),
+        "documents": list(case.documents.order_by("id")), "steps": selectors.case_steps(case),
+        "events": selectors.case_history(case),
+        "actions": [a for a in actions if a["action"] not in ("grant", "refuse")],
+        "can_decide": any(a["action"] in ("grant", "refuse") for a in actions),
+        "decide_blocked": next((a["blocked"] for a in actions if a["action"] == "grant" and a["blocked"]), None),
+        "decide_form": DecideForm(initial={"provision_keys": ", ".join(ctype.decision_basis(case))}),
+        "decision": decision, "special_records": list(SPECIAL_RECORDS.items()),
+        "special_missing": selectors.special_records_missing(case) if case.is_special else [],
+        "statuses": wf.statuses, "actions_labels": wf.actions,
+        "can_write": _can(request, "cases.change") or _can(request, "cases.register"),
+        "terminal": case.status in wf.terminal,
+    })
+
+
+def _run(request: HttpRequest, case: Case, fn: object) -> HttpResponseRedirect:
+    try:
+        fn()  # type: ignore[operator]
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已保存。"))
+    return _back(case)
+
+
+@route_scope(roles=VIEWERS, obj="cases.case", methods=("POST",))
+def case_action(request: HttpRequest, number: str) -> HttpResponse:
+    """Take a workflow action (the transition table decides whether it is allowed)."""
+    case = case_get_for_user(request.user, number)
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择要执行的操作。"))
+        return _back(case)
+    return _run(request, case, lambda: services.case_transition(
+        case, action=form.cleaned_data["action"], opinion=form.cleaned_data["opinion"], actor=request.user))
+
+
+@route_scope(roles=roles_with("cases.decide"), obj="cases.case", methods=("POST",))
+def case_decide(request: HttpRequest, number: str) -> HttpResponse:
+    """Decide the case: outcome, reasons and provision keys (remedies from the law in force today)."""
+    case = case_get_for_user(request.user, number)
+    form = DecideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写决定和理由。"))
+        return _back(case)
+    return _run(request, case, lambda: services.case_decide(
+        case, outcome=form.cleaned_data["outcome"], reasons=form.cleaned_data["reasons"],
+        provision_keys=form.keys(), actor=request.user))
+
+
+@route_scope(roles=WRITERS, obj="cases.case", methods=("POST",))
+def case_upload(request: HttpRequest, number: str) -> HttpResponse:
+    """Attach an uploaded material or special-case record (type and size checked by content)."""
+    case = case_get_for_user(request.user, number)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("请选择文件。"))
+        return _back(case)
+    f = form.cleaned_data["file"]
+    return _run(request, case, lambda: services.case_attach_document(
+        case, kind=form.cleaned_data["kind"], name=f.name or "upload", stream=f, size=f.size or 0,
+        actor=request.user))
+
+
+@route_scope(roles=roles_with("cases.change"), obj="cases.case", methods=("POST",))
+def case_special(request: HttpRequest, number: str) -> HttpResponse:
+    """Mark the case special (three records and legal review needed before the decision)."""
+    case = case_get_for_user(request.user, number)
+    form = SpecialForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请写明特殊案件的事由。"))
+        return _back(case)
+    return _run(request, case, lambda: services.case_mark_special(
+        case, reason=form.cleaned_data["reason"], actor=request.user))
+
+
+@route_scope(roles=roles_with("cases.change") | roles_with("cases.decide") | roles_with("cases.approve_extension"),
+             obj="cases.case", methods=("POST",))
+def case_clock(request: HttpRequest, number: str) -> HttpResponse:
+    """Suspend, resume or extend (once) a statutory clock of the case."""
+    case = case_get_for_user(request.user, number)
+    form = ClockForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("期限操作的参数不完整。"))
+        return _back(case)
+    d = form.cleaned_data
+    if d["op"] == "suspend":
+        return _run(request, case, lambda: services.case_suspend_clock(
+            case, kind=d["kind"], start=d["day"], reason=d["reason"] or "", actor=request.user))
+    if d["op"] == "resume":
+        return _run(request, case, lambda: services.case_resume_clock(
+            case, kind=d["kind"], end=d["day"], actor=request.user))
+    return _run(request, case, lambda: services.case_extend_clock(
+        case, kind=d["kind"], days=d["days"] or 0, reason=d["reason"] or "", actor=request.user))
+
+
+@route_scope(roles=VIEWERS, obj="cases.document")
+def case_document(request: HttpRequest, number: str, pk: int) -> FileResponse:
+    """Download one document of the case file (the download is audited: it holds personal data)."""
+    doc = case_document_get_for_user(request.user, number, pk)
+    require(_can(request, "cases.view"))
+    audit.record_view(doc, what=_("案卷文书：%(t)s") % {"t": doc.title})
+    doc.file.open("rb")
+    return FileResponse(doc.file, content_type=doc.content_type, as_attachment=False,
+                        filename=doc.file.name.rsplit("/", 1)[-1])
