@@ -18,11 +18,12 @@ def approved_enrolment(area: Area, *, programme: str = "special-assistance", cat
                        granted_amount: Decimal | None = None, name: str = "王小明",
                        birth_date: dt.date = dt.date(1960, 3, 1), **fields: Any) -> Enrolment:
     """An enrolment approved from ``start_month`` for a new person living in ``area``."""
+    fields.setdefault("approved_on", start_month)
     person = make_person(area, name=name, sex="F", birth_date=birth_date, hukou_type=hukou,
                          bank_name="太仓农商行", bank_account=f"62{Enrolment.objects.count() + 1:014d}")
     return Enrolment.objects.create(
         programme=programme, category=category, person=person, area=area, town=town_of(area), hukou_type=hukou,
         status=EnrolmentStatus.APPROVED, application_date=start_month, start_month=start_month,
-        approved_on=start_month, bank_name=person.bank_name, bank_account=person.bank_account,
+        bank_name=person.bank_name, bank_account=person.bank_account,
         granted_amount=granted_amount, **fields,
     )

@@ -1,0 +1,111 @@
+"""``jisheng payroll``: payment rolls from the command line (contract §4).
+
+    jisheng payroll generate --programme special-assistance --month 2026-11 [--area 320585]
+    jisheng payroll export --roll ID --format xlsx|csv|fixed [--layout KEY] [--out FILE]
+    jisheng payroll import-returns --roll ID FILE
+    jisheng payroll retry --roll ID
+
+Every subcommand is idempotent. Exit code 0 on success, 2 on bad input with a message naming what is
+wrong. The CLI acts as the system (no signed-in actor); approval needs a named finance officer (web UI).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from jisheng.core import audit
+from jisheng.core.errors import DomainError
+from jisheng.core.models import Area
+
+DEFAULT_AREA = "320585"
+
+
+class Command(BaseCommand):
+    help = "Generate payment rolls, export bank files and import bank return files (idempotent)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        gen = sub.add_parser("generate", help="generate (or resume) the roll of a programme and month")
+        gen.add_argument("--programme", required=True)
+        gen.add_argument("--month", required=True, help="YYYY-MM")
+        gen.add_argument("--area", default=None, help="payer area code (default: the installation's county)")
+        gen.add_argument("--chunk-size", type=int, default=None)
+        exp = sub.add_parser("export", help="write the roll's bank file")
+        exp.add_argument("--roll", type=int, required=True)
+        exp.add_argument("--format", choices=["xlsx", "csv", "fixed"], default="xlsx")
+        exp.add_argument("--layout", default=None, help="bank layout key (data/bank_layouts.yaml)")
+        exp.add_argument("--out", default=None, help="file to write (default: roll-ID-batch-N.EXT)")
+        imp = sub.add_parser("import-returns", help="apply the bank's return file")
+        imp.add_argument("--roll", type=int, required=True)
+        imp.add_argument("file")
+        retry = sub.add_parser("retry", help="queue the failed lines of a roll for a new bank file")
+        retry.add_argument("--roll", type=int, required=True)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            with audit.context(actor=None):
+                getattr(self, "_" + options["action"].replace("-", "_"))(options)
+        except DomainError as exc:
+            raise CommandError(str(exc), returncode=2) from exc
+
+    def _roll(self, pk: int) -> Any:
+        from jisheng.benefits.models import PaymentRoll
+
+        try:
+            return PaymentRoll.objects.select_related("area").get(pk=pk)
+        except PaymentRoll.DoesNotExist:
+            raise CommandError(f"--roll: no payment roll {pk}", returncode=2) from None
+
+    def _generate(self, options: dict[str, Any]) -> None:
+        from jisheng.benefits import payroll, rules, services
+
+        try:
+            month = rules.parse_month(options["month"])
+        except ValueError as exc:
+            raise CommandError(f"--month: {exc}", returncode=2) from None
+        code = options["area"] or getattr(settings, "JISHENG_HOME_AREA", DEFAULT_AREA)
+        area = Area.objects.filter(code=code).first()
+        if area is None:
+            raise CommandError(f"--area: no area with code {code}", returncode=2)
+        roll = services.roll_open(programme=options["programme"], month=month, area=area, actor=None)
+        run = services.roll_generate(roll, actor=None, chunk_size=options["chunk_size"] or payroll.CHUNK_SIZE)
+        roll.refresh_from_db()
+        self.stdout.write(f"roll {roll.pk}: {roll} [{roll.get_status_display()}] {roll.line_count} lines, "
+                          f"total {roll.total_amount} yuan ({run.message})")
+
+    def _export(self, options: dict[str, Any]) -> None:
+        from jisheng.benefits import bankfiles, services
+
+        roll = self._roll(options["roll"])
+        layout = bankfiles.layout_for(key=options["layout"], fmt=options["format"])
+        batch = services.roll_export(roll, layout=layout, actor=None)
+        content = services.render_batch(batch, layout=layout)
+        out = Path(options["out"] or f"roll-{roll.pk}-batch-{batch.number}.{layout.extension}")
+        tmp = out.with_name(out.name + ".part")
+        tmp.write_bytes(content)
+        tmp.replace(out)
+        self.stdout.write(f"roll {roll.pk} batch {batch.number}: {batch.line_count} lines, total "
+                          f"{batch.total_amount} yuan → {out}")
+
+    def _import_returns(self, options: dict[str, Any]) -> None:
+        from jisheng.benefits import services
+
+        roll = self._roll(options["roll"])
+        path = Path(options["file"])
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"{path}: cannot read ({exc.strerror})", returncode=2) from None
+        record = services.roll_import_returns(roll, content=content, filename=path.name, actor=None)
+        self.stdout.write(f"roll {roll.pk}: paid {record.paid}, failed {record.failed}, unchanged {record.unchanged}")
+
+    def _retry(self, options: dict[str, Any]) -> None:
+        from jisheng.benefits import services
+
+        roll = self._roll(options["roll"])
+        n = services.roll_retry_failed(roll, actor=None)
+        self.stdout.write(f"roll {roll.pk}: {n} failed lines queued for a new bank file")
