@@ -113,8 +113,10 @@ class CalendarIndex:
     def require(self, ordinal: int) -> int:
         """Return the index position of ``ordinal``; raise :class:`CalendarYearMissing` outside coverage."""
         i = ordinal - self.base
-        if i < 0 or ordinal > self.end:
+        if i < 0:
             raise CalendarYearMissing(dt.date.fromordinal(ordinal).year)
+        if ordinal > self.end:  # the first uncovered year on the way there
+            raise CalendarYearMissing(self.last_year + 1)
         if self.missing:
             year = dt.date.fromordinal(ordinal).year
             if year in self.missing:

@@ -175,15 +175,16 @@ def load_parameter_file(path: Path) -> Parameter:
     return Parameter(key=key, description=description, unit=unit, values=tuple(values), path=yamlio.display_path(path))
 
 
-def load_parameters(directory: Path = DATA_DIR) -> dict[str, Parameter]:
-    """Load every ``*.yaml`` in ``directory``; the first bad file raises :class:`InvalidInput`."""
-    return {p.key: p for p in (load_parameter_file(path) for path in sorted(directory.glob("*.yaml")))}
+def load_parameters(directory: Path | None = None) -> dict[str, Parameter]:
+    """Load every ``*.yaml`` in ``directory`` (default :data:`DATA_DIR`); a bad file raises :class:`InvalidInput`."""
+    files = sorted((directory or DATA_DIR).glob("*.yaml"))
+    return {p.key: p for p in (load_parameter_file(path) for path in files)}
 
 
-def parameter_errors(directory: Path = DATA_DIR) -> list[InvalidInput]:
+def parameter_errors(directory: Path | None = None) -> list[InvalidInput]:
     """Every file's load error (empty when all files are good) — used by the system check."""
     errors: list[InvalidInput] = []
-    for path in sorted(directory.glob("*.yaml")):
+    for path in sorted((directory or DATA_DIR).glob("*.yaml")):
         try:
             load_parameter_file(path)
         except InvalidInput as exc:

@@ -189,11 +189,11 @@ def load_instrument_file(path: Path) -> InstrumentData:
     )
 
 
-def load_instruments(directory: Path = DATA_DIR) -> dict[str, InstrumentData]:
+def load_instruments(directory: Path | None = None) -> dict[str, InstrumentData]:
     """Load every instrument file; raises :class:`InvalidInput` for the first bad one or a duplicate key."""
     instruments: dict[str, InstrumentData] = {}
     versions: set[str] = set()
-    for path in sorted(directory.glob("*.yaml")):
+    for path in sorted((directory or DATA_DIR).glob("*.yaml")):
         inst = load_instrument_file(path)
         for v in inst.versions:
             if v.key in versions:
