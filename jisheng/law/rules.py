@@ -209,26 +209,26 @@ def decide(grounds: Sequence[Ground], *, common: Sequence[Check] = (),
     """Combine grounds ("any of these items") with common conditions ("and always these").
 
     - a common condition that fails → ``eligible=False`` (its id in ``unmet``);
-    - otherwise, if all common conditions hold and at least one ground holds → ``eligible=True`` with the
-      provisions of every ground that holds and their materials;
-    - otherwise, if a common condition or a not-failed ground lacks facts → ``eligible=None`` with the
-      missing fact paths;
-    - otherwise ``eligible=False`` with the failed condition ids of every ground.
+    - every ground fails → ``eligible=False`` with the failed condition ids (missing facts cannot help);
+    - all common conditions hold and at least one ground holds → ``eligible=True`` with the provisions of
+      every ground that holds and their materials;
+    - otherwise ``eligible=None`` with the missing fact paths (of the common conditions, and of the
+      undecided grounds when none holds yet) and the conditions that failed so far in ``unmet``.
     """
     failed_common = [c.id for c in common if c.holds is False]
     common_missing = [p for c in common if c.holds is None for p in c.missing]
+    failed_checks = _unique(c.id for g in grounds for c in g.checks if c.holds is False)
     if failed_common:
         return Determination(False, unmet=_unique(failed_common))
     holding = [g for g in grounds if g.holds is True]
+    undecided = [g for g in grounds if g.holds is None]
+    if not holding and not undecided:  # no way left to be eligible, whatever the missing facts say
+        return Determination(False, unmet=failed_checks)
     if holding and not common_missing:
         return Determination(True, provisions=_unique(g.provision for g in holding),
                              materials=_unique([*common_materials, *(m for g in holding for m in g.materials)]))
-    undecided = [g for g in grounds if g.holds is None]
-    if common_missing or undecided:
-        missing = [*common_missing, *(p for g in undecided for c in g.checks if c.holds is None for p in c.missing)]
-        return Determination(None, missing=_unique(missing),
-                             unmet=_unique(c.id for g in grounds for c in g.checks if c.holds is False))
-    return Determination(False, unmet=_unique(c.id for g in grounds for c in g.checks if c.holds is False))
+    ground_missing = [] if holding else [p for g in undecided for c in g.checks if c.holds is None for p in c.missing]
+    return Determination(None, missing=_unique([*common_missing, *ground_missing]), unmet=failed_checks)
 
 
 RuleFunc = Callable[[Facts, dt.date, Params], Determination]
