@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jisheng.accounts.roles import roles_with
-from jisheng.core import audit
+from jisheng.core import audit, clock
 from jisheng.core.access import require, route_scope
 from jisheng.core.errors import DomainError
 from jisheng.core.masking import mask_name
@@ -55,6 +55,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "items": items, "type_choices": types.choices(), "case_type": case_type, "status": status,
         "next_after": rows[-1].id if len(rows) == selectors.PAGE_SIZE else None,
         "at_risk": selectors.clocks_at_risk(cases_for_user(request.user)),
+        "perms_register": _can(request, "cases.change") or _can(request, "cases.register"), "today": clock.today(),
     })
 
 

@@ -1,6 +1,5 @@
 """Public eligibility API (contract §2): ``POST /api/v1/eligibility/birth-approval``. No sign-in."""
 
-from __future__ import annotations
 
 import datetime as dt
 import json
@@ -32,8 +31,12 @@ def birth_approval(request: HttpRequest, as_of: dt.date | None = None) -> dict[s
     ``as_of`` (default: ``application_date``). 400 with the field named on bad input."""
     from jisheng.licensing.services import birth_approval_eligibility
 
+    if request.content_type != "application/json" and not request.POST:
+        raw: bytes = b"{}"  # an empty form post carries no facts
+    else:
+        raw = request.body or b"{}"
     try:
-        facts = json.loads(request.body or b"{}")
+        facts = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise HttpError(400, "body: not valid JSON") from None
     if not isinstance(facts, dict):

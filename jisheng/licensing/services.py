@@ -24,7 +24,8 @@ from . import rules
 
 
 def birth_approval_eligibility(facts: dict[str, Any], *, as_of: dt.date | None = None) -> dict[str, Any]:
-    """Judge ``facts`` (contract §2 vocabulary) on ``as_of`` (default ``application_date``).
+    """Judge ``facts`` (contract §2 vocabulary) on ``as_of`` (default ``application_date``; today when the
+    facts have none either — a citizen asking "now").
 
     Returns ``{"eligible": bool|None, "provisions": [keys], "unmet": [ids], "missing": [paths],
     "materials": [names]}``.
@@ -32,6 +33,10 @@ def birth_approval_eligibility(facts: dict[str, Any], *, as_of: dt.date | None =
     Raises:
         InvalidInput: no date to judge on, a malformed date, or no rule version in force that day.
     """
+    if as_of is None and not facts.get("application_date"):
+        from jisheng.core import clock
+
+        as_of = clock.today()
     return rules.evaluate(facts, as_of).to_dict()
 
 

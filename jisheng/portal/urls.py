@@ -5,4 +5,7 @@ from . import views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("self-check/", views.self_check, name="self_check"),
+    path("leaflets/", views.leaflet_list, name="leaflets"),
+    path("leaflets/<path:key>/", views.leaflet_detail, name="leaflet"),
 ]
