@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registry"
+urlpatterns = [
+    path("", views.person_list, name="person_list"),
+    path("persons/new/", views.person_create, name="person_create"),
+    path("persons/export/", views.person_export, name="person_export"),
+    path("persons/<int:pk>/", views.person_detail, name="person_detail"),
+    path("persons/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("persons/<int:pk>/unmask/", views.person_unmask, name="person_unmask"),
+    path("duplicates/", views.duplicate_list, name="duplicate_list"),
+    path("duplicates/<int:pk>/", views.duplicate_detail, name="duplicate_detail"),
+    path("duplicates/<int:pk>/merge/", views.duplicate_merge, name="duplicate_merge"),
+    path("duplicates/<int:pk>/dismiss/", views.duplicate_dismiss, name="duplicate_dismiss"),
+    path("duplicates/<int:pk>/undo/", views.duplicate_undo, name="duplicate_undo"),
+    path("imports/", views.import_new, name="import_new"),
+    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/errors/", views.import_errors, name="import_errors"),
+]

@@ -1,0 +1,283 @@
+"""Staff pages of the registry: search and lists, person pages with history, unmask, duplicates, import, export.
+
+Views are thin: objects come from :mod:`.access` (404 outside scope), writes go through the services.
+ID numbers and phones are masked on every page; the per-record unmask action is audited.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jisheng.accounts.roles import roles_with
+from jisheng.core import audit
+from jisheng.core.access import route_scope
+from jisheng.core.errors import DomainError, InvalidInput
+from jisheng.core.masking import mask_bank_account, mask_id_number, mask_phone
+from jisheng.core.selectors import object_history
+
+from . import dedup, exports, selectors, services
+from .access import duplicate_get_for_user, person_get_for_user, roster_import_get_for_user
+from .forms import ImportForm, PersonForm, PersonSearchForm
+from .models import Person
+
+VIEW = roles_with("registry.view")
+CHANGE = roles_with("registry.change")
+UNMASK = roles_with("registry.unmask")
+MERGE = roles_with("registry.merge")
+IMPORT = roles_with("registry.import")
+EXPORT = roles_with("registry.export")
+
+#: Fields whose values are masked in the change history.
+_MASKED_FIELDS = {"id_number": mask_id_number, "phone": mask_phone, "bank_account": mask_bank_account}
+
+
+def _search(request: HttpRequest) -> tuple[PersonSearchForm, dict[str, Any]]:
+    form = PersonSearchForm(request.GET or None, user=request.user)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        filters = {k: v for k, v in form.cleaned_data.items() if v}
+    return form, filters
+
+
+@route_scope(roles=VIEW)
+def person_list(request: HttpRequest) -> HttpResponse:
+    """Search people in scope by ID number, name, pinyin or initials, area and status; keyset pages."""
+    form, filters = _search(request)
+    page = selectors.search_persons(request.user, cursor=request.GET.get("after") or None, **filters)
+    query = request.GET.copy()
+    query.pop("after", None)
+    rows = [(p, mask_id_number(p.id_number)) for p in page.items]
+    return render(request, "registry/person_list.html", {
+        "form": form, "page": page, "rows": rows, "query": query.urlencode(),
+        "can_export": request.user.has_capability("registry.export"),  # type: ignore[union-attr]
+        "can_change": request.user.has_capability("registry.change"),  # type: ignore[union-attr]
+    })
+
+
+def _history(person: Person) -> list[dict[str, Any]]:
+    """The person's audit events with masked sensitive values, newest first."""
+    out = []
+    for event in object_history("registry.person", person.pk).order_by("-at", "-id")[:200]:
+        changes: list[tuple[str, Any, Any]] = []
+        data = event.changes or {}
+        if "diff" in data:
+            for field, (before, after) in data["diff"].items():
+                fn = _MASKED_FIELDS.get(field)
+                changes.append((field, fn(before or "") if fn else before, fn(after or "") if fn else after))
+        elif "after" in data:
+            changes = [(f, None, _MASKED_FIELDS[f](v or "") if f in _MASKED_FIELDS else v)
+                       for f, v in data["after"].items() if v not in ("", None, False)]
+        elif data:
+            changes = [(k, None, v) for k, v in data.items()]
+        labels = {f.name: str(f.verbose_name) for f in Person._meta.fields}
+        out.append({"event": event, "changes": [(labels.get(f, f), b, a) for f, b, a in changes]})
+    return out
+
+
+@route_scope(roles=VIEW, obj="registry.person")
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One person: masked identity, family, life events and the history of changes."""
+    person = person_get_for_user(request.user, pk)
+    parents = selectors.parents_of(person, kinds=("birth", "adoption", "step"))
+    children = selectors.children_of(person, kinds=("birth", "adoption", "step"))
+    marriages = list(selectors.marriages_of(person))
+    return render(request, "registry/person_detail.html", {
+        "person": person, "masked_id": mask_id_number(person.id_number), "masked_phone": mask_phone(person.phone),
+        "masked_bank": mask_bank_account(person.bank_account), "parents": parents, "children": children,
+        "marriages": marriages, "events": selectors.life_events_of(person), "history": _history(person),
+        "grade": selectors.disability_grade(person),
+        "can_unmask": request.user.has_capability("registry.unmask"),  # type: ignore[union-attr]
+        "can_change": request.user.has_capability("registry.change"),  # type: ignore[union-attr]
+    })
+
+
+@route_scope(roles=UNMASK, obj="registry.person", methods=("POST",))
+@require_POST
+def person_unmask(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show one person's full ID number, phone and bank account (audited as an unmask event)."""
+    person = person_get_for_user(request.user, pk)
+    audit.record_unmask(person, field="id_number,phone,bank_account", reason=request.POST.get("reason", "")[:255])
+    return render(request, "registry/_identity.html", {
+        "person": person, "masked_id": person.id_number, "masked_phone": person.phone,
+        "masked_bank": person.bank_account, "unmasked": True,
+    })
+
+
+def _person_form_save(request: HttpRequest, form: PersonForm, person: Person | None) -> Person | None:
+    data = dict(form.cleaned_data)
+    try:
+        if person is None:
+            return services.person_create(actor=request.user, source="form", **data)
+        return services.person_update(person, actor=request.user, **data)
+    except InvalidInput as exc:
+        field = {"公民身份号码": "id_number", "姓名": "name", "出生日期": "birth_date", "性别": "sex"}.get(
+            (exc.location or "").split("（")[0])
+        form.add_error(field, str(exc).split(": ", 1)[-1])
+        return None
+
+
+@route_scope(roles=CHANGE, methods=("GET", "POST"))
+def person_create(request: HttpRequest) -> HttpResponse:
+    """Register a person; suspected duplicates go to the review queue."""
+    form = PersonForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        person = _person_form_save(request, form, None)
+        if person is not None:
+            n = len(dedup.find_duplicates(person))
+            note = _("发现 %(n)s 条疑似重复记录，已送核查。") % {"n": n} if n else ""
+            messages.success(request, _("已登记。") + note)
+            return redirect("registry:person_detail", pk=person.pk)
+    return render(request, "registry/person_form.html", {"form": form, "person": None})
+
+
+@route_scope(roles=CHANGE, obj="registry.person", methods=("GET", "POST"))
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a person's details (the history records before/after)."""
+    person = person_get_for_user(request.user, pk)
+    initial = {f: getattr(person, f) for f in PersonForm.base_fields}
+    form = PersonForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid() and _person_form_save(request, form, person) is not None:
+        messages.success(request, _("已保存。"))
+        return redirect("registry:person_detail", pk=person.pk)
+    return render(request, "registry/person_form.html", {"form": form, "person": person})
+
+
+@route_scope(roles=EXPORT)
+def person_export(request: HttpRequest) -> HttpResponseBase:
+    """Export the current search (all pages, up to the export cap) as .xlsx or CSV; audited.
+
+    ID numbers and phones are exported in full only for users who may unmask, otherwise masked.
+    """
+    _, filters = _search(request)
+    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    masked = not request.user.has_capability("registry.unmask")  # type: ignore[union-attr]
+    items: list[Person] = []
+    cursor = None
+    while len(items) < exports.EXPORT_LIMIT:
+        page = selectors.search_persons(request.user, cursor=cursor, page_size=5000, **filters)
+        items.extend(page.items)
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    rows = [exports.person_row(p, masked=masked) for p in items]
+    audit.record_export(object_type="registry.person", count=len(rows), fmt=fmt,
+                        filters={k: str(v) for k, v in filters.items()} | {"masked": masked})
+    area = getattr(request.user, "area", None)
+    filename = f"人口信息_{area.name if area else ''}"
+    return exports.export_response(filename=filename, fmt=fmt, header=exports.COLUMNS, rows=rows, text_columns=(2, 7))
+
+
+# --- duplicates -------------------------------------------------------------------------------------
+
+
+@route_scope(roles=MERGE)
+def duplicate_list(request: HttpRequest) -> HttpResponse:
+    """Suspected duplicate pairs awaiting review in scope."""
+    pending = list(selectors.pending_duplicates_for(request.user)[:200])
+    return render(request, "registry/duplicate_list.html", {
+        "pairs": [(c, mask_id_number(c.person_a.id_number), mask_id_number(c.person_b.id_number)) for c in pending],
+    })
+
+
+def _side(person: Person) -> dict[str, Any]:
+    return {
+        "person": person, "id": mask_id_number(person.id_number), "phone": mask_phone(person.phone),
+        "parents": selectors.parents_of(person), "children": selectors.children_of(person),
+        "marriages": list(selectors.marriages_of(person)), "events": selectors.life_events_of(person).count(),
+    }
+
+
+@route_scope(roles=MERGE, obj="registry.duplicate")
+def duplicate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The two records side by side, with merge / dismiss / undo actions."""
+    candidate = duplicate_get_for_user(request.user, pk)
+    return render(request, "registry/duplicate_detail.html", {
+        "c": candidate, "a": _side(candidate.person_a), "b": _side(candidate.person_b),
+    })
+
+
+def _decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    candidate = duplicate_get_for_user(request.user, pk)
+    try:
+        if action == "merge":
+            dedup.duplicate_merge(candidate, actor=request.user)
+            messages.success(request, _("已合并。如有错误可撤销合并。"))
+        elif action == "dismiss":
+            dedup.duplicate_dismiss(candidate, actor=request.user)
+            messages.success(request, _("已标记为不是重复。"))
+        else:
+            dedup.duplicate_undo_merge(candidate, actor=request.user)
+            messages.success(request, _("已撤销合并，两条记录及其关系已恢复。"))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("registry:duplicate_detail", pk=candidate.pk)
+
+
+@route_scope(roles=MERGE, obj="registry.duplicate", methods=("POST",))
+@require_POST
+def duplicate_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Merge the newer record into the older one."""
+    return _decide(request, pk, "merge")
+
+
+@route_scope(roles=MERGE, obj="registry.duplicate", methods=("POST",))
+@require_POST
+def duplicate_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record that the two records are different people."""
+    return _decide(request, pk, "dismiss")
+
+
+@route_scope(roles=MERGE, obj="registry.duplicate", methods=("POST",))
+@require_POST
+def duplicate_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    """Undo a merge, restoring both records with their relations."""
+    return _decide(request, pk, "undo")
+
+
+# --- roster import ----------------------------------------------------------------------------------
+
+
+@route_scope(roles=IMPORT, methods=("GET", "POST"))
+def import_new(request: HttpRequest) -> HttpResponse:
+    """Upload a roster; the import runs in the background."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        area = getattr(request.user, "area", None)
+        if area is None:
+            raise PermissionDenied
+        try:
+            job = services.roster_import_create(filename=upload.name, data=upload.read(),
+                                                mode=form.cleaned_data["mode"], area=area, actor=request.user)
+        except InvalidInput as exc:
+            form.add_error("file", str(exc).split(": ", 1)[-1])
+        else:
+            return redirect("registry:import_detail", pk=job.pk)
+    return render(request, "registry/import_new.html", {
+        "form": form, "imports": list(selectors.imports_for(request.user)[:20]),
+    })
+
+
+@route_scope(roles=IMPORT, obj="registry.import")
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An import's progress (polled by htmx while it runs) and its outcome."""
+    job = roster_import_get_for_user(request.user, pk)
+    template = "registry/_import_progress.html" if request.headers.get("HX-Request") else "registry/import_detail.html"
+    return render(request, template, {"job": job, "errors": job.errors[:200]})
+
+
+@route_scope(roles=IMPORT, obj="registry.import")
+def import_errors(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Download the import's errors (row, column, problem) as .xlsx or CSV."""
+    job = roster_import_get_for_user(request.user, pk)
+    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    rows = [[e["row"], e["column"], e["problem"]] for e in job.errors]
+    stem = job.filename.rsplit(".", 1)[0]
+    return exports.export_response(filename=f"{stem}_错误清单", fmt=fmt, header=("行号", "列", "问题"), rows=rows)
