@@ -2,8 +2,9 @@
 
 Layouts are data (``data/bank_layouts.yaml``): one per bank and format — ``xlsx`` (account numbers and
 references as text cells), ``csv`` (encoding configurable) or ``fixed`` (fixed-width records, widths in
-bytes of the file's encoding). Rendering is deterministic: the same rows give the same bytes (the
-xlsx container's timestamps are pinned to the roll's month), so re-exporting changes nothing.
+bytes of the file's encoding, CRLF line ends); CSV lines end in LF. Rendering is deterministic: the same
+rows give the same bytes (the xlsx container's timestamps are pinned to the roll's month), so re-exporting
+changes nothing.
 
 Return files (.xlsx or .csv in UTF-8 / UTF-8 with BOM / GB18030) are matched by header names listed in
 the YAML. :func:`parse_returns` raises :class:`~jisheng.core.errors.InvalidInput` naming the file, row and
@@ -147,7 +148,7 @@ def write(layout: Layout, rows: Iterable[BankRow], out: BinaryIO, *, stamp: dt.d
     """
     if layout.format == "csv":
         text = io.TextIOWrapper(out, encoding=layout.encoding, newline="", write_through=True)
-        writer = csv.writer(text, lineterminator="\r\n")
+        writer = csv.writer(text, lineterminator="\n")  # as PostgreSQL's COPY writes it (payroll.copy_batch_csv)
         writer.writerow([c.header for c in layout.columns])
         n = 0
         for n, row in enumerate(rows, start=1):

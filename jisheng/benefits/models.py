@@ -344,16 +344,22 @@ class RollLine(models.Model):
     audit event per step) and only their bank status changes afterwards.
     """
 
-    roll = models.ForeignKey(PaymentRoll, models.CASCADE, related_name="lines")
-    enrolment = models.ForeignKey(Enrolment, models.PROTECT, related_name="lines")
-    person = models.ForeignKey("registry.Person", models.PROTECT, related_name="+")
+    # Lines are written a million at a time from rows that exist (INSERT … SELECT over enrolments), so the
+    # references other than the roll carry no database constraint and no index of their own: the unique
+    # constraint's index leads with person, (roll, batch_no, status) serves the roll's lookups (ADR 0041).
+    roll = models.ForeignKey(PaymentRoll, models.CASCADE, related_name="lines", db_index=False)
+    enrolment = models.ForeignKey(Enrolment, models.DO_NOTHING, related_name="lines", db_constraint=False,
+                                  db_index=False)
+    person = models.ForeignKey("registry.Person", models.DO_NOTHING, related_name="+", db_constraint=False,
+                               db_index=False)
     programme = models.CharField(max_length=32)
     month = models.DateField()
     kind = models.CharField(max_length=8, choices=LineKind.choices, default=LineKind.REGULAR)
     category = models.CharField(max_length=16, blank=True)
     hukou_type = models.CharField(max_length=8, blank=True)
-    area = models.ForeignKey(Area, models.PROTECT, related_name="+")
-    town = models.ForeignKey(Area, models.PROTECT, null=True, blank=True, related_name="+")
+    area = models.ForeignKey(Area, models.DO_NOTHING, related_name="+", db_constraint=False, db_index=False)
+    town = models.ForeignKey(Area, models.DO_NOTHING, null=True, blank=True, related_name="+", db_constraint=False,
+                             db_index=False)
     amount = models.DecimalField(max_digits=14, decimal_places=2)
     basis = models.JSONField(default=dict)
     rule_version = models.CharField(max_length=32)

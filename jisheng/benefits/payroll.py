@@ -277,6 +277,43 @@ def batch_rows(roll: PaymentRoll, number: int) -> Iterator[bankfiles.BankRow]:
                                 amount=amount, memo=f"{programme_name}{month:%Y%m}{suffixes.get(kind, '')}")
 
 
+_COPY_COLUMNS = {
+    "seq": "row_number() OVER (ORDER BY l.id)",
+    "reference": "l.id::text",
+    "account_name": "l.account_name",
+    "bank_account": "l.bank_account",
+    "bank_name": "l.bank_name",
+    "amount": "l.amount::text",
+    "amount_fen": "(l.amount * 100)::bigint::text",
+    "memo": "{prefix} || to_char(l.month, 'YYYYMM') || CASE l.kind WHEN 'arrears' THEN '补发' "
+            "WHEN 'recovery' THEN '扣回' ELSE '' END",
+}
+
+
+def copy_batch_csv(roll: PaymentRoll, number: int, layout: bankfiles.Layout, out: Any) -> None:
+    """Write a CSV bank file with PostgreSQL's COPY — the same rows, columns and text as the Python writer
+    (:func:`bankfiles.write`), streamed straight from the database (used for csv layouts on PostgreSQL)."""
+    from psycopg import sql
+
+    prefix = programmes.get(roll.programme).name[:12]
+    columns = sql.SQL(", ").join(
+        sql.SQL(_COPY_COLUMNS[c.field].replace("{prefix}", "{p}")).format(p=sql.Literal(prefix))
+        + sql.SQL(" AS ") + sql.Identifier(c.header) for c in layout.columns)
+    query = sql.SQL("COPY (SELECT {cols} FROM {table} l WHERE l.roll_id = {roll} AND l.batch_no = {n} "
+                    "AND l.amount > 0 ORDER BY l.id) TO STDOUT WITH (FORMAT csv, HEADER)").format(
+        cols=columns, table=sql.Identifier(RollLine._meta.db_table), roll=sql.Literal(roll.pk),
+        n=sql.Literal(number))
+    encoding = layout.encoding.lower()
+    if encoding == "utf-8-sig":
+        out.write("\ufeff".encode())
+    decoder = None if encoding in ("utf-8", "utf8", "utf-8-sig") else __import__("codecs").getincrementaldecoder(
+        "utf-8")()
+    with connection.cursor() as cursor, cursor.cursor.copy(query) as copy:
+        for data in copy:
+            chunk = bytes(data)
+            out.write(chunk if decoder is None else decoder.decode(chunk).encode(layout.encoding))
+
+
 def stamp_for(roll: PaymentRoll) -> dt.datetime:
     """A fixed timestamp for the files of ``roll`` (its month at 00:00) so re-rendering gives the same bytes."""
     return dt.datetime.combine(roll.month, dt.time(0, 0))

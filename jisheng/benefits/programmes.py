@@ -90,6 +90,11 @@ class Programme:
         return all(p.verified for p in self.provisions)
 
     @property
+    def frequency_label(self) -> str:
+        labels = {MONTHLY: "按月发放", ANNUAL: "按年发放", ONE_TIME: "一次性奖励", GRANT: "酌情救助（预算内）"}
+        return labels[self.frequency]
+
+    @property
     def has_roll_per_month(self) -> bool:
         return self.frequency == MONTHLY
 

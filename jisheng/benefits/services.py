@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Sum
 
 from jisheng.core import audit, clock
@@ -345,7 +345,8 @@ def _check_budget(enrolment: Enrolment, year: int) -> None:
                                      area__path__startswith=budget.area.path)
             .exclude(pk=enrolment.pk).aggregate(s=Sum("granted_amount"))["s"] or Decimal("0"))
     if used + (enrolment.granted_amount or 0) > budget.amount:
-        raise InvalidInput(f"超出 {year} 年预算：预算 {budget.amount} 元，已用 {used} 元", location="granted_amount")
+        raise InvalidInput(f"超出 {year} 年预算：预算 {yuan(budget.amount)} 元，已用 {yuan(used)} 元",
+                           location="granted_amount")
 
 
 def grant_budget_set(*, programme: str, year: int, area: Area, amount: Decimal, actor: Any) -> GrantBudget:
@@ -632,11 +633,19 @@ def roll_export(roll: PaymentRoll, *, layout: bankfiles.Layout, actor: Any) -> E
     return batch
 
 
+def write_batch(batch: ExportBatch, layout: bankfiles.Layout, out: Any) -> None:
+    """Stream the bank file of ``batch`` in ``layout`` to the binary file ``out`` (COPY on PostgreSQL for CSV)."""
+    if layout.format == "csv" and connection.vendor == "postgresql":
+        payroll.copy_batch_csv(batch.roll, batch.number, layout, out)
+    else:
+        bankfiles.write(layout, payroll.batch_rows(batch.roll, batch.number), out, stamp=payroll.stamp_for(batch.roll))
+
+
 def render_batch(batch: ExportBatch, *, layout: bankfiles.Layout | None = None) -> bytes:
     """The bytes of a bank file (the same every time for the same batch and layout)."""
     layout = layout or bankfiles.layout_for(key=batch.layout)
     out = io.BytesIO()
-    bankfiles.write(layout, payroll.batch_rows(batch.roll, batch.number), out, stamp=payroll.stamp_for(batch.roll))
+    write_batch(batch, layout, out)
     content = out.getvalue()
     if not batch.sha256 and layout.key == batch.layout:
         ExportBatch.objects.filter(pk=batch.pk, sha256="").update(sha256=hashlib.sha256(content).hexdigest())

@@ -1,10 +1,444 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Benefits pages: programmes, enrolments with reviews/postings/verifications/changes, payment rolls with
+progress, bank files and returns, the printable posting and recipient lists, reports. Views are thin:
+they fetch through access.py, call services and render; personal data shown is masked except on the
+enrolment page (audited view)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from jisheng.accounts.roles import roles_with
-from jisheng.core.access import route_scope
+from jisheng.core import audit, clock
+from jisheng.core.access import require, route_scope
+from jisheng.core.errors import DomainError
+from jisheng.core.masking import mask_bank_account, mask_id_number, mask_name
+from jisheng.core.models import Area
+from jisheng.registry.access import persons_for_user
+
+from . import bankfiles, programmes, rules, selectors, services, workflows
+from .access import (
+    enrolment_get_for_user,
+    enrolments_for_user,
+    posting_get_for_user,
+    postings_for_user,
+    roll_get_for_user,
+    rolls_for_user,
+)
+from .enums import EnrolmentStatus, LineStatus, ReviewLevel, RollStatus
+from .forms import ApplyForm, ChangeForm, PostingForm, ReportForm, ReturnsForm, ReviewForm, RollForm, VerificationForm
+from .models import Enrolment, ExportBatch, RollLine
+
+VIEW = roles_with("benefits.view")
+CHANGE = roles_with("benefits.change")
+ROLLS = roles_with("benefits.prepare_roll") | roles_with("benefits.approve_roll")
 
 
-@route_scope(roles=roles_with("benefits.view"))
+def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    ascii_name = filename.encode("ascii", "ignore").decode().replace('"', "") or "export"
+    response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def _lookup_rates(prog: programmes.Programme, on: dt.date) -> list[rules.Rate]:
+    from .payroll import default_lookup
+
+    try:
+        return rules.rate_table(prog, on=on, lookup=default_lookup())
+    except DomainError:
+        return []
+
+
+@route_scope(roles=VIEW)
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "benefits/home.html", {})
+    """Programmes with their legal basis and this month's rates; links to enrolments, postings, rolls."""
+    today = clock.today()
+    cards = [{"programme": p, "rates": _lookup_rates(p, rules.month_start(today))}
+             for p in programmes.all_programmes().values()]
+    return render(request, "benefits/home.html", {"cards": cards, "today": today})
+
+
+@route_scope(roles=VIEW)
+def programme_detail(request: HttpRequest, key: str) -> HttpResponse:
+    """One programme: provisions (verified or not), rule versions and the rates by month of this year."""
+    try:
+        prog = programmes.get(key)
+    except DomainError:
+        from django.http import Http404
+
+        raise Http404 from None
+    today = clock.today()
+    months = [dt.date(today.year, m, 1) for m in range(1, 13)]
+    return render(request, "benefits/programme_detail.html", {
+        "programme": prog, "rates": [(m, _lookup_rates(prog, m)) for m in months],
+    })
+
+
+@route_scope(roles=VIEW)
+def enrolment_list(request: HttpRequest) -> HttpResponse:
+    """Enrolments in the user's area (newest first, 50 a page), filtered by programme and status."""
+    programme, status = request.GET.get("programme", ""), request.GET.get("status", "")
+    try:
+        before = int(request.GET.get("before", "") or 0) or None
+    except ValueError:
+        before = None
+    items = selectors.enrolment_list(request.user, programme=programme, status=status, before_id=before)
+    return render(request, "benefits/enrolment_list.html", {
+        "items": items, "programme": programme, "status": status, "programmes": programmes.choices(),
+        "statuses": EnrolmentStatus.choices,
+        "can_change": request.user.has_capability("benefits.change"),  # type: ignore[union-attr]
+        "next_before": items[-1].pk if len(items) == selectors.PAGE_SIZE else None,
+    })
+
+
+@route_scope(roles=CHANGE, methods=("GET", "POST"))
+def enrolment_new(request: HttpRequest) -> HttpResponseBase:
+    """Record an application entered by staff (applications from licensing call the service directly)."""
+    form = ApplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        from jisheng.core.idnumber import normalise_id_number
+
+        person = persons_for_user(request.user).filter(
+            id_number=normalise_id_number(form.cleaned_data["id_number"])).first()
+        if person is None:
+            form.add_error("id_number", _("本辖区人口信息中没有此身份证号"))
+        else:
+            try:
+                enrolment = services.enrolment_apply(
+                    person=person, programme=form.cleaned_data["programme"],
+                    application_date=form.cleaned_data["application_date"], facts=form.facts(),
+                    granted_amount=form.cleaned_data["granted_amount"], actor=request.user)
+                services.enrolment_determine(enrolment, actor=request.user)
+            except DomainError as exc:
+                form.add_error(None, str(exc))
+            else:
+                return redirect("benefits:enrolment_detail", pk=enrolment.pk)
+    return render(request, "benefits/enrolment_new.html", {"form": form})
+
+
+@route_scope(roles=VIEW, obj="benefits.enrolment")
+def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One enrolment: determination with provisions, reviews and postings, verifications, changes, payments."""
+    enrolment = enrolment_get_for_user(request.user, pk)
+    audit.record_view(enrolment, what=_("享受对象详情"))
+    lines = list(RollLine.objects.filter(person_id=enrolment.person_id, programme=enrolment.programme)
+                 .select_related("roll").order_by("-month", "kind")[:36])
+    can_change = request.user.has_capability("benefits.change")  # type: ignore[union-attr]
+    return render(request, "benefits/enrolment_detail.html", {
+        "e": enrolment, "person": enrolment.person, "masked_id": mask_id_number(enrolment.person.id_number),
+        "masked_account": mask_bank_account(enrolment.bank_account),
+        "reviews": enrolment.reviews.select_related("posting").all(), "verifications": enrolment.verifications.all(),
+        "changes": enrolment.changes.all(), "lines": lines, "can_change": can_change,
+        "postings": enrolment.posting_entries.select_related("posting").all(),
+        "review_form": ReviewForm(), "change_form": ChangeForm(),
+        "verification_form": VerificationForm(initial={"done_on": clock.today()}),
+        "under_review": enrolment.status in services.LEVEL_OF_STATUS, "actions": workflows.enrolment_actions(
+            enrolment.status), "programme": enrolment.programme_def,
+    })
+
+
+@require_POST
+@route_scope(roles=CHANGE, obj="benefits.enrolment", methods=("POST",))
+def enrolment_action(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Determine, review, record a change or complete a verification (``action`` in the form)."""
+    enrolment = enrolment_get_for_user(request.user, pk)
+    action = request.POST.get("action", "")
+    try:
+        if action == "determine":
+            result = services.enrolment_determine(enrolment, actor=request.user)
+            messages.info(request, _("资格认定：%(r)s") % {"r": {True: _("符合"), False: _("不符合"),
+                                                               None: _("缺少事实")}[result.eligible]})
+        elif action == "review":
+            form = ReviewForm(request.POST)
+            if form.is_valid():
+                services.enrolment_review(enrolment, opinion=form.cleaned_data["opinion"],
+                                          note=form.cleaned_data["note"], actor=request.user)
+                messages.success(request, _("已记录审核意见"))
+            else:
+                messages.error(request, _("请填写审核意见"))
+        elif action == "change":
+            change = ChangeForm(request.POST)
+            if change.is_valid():
+                details: dict[str, Any] = {}
+                if change.cleaned_data["area_code"]:
+                    area = Area.objects.filter(code=change.cleaned_data["area_code"],
+                                               path__startswith=request.user.area.path).first()  # type: ignore[union-attr]
+                    details["area_id"] = area.pk if area else None
+                if change.cleaned_data["bank_account"]:
+                    details.update(bank_name=change.cleaned_data["bank_name"],
+                                   bank_account=change.cleaned_data["bank_account"])
+                services.enrolment_change(enrolment, kind=change.cleaned_data["kind"],
+                                          event_date=change.cleaned_data["event_date"], details=details,
+                                          actor=request.user)
+                messages.success(request, _("已记录变更"))
+            else:
+                messages.error(request, _("请填写变更事项和日期"))
+        elif action == "verify":
+            verify = VerificationForm(request.POST)
+            verification = enrolment.verifications.filter(done_on__isnull=True).order_by("year").first()
+            if verify.is_valid() and verification is not None:
+                services.verification_complete(verification, result=verify.cleaned_data["result"],
+                                               done_on=verify.cleaned_data["done_on"],
+                                               note=verify.cleaned_data["note"], actor=request.user)
+                messages.success(request, _("已完成年审"))
+            else:
+                messages.error(request, _("没有待办的年审，或表单不完整"))
+        else:
+            messages.error(request, _("未知操作"))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("benefits:enrolment_detail", pk=enrolment.pk)
+
+
+@route_scope(roles=VIEW, methods=("GET", "POST"))
+def posting_list(request: HttpRequest) -> HttpResponseBase:
+    """Postings in scope; staff open a new posting of one level for all enrolments awaiting it in an area."""
+    form = PostingForm(request.POST or None, initial={"start_date": clock.today()})
+    if request.method == "POST":
+        require(request.user.has_capability("benefits.change"))  # type: ignore[union-attr]
+        if form.is_valid():
+            area = Area.objects.filter(code=form.cleaned_data["area_code"]).first()
+            level = form.cleaned_data["level"]
+            status = {v: k for k, v in services.LEVEL_OF_STATUS.items()}[ReviewLevel(level)]
+            if area is None or request.user.area is None or not request.user.area.contains(area):  # type: ignore[union-attr]
+                form.add_error("area_code", _("区划不在本人管辖范围内"))
+            else:
+                waiting = list(enrolments_for_user(request.user).filter(
+                    programme=form.cleaned_data["programme"], status=status, area__path__startswith=area.path)
+                    .exclude(posting_entries__posting__level=level).select_related("person", "area"))
+                try:
+                    posting = services.posting_open(programme=form.cleaned_data["programme"], level=level, area=area,
+                                                    enrolments=waiting, start_date=form.cleaned_data["start_date"],
+                                                    actor=request.user)
+                except DomainError as exc:
+                    form.add_error(None, str(exc))
+                else:
+                    return redirect("benefits:posting_detail", pk=posting.pk)
+    postings = postings_for_user(request.user).select_related("area").order_by("-start_date", "-id")[:100]
+    return render(request, "benefits/posting_list.html", {"postings": postings, "form": form})
+
+
+@route_scope(roles=VIEW, obj="benefits.posting")
+def posting_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The printable notice (公示): masked names, area, amount, period."""
+    posting = posting_get_for_user(request.user, pk)
+    return render(request, "benefits/posting_detail.html", {
+        "posting": posting, "entries": posting.entries.all(),
+        "programme": programmes.all_programmes().get(posting.programme),
+        "can_change": request.user.has_capability("benefits.change"),  # type: ignore[union-attr]
+    })
+
+
+@require_POST
+@route_scope(roles=CHANGE, obj="benefits.posting", methods=("POST",))
+def posting_close(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Close a posting after its period, recording objections."""
+    posting = posting_get_for_user(request.user, pk)
+    try:
+        services.posting_close(posting, objections=request.POST.get("objections", ""), actor=request.user)
+        messages.success(request, _("公示已结束"))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("benefits:posting_detail", pk=posting.pk)
+
+
+@route_scope(roles=VIEW, methods=("GET", "POST"))
+def roll_list(request: HttpRequest) -> HttpResponseBase:
+    """Payment rolls in scope; a finance officer opens and generates a roll (background job)."""
+    form = RollForm(request.POST or None, initial={"month": f"{clock.today():%Y-%m}"})
+    if request.method == "POST":
+        require(request.user.has_capability("benefits.prepare_roll"))  # type: ignore[union-attr]
+        if form.is_valid():
+            try:
+                month = rules.parse_month(form.cleaned_data["month"])
+                area = request.user.area  # type: ignore[union-attr]
+                if area is None:
+                    raise DomainError(_("账号没有管辖区域"))
+                roll = services.roll_open(programme=form.cleaned_data["programme"], month=month, area=area,
+                                          actor=request.user)
+                _enqueue_generation(roll.pk, request.user.pk)
+            except (DomainError, ValueError) as exc:
+                form.add_error(None, str(exc))
+            else:
+                return redirect("benefits:roll_detail", pk=roll.pk)
+    rolls = rolls_for_user(request.user).select_related("area").order_by("-month", "programme")[:100]
+    return render(request, "benefits/roll_list.html", {
+        "rolls": rolls, "form": form,
+        "can_prepare": request.user.has_capability("benefits.prepare_roll"),  # type: ignore[union-attr]
+    })
+
+
+def _enqueue_generation(roll_id: int, actor_id: int | None) -> None:
+    from .tasks import generate_roll
+
+    transaction.on_commit(lambda: generate_roll.enqueue(roll_id, actor_id))
+
+
+@route_scope(roles=VIEW, obj="benefits.roll")
+def roll_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A roll: status and progress, totals and rates, actions for the maker and the checker, bank batches,
+    reconciliation and a page of lines (names masked)."""
+    roll = roll_get_for_user(request.user, pk)
+    try:
+        before = int(request.GET.get("before", "") or 0) or None
+    except ValueError:
+        before = None
+    qs = roll.lines.order_by("-id")
+    if before:
+        qs = qs.filter(id__lt=before)
+    lines = list(qs[:50])
+    user: Any = request.user
+    return render(request, "benefits/roll_detail.html", {
+        "roll": roll, "run": selectors.latest_run(roll), "recon": selectors.reconciliation(roll),
+        "lines": [(ln, mask_name(ln.account_name), mask_bank_account(ln.bank_account)) for ln in lines],
+        "next_before": lines[-1].pk if len(lines) == 50 else None,
+        "layouts": bankfiles.layouts().values(), "returns_form": ReturnsForm(),
+        "can_prepare": user.has_capability("benefits.prepare_roll"),
+        "can_approve": user.has_capability("benefits.approve_roll") and roll.prepared_by_id != user.pk,
+        "frozen": roll.status not in (RollStatus.DRAFT, RollStatus.GENERATED),
+        "failed": roll.lines.filter(status=LineStatus.FAILED).exists(),
+    })
+
+
+@route_scope(roles=VIEW, obj="benefits.roll")
+def roll_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress bar fragment (htmx polls it every second while a run is going)."""
+    roll = roll_get_for_user(request.user, pk)
+    return render(request, "benefits/_progress.html", {"roll": roll, "run": selectors.latest_run(roll)})
+
+
+@require_POST
+@route_scope(roles=ROLLS, obj="benefits.roll", methods=("POST",))
+def roll_action(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Maker/checker actions: generate (again), return, approve, export, import returns, retry, close."""
+    roll = roll_get_for_user(request.user, pk)
+    action = request.POST.get("action", "")
+    try:
+        if action == "generate":
+            _enqueue_generation(roll.pk, request.user.pk)
+            messages.info(request, _("已开始生成花名册"))
+        elif action == "return":
+            services.roll_return(roll, actor=request.user, reason=request.POST.get("reason", ""))
+            messages.success(request, _("已退回制表人"))
+        elif action == "approve":
+            services.roll_approve(roll, actor=request.user)
+            messages.success(request, _("花名册已审核"))
+        elif action == "export":
+            layout = bankfiles.layout_for(key=request.POST.get("layout") or "xlsx-standard")
+            batch = services.roll_export(roll, layout=layout, actor=request.user)
+            return redirect("benefits:roll_download", pk=roll.pk, number=batch.number)
+        elif action == "returns":
+            form = ReturnsForm(request.POST, request.FILES)
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                record = services.roll_import_returns(roll, content=upload.read(), filename=upload.name,
+                                                      actor=request.user)
+                messages.success(request, _("回盘导入：到账 %(p)s，失败 %(f)s，无变化 %(u)s")
+                                 % {"p": record.paid, "f": record.failed, "u": record.unchanged})
+            else:
+                messages.error(request, _("请选择回盘文件"))
+        elif action == "retry":
+            n = services.roll_retry_failed(roll, actor=request.user)
+            messages.success(request, _("%(n)s 条失败明细已列入新的银行文件") % {"n": n})
+        elif action == "close":
+            services.roll_close(roll, actor=request.user)
+            messages.success(request, _("已对账完毕"))
+        else:
+            messages.error(request, _("未知操作"))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("benefits:roll_detail", pk=roll.pk)
+
+
+@route_scope(roles=ROLLS, obj="benefits.roll_batch")
+def roll_download(request: HttpRequest, pk: int, number: int) -> HttpResponseBase:
+    """Download bank batch ``number`` of the roll in its layout (or ``?layout=``); audited as an export."""
+    roll = roll_get_for_user(request.user, pk)
+    batch = ExportBatch.objects.filter(roll=roll, number=number).first()
+    if batch is None:
+        from django.http import Http404
+
+        raise Http404
+    try:
+        layout = bankfiles.layout_for(key=request.GET.get("layout") or batch.layout)
+    except DomainError:
+        layout = bankfiles.layout_for(key=batch.layout)
+    content = services.render_batch(batch, layout=layout)
+    audit.record_export(object_type="benefits.rollline", count=batch.line_count, fmt=layout.format,
+                        filters={"roll": roll.pk, "batch": number, "layout": layout.key})
+    types = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             "csv": "text/csv", "fixed": "text/plain"}
+    return _attachment(HttpResponse(content, content_type=types[layout.format]),
+                       f"代发-{roll.programme_name}-{roll.month:%Y%m}-{number}.{layout.extension}")
+
+
+@route_scope(roles=VIEW, obj="benefits.roll")
+def roll_recipients(request: HttpRequest, pk: int) -> HttpResponse:
+    """The recipient list for public posting: masked names, area, amount, period — printable."""
+    roll = roll_get_for_user(request.user, pk)
+    rows = selectors.public_recipients(roll)
+    return render(request, "benefits/recipients.html", {"roll": roll, "rows": rows})
+
+
+@route_scope(roles=VIEW)
+def reports(request: HttpRequest) -> HttpResponseBase:
+    """Beneficiaries and amounts by town and by month, new and leaving beneficiaries; ``?format=xlsx``."""
+    form = ReportForm(request.GET or None)
+    today = clock.today()
+    month, programme = rules.month_start(today), ""
+    if form.is_valid():
+        programme = form.cleaned_data["programme"] or ""
+        try:
+            month = rules.parse_month(form.cleaned_data["month"]) if form.cleaned_data["month"] else month
+        except ValueError:
+            form.add_error("month", _("月份格式应为 YYYY-MM"))
+    by_town = selectors.report_by_town(request.user, month=month, programme=programme)
+    by_month = selectors.report_by_month(request.user, year=month.year, programme=programme)
+    moves = selectors.new_and_leaving(request.user, month=month, programme=programme)
+    if request.GET.get("format") == "xlsx":
+        return _report_xlsx(request, month, programme, by_town, by_month, moves)
+    return render(request, "benefits/reports.html", {
+        "form": form, "month": month, "by_town": by_town, "by_month": by_month,
+        "new": [(e, mask_name(e.person.name)) for e in moves["new"]],
+        "leaving": [(e, mask_name(e.person.name)) for e in moves["leaving"]],
+        "query": request.GET.urlencode(),
+    })
+
+
+def _report_xlsx(request: HttpRequest, month: dt.date, programme: str, by_town: list[dict[str, Any]],
+                 by_month: list[dict[str, Any]], moves: dict[str, list[Enrolment]]) -> HttpResponse:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "按镇"
+    ws.append(["镇（街道）", "项目", "人数", "金额（元）"])
+    for r in by_town:
+        ws.append([r["town__name"] or "", r["programme_name"], r["persons"], r["total"]])
+    ws2 = wb.create_sheet("按月")
+    ws2.append(["月份", "项目", "人数", "金额（元）"])
+    for r in by_month:
+        ws2.append([f"{r['roll__month']:%Y-%m}", r["programme_name"], r["persons"], r["total"]])
+    ws3 = wb.create_sheet("新增与退出")
+    ws3.append(["类型", "姓名", "所在地", "项目", "起始月", "终止月", "终止原因"])
+    for label, items in (("新增", moves["new"]), ("退出", moves["leaving"])):
+        for e in items:
+            ws3.append([label, mask_name(e.person.name), e.area.name, e.programme_name,
+                        f"{e.start_month:%Y-%m}" if e.start_month else "",
+                        f"{e.end_month:%Y-%m}" if e.end_month else "", e.end_reason])
+    out = io.BytesIO()
+    wb.save(out)
+    count = len(by_town) + len(by_month) + sum(map(len, moves.values()))
+    audit.record_export(object_type="benefits.report", count=count, fmt="xlsx",
+                        filters={"month": month, "programme": programme})
+    return _attachment(HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-officedocument"
+                                    ".spreadsheetml.sheet"), f"奖励扶助统计-{month:%Y%m}.xlsx")

@@ -421,3 +421,24 @@ def test_a_value_too_long_for_a_fixed_width_column_is_refused_with_its_reference
     with pytest.raises(InvalidInput) as err:
         bankfiles.write(layout, [row], io.BytesIO(), stamp=dt.datetime(2026, 1, 1))
     assert "流水号 7" in str(err.value) and "account_name" in str(err.value)
+
+
+def test_the_csv_bank_file_is_the_same_from_the_python_writer_and_from_copy(village_a, county, finance):
+    maker, checker = finance
+    approved_enrolment(village_a, name="张三")
+    approved_enrolment(village_a, name="欧阳娜娜", category="disabled")
+    roll = _roll("special-assistance", M(2026, 11, 1), county, maker)
+    services.roll_approve(roll, actor=checker)
+    for key in ("csv-standard", "xlsx-standard"):
+        layout = bankfiles.layout_for(key=key)
+        batch = services.roll_export(roll, layout=layout, actor=maker)
+    layout = bankfiles.layout_for(key="csv-standard")
+    python = io.BytesIO()
+    bankfiles.write(layout, payroll.batch_rows(roll, batch.number), python, stamp=payroll.stamp_for(roll))
+    a, b = roll.lines.order_by("id")
+    assert python.getvalue().decode("utf-8-sig").splitlines() == [
+        "流水号,户名,账号,金额,摘要",
+        f"{a.pk},张三,{a.bank_account},500.00,计划生育家庭特别扶助202611",
+        f"{b.pk},欧阳娜娜,{b.bank_account},400.00,计划生育家庭特别扶助202611",
+    ]
+    assert services.render_batch(batch, layout=layout) == python.getvalue()  # COPY on PostgreSQL, Python elsewhere

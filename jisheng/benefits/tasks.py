@@ -1,0 +1,25 @@
+"""Background jobs of the benefits app (django-tasks; enqueued on commit, idempotent, resumable).
+
+Roll generation for a county runs over every enrolment of the programme; it runs here so the page can
+show a progress bar (``RollRun.done / total``) and a crash resumes from the run's cursor when re-enqueued.
+"""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def generate_roll(roll_id: int, actor_id: int | None) -> str:
+    """Generate (or resume) roll ``roll_id`` as user ``actor_id``; returns the run's message."""
+    from jisheng.accounts.models import User
+    from jisheng.core import audit
+
+    from . import services
+    from .models import PaymentRoll
+
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    roll = PaymentRoll.objects.get(pk=roll_id)
+    with audit.context(actor=actor):
+        run = services.roll_generate(roll, actor=actor)
+    return run.message
