@@ -28,7 +28,7 @@ USAGE = "用法：GET /api/v1/law/deadline?start=YYYY-MM-DD&days=N&unit=working|
 @router.get("/deadline", response=DeadlineOut, auth=None, url_name="law_deadline")
 @api_scope(public=True)
 def deadline(request: HttpRequest, start: date | None = None, days: int | None = None, unit: str = "working",
-             suspend: list[str] = Query([]), extend: int = 0) -> dict[str, Any]:  # noqa: B008
+             suspend: list[str] = Query([]), extend: int = 0) -> dict[str, Any]:  # type: ignore[type-arg]  # noqa: B008
     """The due date of a statutory period and its explanation (contract §1).
 
     ``unit``: working | calendar | months; ``suspend``: ``A:B`` inclusive (repeatable); ``extend``: extra

@@ -112,7 +112,7 @@ def calendar_day_edit(request: HttpRequest) -> HttpResponse:
     form = CalendarDayForm(request.POST)
     if not form.is_valid():
         for error in form.errors.values():
-            messages.error(request, "; ".join(error))
+            messages.error(request, "; ".join(str(e) for e in error))
         return HttpResponseRedirect(reverse("law:calendar"))
     data = form.cleaned_data
     try:
