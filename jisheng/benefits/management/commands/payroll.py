@@ -67,7 +67,8 @@ class Command(BaseCommand):
             month = rules.parse_month(options["month"])
         except ValueError as exc:
             raise CommandError(f"--month: {exc}", returncode=2) from None
-        code = options["area"] or getattr(settings, "JISHENG_HOME_AREA", DEFAULT_AREA)
+        config = getattr(settings, "JISHENG", {})
+        code = options["area"] or config.get("BENEFITS_PAYER_CODE") or config.get("DEMO_COUNTY_CODE", DEFAULT_AREA)
         area = Area.objects.filter(code=code).first()
         if area is None:
             raise CommandError(f"--area: no area with code {code}", returncode=2)
