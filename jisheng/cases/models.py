@@ -211,6 +211,8 @@ class CaseDocument(DomainModel):
     size = models.PositiveIntegerField(_("大小（字节）"))
     sha256 = models.CharField(max_length=64)
     doc_number = models.CharField(_("文号"), max_length=64, blank=True)
+    filed_at = models.DateTimeField(_("归档时间"), null=True, blank=True,
+                                    help_text=_("按应用时钟记录的入卷时间（与案件记录一致）"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
                                    verbose_name=_("经办人"))
 

@@ -248,7 +248,8 @@ def case_mark_special(case: Case, *, reason: str, actor: Any, special: bool = Tr
 def _store(case: Case, *, kind: str, title: str, origin: str, name: str, content: bytes, mime: str,
            actor: Any, doc_number: str = "") -> CaseDocument:
     doc = CaseDocument(case=case, kind=kind, title=title, origin=origin, content_type=mime, size=len(content),
-                       sha256=hashlib.sha256(content).hexdigest(), doc_number=doc_number, created_by=actor)
+                       sha256=hashlib.sha256(content).hexdigest(), doc_number=doc_number, created_by=actor,
+                       filed_at=clock.now())
     doc.file.save(name, ContentFile(content), save=False)
     doc.save()
     return doc

@@ -19,4 +19,9 @@ class LicensingConfig(AppConfig):
         from .casetypes import register_all
 
         register_all()
+        from jisheng.core import reference
+
+        from .demo import demo_step
+
+        reference.register_demo("licensing", demo_step, order=70)
         modules.register(modules.Module("licensing", _("行政许可"), "cases:list", "cases.view", 30))

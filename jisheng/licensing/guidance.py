@@ -113,9 +113,11 @@ def leaflets() -> list[dict[str, Any]]:
 
 def leaflet(key: str, on: dt.date) -> dict[str, Any] | None:
     """One printable leaflet: conditions, the full materials list (as the rules return it), the procedure
-    with the day counts in force on ``on``, and the legal basis. None for an unknown key."""
+    with the day counts in force on ``on`` (at latest the last day of the 2002 text, 2015-12-31), and the
+    legal basis. None for an unknown key."""
     if key not in rules.SITUATIONS_2002:
         return None
+    on = min(on, rules.V2016_FROM - dt.timedelta(days=1))  # the 2002 text's own procedure, not today's
     view = _provision_view(key)
     view["all_materials"] = list(dict.fromkeys([*rules.COMMON_MATERIALS_2002, *view["materials"]]))
     view["steps"] = procedure_steps(on)

@@ -1,0 +1,96 @@
+"""Demo birth-approval files (2013) at every stage, so the case pages have something real to show."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+from django.db.models import Count, Q
+
+from jisheng.accounts.models import User
+from jisheng.accounts.roles import Role
+from jisheng.cases import services as cases
+from jisheng.cases.models import Case
+from jisheng.core import clock
+from jisheng.core.models import AreaLevel
+from jisheng.registry.models import Marriage
+
+from . import services
+
+PDF = b"%PDF-1.4\n% demo scan\n"
+#: (final stage, special?) for each demo couple, in order.
+PLAN = [("received", False), ("supplement_requested", False), ("accepted", False), ("town_reviewed", False),
+        ("granted", False), ("refused", False), ("town_reviewed", True), ("published", False)]
+
+
+def _couples(limit: int) -> list[Marriage]:
+    return list(Marriage.objects.filter(
+        is_demo=True, end_date__isnull=True, start_date__lt=dt.date(2011, 1, 1),
+        wife__birth_date__range=(dt.date(1975, 1, 1), dt.date(1988, 12, 31)),
+        wife__hukou_area__level=AreaLevel.VILLAGE, wife__status="alive", husband__status="alive",
+    ).annotate(n=Count("wife__child_links", filter=Q(wife__child_links__child__birth_date__lt=dt.date(2013, 1, 1))))
+        .filter(n=1).select_related("wife", "husband", "wife__hukou_area__parent").order_by("id")[:limit])
+
+
+def _upload_all(case: Case, actor: Any) -> None:
+    for m in case.materials.filter(provided=False):
+        cases.case_attach_document(case, kind=m.key, name="scan.pdf", stream=io.BytesIO(PDF), size=len(PDF),
+                                   actor=actor)
+
+
+def create_demo_cases() -> int:
+    """Create the demo files once (idempotent); return how many exist."""
+    if Case.objects.filter(is_demo=True, case_type="birth_approval").exists():
+        return Case.objects.filter(is_demo=True, case_type="birth_approval").count()
+    admin = User.objects.filter(role=Role.CITY_ADMIN).order_by("id").first()
+    legal = User.objects.filter(role=Role.LEGAL_REVIEWER).order_by("id").first()
+    made = 0
+    for i, (marriage, (stage, special)) in enumerate(zip(_couples(len(PLAN)), PLAN, strict=False)):
+        town = marriage.wife.hukou_area.parent  # type: ignore[union-attr]
+        officer = User.objects.filter(role=Role.TOWN_OFFICER, area=town).order_by("id").first()
+        if officer is None or admin is None or legal is None:
+            continue
+        day = dt.date(2013, 3, 4) + dt.timedelta(days=7 * i)
+        facts = {"wife": {"is_only_child": True}, "husband": {"is_only_child": stage != "refused"}}
+        with clock.frozen(day):
+            case = services.birth_approval_register(
+                wife=marriage.wife, husband=marriage.husband, application_date=day, facts=facts, actor=officer,
+                is_special=special, special_reason="户籍迁移情况复杂，需集体讨论" if special else "", is_demo=True)
+        made += 1
+        if stage == "received":
+            continue
+        if stage == "supplement_requested":
+            first = case.materials.order_by("id").first()
+            with clock.frozen(day + dt.timedelta(days=1)):
+                if first is not None:
+                    cases.case_attach_document(case, kind=first.key, name="form.pdf", stream=io.BytesIO(PDF),
+                                               size=len(PDF), actor=officer)
+                cases.case_transition(case, action="request_supplement", actor=officer)
+            continue
+        with clock.frozen(day + dt.timedelta(days=2)):
+            _upload_all(case, officer)
+            cases.case_transition(case, action="accept", actor=officer)
+        if stage == "accepted":
+            continue
+        with clock.frozen(day + dt.timedelta(days=6)):
+            cases.case_transition(case, action="give_town_opinion", actor=officer,
+                                  opinion="经审核，情况属实" if stage != "refused" else "男方非独生子女，不符合条件")
+        if stage == "town_reviewed":
+            continue
+        with clock.frozen(day + dt.timedelta(days=16)):
+            if stage == "refused":
+                cases.case_decide(case, outcome="refused", reasons="不符合第二十二条、第二十三条规定的情形",
+                                  provision_keys=[], actor=admin)
+            else:
+                cases.case_decide(case, outcome="granted", reasons="双方均为独生子女，现有一个子女",
+                                  provision_keys=["js-pfp-reg-2002/art-22/item-6"], actor=admin)
+        if stage == "published":
+            with clock.frozen(day + dt.timedelta(days=20)):
+                cases.case_mark_published(case, actor=admin, where="市人口计生委门户网站")
+    return made
+
+
+def demo_step(*, seed: int, options: dict[str, Any], stdout: Any = None) -> str:
+    """``jisheng demo`` step: birth-approval files of 2013 at every stage."""
+    return f"{create_demo_cases()} birth-approval files"
