@@ -48,21 +48,21 @@ def birth_approval_basis(case: Any) -> list[str]:
 
 def remedies_on(on: dt.date) -> list[str]:
     """The reconsideration and litigation rights told with a refusal on ``on`` (行政许可法 Art. 38),
-    with the periods of the law parameters in force that day."""
+    with the periods of the law parameters ``reconsideration.application`` and ``litigation.direct_suit``
+    in force that day (their provision keys are recorded with the decision event, not printed)."""
     from jisheng.law.parameters import parameter_value
 
     lines = []
     try:
         rec = parameter_value("reconsideration.application", on)
-        lines.append(str(_("如不服本决定，可以自收到本决定书之日起%(n)s%(u)s内依法申请行政复议（依据 %(p)s）。"))
-                     % {"n": rec.value, "u": rec.unit_label, "p": rec.provision})
+        lines.append(str(_("如不服本决定，可以自收到本决定书之日起%(n)s%(u)s内依法申请行政复议。"))
+                     % {"n": rec.value, "u": rec.unit_label})
     except Exception:  # noqa: S110 - a missing parameter leaves the line out; the check below refuses empty
         pass
     try:
         lit = parameter_value("litigation.direct_suit", on)
-        lines.append(str(_("也可以自收到本决定书之日起%(n)s%(u)s内直接向人民法院提起行政诉讼（依据 %(p)s%(v)s）。"))
-                     % {"n": lit.value, "u": lit.unit_label, "p": lit.provision,
-                        "v": "" if lit.verified else str(_("，待核实"))})
+        lines.append(str(_("也可以自收到本决定书之日起%(n)s%(u)s内直接向人民法院提起行政诉讼。"))
+                     % {"n": lit.value, "u": lit.unit_label})
     except Exception:  # noqa: S110
         pass
     return lines
