@@ -69,7 +69,7 @@ class LineKind(models.TextChoices):
 
 
 class LineStatus(models.TextChoices):
-    PENDING = "pending", _("待回盘")
+    PENDING = "pending", _("待发放")
     PAID = "paid", _("已到账")
     FAILED = "failed", _("发放失败")
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jisheng.core import clock
+from jisheng.core.access import in_scope
 from jisheng.core.masking import mask_name
 from jisheng.core.modules import Todo, WorkbenchItems
 
@@ -97,12 +98,10 @@ def reconciliation(roll: PaymentRoll) -> Reconciliation:
 
 
 def report_by_town(user: Any, *, month: dt.date, programme: str = "") -> list[dict[str, Any]]:
-    """Beneficiaries (persons) and amounts paid for ``month`` by town and programme, in ``user``'s scope.
-
-    Reads the lines of the rolls for that month (all kinds), so corrections count in the month they pay.
+    """Beneficiaries (persons) and amounts paid for ``month`` by town and programme: the lines (all kinds, so
+    corrections count in the roll month that pays them) of beneficiaries in ``user``'s scope, whoever pays.
     """
-    rolls = rolls_for_user(user).filter(month=rules.month_start(month))
-    qs = RollLine.objects.filter(roll__in=rolls)
+    qs = in_scope(RollLine.objects.filter(roll__month=rules.month_start(month)), user, area_field="area")
     if programme:
         qs = qs.filter(programme=programme)
     rows = list(qs.values("town__name", "programme").annotate(persons=Count("person", distinct=True),
@@ -116,7 +115,7 @@ def report_by_town(user: Any, *, month: dt.date, programme: str = "") -> list[di
 
 def report_by_month(user: Any, *, year: int, programme: str = "") -> list[dict[str, Any]]:
     """Persons and amounts per roll month and programme for ``year`` in ``user``'s scope."""
-    qs = RollLine.objects.filter(roll__in=rolls_for_user(user).filter(month__year=year))
+    qs = in_scope(RollLine.objects.filter(roll__month__year=year), user, area_field="area")
     if programme:
         qs = qs.filter(programme=programme)
     rows = list(qs.values("roll__month", "programme").annotate(persons=Count("person", distinct=True),

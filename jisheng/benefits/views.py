@@ -15,6 +15,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jisheng.accounts.roles import roles_with
@@ -58,11 +59,20 @@ def _lookup_rates(prog: programmes.Programme, on: dt.date) -> list[rules.Rate]:
         return []
 
 
+HUKOU_LABELS = {"urban": gettext_lazy("城镇"), "rural": gettext_lazy("农村")}
+
+
+def _group_label(prog: programmes.Programme, category: str, hukou: str) -> str:
+    parts = [prog.category_name(category)] if category else []
+    return " · ".join([*parts, str(HUKOU_LABELS.get(hukou, hukou))])
+
+
 @route_scope(roles=VIEW)
 def home(request: HttpRequest) -> HttpResponse:
     """Programmes with their legal basis and this month's rates; links to enrolments, postings, rolls."""
     today = clock.today()
-    cards = [{"programme": p, "rates": _lookup_rates(p, rules.month_start(today))}
+    cards = [{"programme": p, "rates": [(_group_label(p, r.category, r.hukou), r)
+                                        for r in _lookup_rates(p, rules.month_start(today))]}
              for p in programmes.all_programmes().values()]
     return render(request, "benefits/home.html", {"cards": cards, "today": today})
 
@@ -79,7 +89,8 @@ def programme_detail(request: HttpRequest, key: str) -> HttpResponse:
     today = clock.today()
     months = [dt.date(today.year, m, 1) for m in range(1, 13)]
     return render(request, "benefits/programme_detail.html", {
-        "programme": prog, "rates": [(m, _lookup_rates(prog, m)) for m in months],
+        "programme": prog,
+        "rates": [(m, [(_group_label(prog, r.category, r.hukou), r) for r in _lookup_rates(prog, m)]) for m in months],
     })
 
 
@@ -134,7 +145,8 @@ def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                  .select_related("roll").order_by("-month", "kind")[:36])
     can_change = request.user.has_capability("benefits.change")  # type: ignore[union-attr]
     return render(request, "benefits/enrolment_detail.html", {
-        "e": enrolment, "person": enrolment.person, "masked_id": mask_id_number(enrolment.person.id_number),
+        "e": enrolment, "person": enrolment.person, "hukou_label": HUKOU_LABELS.get(enrolment.hukou_type, ""),
+        "masked_id": mask_id_number(enrolment.person.id_number),
         "masked_account": mask_bank_account(enrolment.bank_account),
         "reviews": enrolment.reviews.select_related("posting").all(), "verifications": enrolment.verifications.all(),
         "changes": enrolment.changes.all(), "lines": lines, "can_change": can_change,
@@ -296,10 +308,13 @@ def roll_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if before:
         qs = qs.filter(id__lt=before)
     lines = list(qs[:50])
+    prog = programmes.get(roll.programme)
     user: Any = request.user
     return render(request, "benefits/roll_detail.html", {
         "roll": roll, "run": selectors.latest_run(roll), "recon": selectors.reconciliation(roll),
-        "lines": [(ln, mask_name(ln.account_name), mask_bank_account(ln.bank_account)) for ln in lines],
+        "lines": [(ln, mask_name(ln.account_name), mask_bank_account(ln.bank_account),
+                   _group_label(prog, ln.category, ln.hukou_type)) for ln in lines],
+        "rates": [(_group_label(prog, *group.split("/", 1)), r) for group, r in roll.rates.items()],
         "next_before": lines[-1].pk if len(lines) == 50 else None,
         "layouts": bankfiles.layouts().values(), "returns_form": ReturnsForm(),
         "can_prepare": user.has_capability("benefits.prepare_roll"),
