@@ -5,6 +5,7 @@ from . import views
 app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
+    path("review-report/", views.review_report, name="review_report"),
     path("<str:number>/", views.case_detail, name="detail"),
     path("<str:number>/action/", views.case_action, name="action"),
     path("<str:number>/decide/", views.case_decide, name="decide"),
@@ -12,4 +13,5 @@ urlpatterns = [
     path("<str:number>/special/", views.case_special, name="special"),
     path("<str:number>/clock/", views.case_clock, name="clock"),
     path("<str:number>/documents/<int:pk>/", views.case_document, name="document"),
+    path("<str:number>/review/", views.case_review, name="review"),
 ]

@@ -56,6 +56,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "next_after": rows[-1].id if len(rows) == selectors.PAGE_SIZE else None,
         "at_risk": selectors.clocks_at_risk(cases_for_user(request.user)),
         "perms_register": _can(request, "cases.change") or _can(request, "cases.register"), "today": clock.today(),
+        "can_review": _can(request, "cases.file_review"),
     })
 
 
@@ -85,7 +86,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         "special_missing": selectors.special_records_missing(case) if case.is_special else [],
         "statuses": wf.statuses, "actions_labels": wf.actions,
         "can_write": _can(request, "cases.change") or _can(request, "cases.register"),
-        "terminal": case.status in wf.terminal,
+        "terminal": case.status in wf.terminal, "can_review": _can(request, "cases.file_review"),
     })
 
 
@@ -179,3 +180,24 @@ def case_document(request: HttpRequest, number: str, pk: int) -> FileResponse:
     doc.file.open("rb")
     return FileResponse(doc.file, content_type=doc.content_type, as_attachment=False,
                         filename=doc.file.name.rsplit("/", 1)[-1])
+
+
+@route_scope(roles=roles_with("cases.file_review"), obj="cases.case")
+def case_review(request: HttpRequest, number: str) -> HttpResponse:
+    """Case-file review (案卷评查): every checklist item with its outcome, deduction and evidence."""
+    from .review import score_case
+
+    case = case_get_for_user(request.user, number)
+    return render(request, "cases/case_review.html", {"case": case, "result": score_case(case),
+                                                      "ctype": types.get(case.case_type)})
+
+
+@route_scope(roles=roles_with("cases.file_review"))
+def review_report(request: HttpRequest) -> HttpResponse:
+    """Towns ranked by the average case-file review score of their decided files."""
+    from .review import town_ranking
+
+    case_type = request.GET.get("type", "birth_approval")
+    qs = cases_for_user(request.user).filter(case_type=case_type)
+    return render(request, "cases/review_report.html", {"rows": town_ranking(qs), "case_type": case_type,
+                                                        "type_choices": types.choices()})
