@@ -138,7 +138,7 @@ def run(argv: list[str]) -> list[dict[str, Any]]:
 
     results += _stats("name/pinyin prefix search in a town", _ms(prefix, len(queries)), 100.0, n_persons)
 
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(officer)
     cursor = selectors.search_persons(officer).next_cursor
     with override_settings(DEBUG=False):

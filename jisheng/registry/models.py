@@ -42,6 +42,10 @@ class PersonStatus(models.TextChoices):
     MERGED = "merged", _("已合并")
 
 
+#: Records that appear in lists and searches (merged ones do not); the condition of the partial indexes.
+_LISTED = ~Q(status="merged")
+
+
 class Household(DomainModel):
     """A household (户): the people registered under one household number at one address."""
 
@@ -77,9 +81,10 @@ class Person(DomainModel):
     hukou_area = models.ForeignKey(Area, models.PROTECT, null=True, blank=True, related_name="+",
                                    verbose_name=_("户籍地"))
     hukou_place = models.CharField(_("户籍地（区外）"), max_length=128, blank=True)
-    residence_area = models.ForeignKey(Area, models.PROTECT, related_name="+", verbose_name=_("现居住地"))
+    residence_area = models.ForeignKey(Area, models.PROTECT, related_name="+", verbose_name=_("现居住地"),
+                                       db_index=False)
     town = models.ForeignKey(Area, models.PROTECT, null=True, blank=True, related_name="+", editable=False,
-                             verbose_name=_("镇（街道）"))
+                             verbose_name=_("镇（街道）"), db_index=False)
     household = models.ForeignKey(Household, models.SET_NULL, null=True, blank=True, related_name="members",
                                   verbose_name=_("家庭户"))
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
@@ -90,7 +95,7 @@ class Person(DomainModel):
     is_floating = models.BooleanField(_("流动人口"), default=False,
                                       help_text=_("户籍在外、在本地居住登记的流入人口"))
     merged_into = models.ForeignKey("self", models.SET_NULL, null=True, blank=True, related_name="+",
-                                    editable=False, verbose_name=_("合并至"))
+                                    editable=False, verbose_name=_("合并至"), db_index=False)
     is_demo = models.BooleanField(_("演示数据"), default=False)
 
     audit_exclude: ClassVar[tuple[str, ...]] = ("name_pinyin", "name_initials", "town")
@@ -109,12 +114,15 @@ class Person(DomainModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["town", "name_pinyin", "id"], name="registry_p_town_pinyin"),
-            models.Index(fields=["town", "name_initials", "id"], name="registry_p_town_initials"),
-            models.Index(fields=["town", "name", "id"], name="registry_p_town_name"),
-            models.Index(fields=["name_pinyin", "id"], name="registry_p_pinyin"),
-            models.Index(fields=["name_initials", "id"], name="registry_p_initials"),
-            models.Index(fields=["name", "id"], name="registry_p_name"),
+            # search keys (partial: merged records never appear in searches); see ADR 0020 and 0025
+            models.Index(fields=["town", "name_pinyin", "id"], name="registry_p_town_pinyin", condition=_LISTED),
+            models.Index(fields=["town", "name_initials", "id"], name="registry_p_town_initials",
+                         condition=_LISTED),
+            models.Index(fields=["town", "name", "id"], name="registry_p_town_name", condition=_LISTED),
+            models.Index(fields=["name_pinyin", "id"], name="registry_p_pinyin", condition=_LISTED),
+            models.Index(fields=["name_initials", "id"], name="registry_p_initials", condition=_LISTED),
+            models.Index(fields=["name", "id"], name="registry_p_name", condition=_LISTED),
+            # lists by town / village, newest first (also serve the foreign keys)
             models.Index(fields=["town", "id"], name="registry_p_town_id"),
             models.Index(fields=["residence_area", "id"], name="registry_p_area_id"),
             models.Index(fields=["name", "birth_date"], name="registry_p_name_birth"),

@@ -36,3 +36,31 @@ def pinyin_keys(name: str) -> tuple[str, str]:
     full = "".join(syllables)
     initials = "".join(s[0] for s in syllables if s)
     return full[:255], initials[:64]
+
+
+_INITIALS = ("b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x", "zh", "ch", "sh", "r", "z", "c",
+             "s", "y", "w")
+_FINALS = ("a", "o", "e", "i", "u", "v", "ai", "ei", "ui", "ao", "ou", "iu", "ie", "ve", "ue", "er", "an", "en",
+           "in", "un", "vn", "ang", "eng", "ing", "ong", "ia", "iao", "ian", "iang", "iong", "ua", "uo", "uai",
+           "uan", "uang")
+#: Every plausible syllable (over-generating is harmless: it only decides how a query is read).
+SYLLABLES: frozenset[str] = frozenset({i + f for i in _INITIALS for f in _FINALS} | set(_FINALS))
+_SYLLABLE_PREFIXES: frozenset[str] = frozenset(s[:k] for s in SYLLABLES for k in range(1, len(s) + 1))
+
+
+@lru_cache(maxsize=4096)
+def is_pinyin_prefix(text: str) -> bool:
+    """True when ``text`` (lower-case letters) reads as whole pinyin syllables followed by a syllable prefix.
+
+    "wangxiao", "lu", "zh" → True (full pinyin being typed); "wxm", "lm", "oynn" → False (initials).
+    """
+    if not text:
+        return False
+    ok = [False] * (len(text) + 1)
+    ok[0] = True
+    for end in range(1, len(text) + 1):
+        for start in range(max(0, end - 6), end):
+            if ok[start] and text[start:end] in SYLLABLES:
+                ok[end] = True
+                break
+    return any(ok[start] and text[start:] in _SYLLABLE_PREFIXES for start in range(len(text)))

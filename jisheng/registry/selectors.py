@@ -159,7 +159,9 @@ class PersonPage:
 
 
 def _classify(q: str) -> tuple[str, str]:
-    """Return (kind, value): kind is "id", "name", "pinyin", "initials" or "either" (pinyin or initials)."""
+    """Return (kind, value): kind is "id", "name", "pinyin" or "initials"."""
+    from .pinyin import is_pinyin_prefix
+
     q = q.strip()
     number = normalise_id_number(q)
     if number and (number[:-1].isdigit() and len(number) in (15, 18)):
@@ -168,12 +170,37 @@ def _classify(q: str) -> tuple[str, str]:
         return "name", q
     letters = q.lower().replace(" ", "")
     if letters.isascii() and letters.isalpha():
-        # all-consonant strings are initials (wxm); short ones with a vowel may be either (oynn, wang);
-        # longer ones are full pinyin (wangxiaom)
-        if not any(v in letters for v in "aeiouv"):
-            return "initials", letters
-        return ("either" if len(letters) <= 5 else "pinyin"), letters
+        return ("pinyin" if is_pinyin_prefix(letters) else "initials"), letters
     return "name", q
+
+
+def _prefix_filter(field: str, value: str) -> Q:
+    """``field`` starts with ``value``, written as an index range plus the LIKE recheck.
+
+    A btree index on a text column serves ``>= value AND < next`` in any collation, unlike LIKE, which
+    PostgreSQL only turns into an index range under the C collation or a pattern_ops index.
+    """
+    upper = value[:-1] + chr(ord(value[-1]) + 1)
+    return Q(**{f"{field}__gte": value, f"{field}__lt": upper, f"{field}__startswith": value})
+
+
+def visible_persons(user: Any, area: Area | None = None) -> QuerySet[Person]:
+    """People visible to ``user``, narrowed to ``area``, using the cheapest equivalent filter.
+
+    A town or village filter that lies inside the user's scope implies the scope, so no join with the
+    area table is needed; otherwise the scope join of :func:`persons_for_user` applies.
+    """
+    scope = getattr(user, "area", None)
+    if scope is None or not getattr(user, "is_authenticated", False):
+        return Person.objects.none()
+    target = area if area is not None else scope
+    if not scope.contains(target):
+        return Person.objects.none()
+    if target.level == AreaLevel.TOWN:
+        return Person.objects.filter(town_id=target.pk)
+    if target.level == AreaLevel.VILLAGE:
+        return Person.objects.filter(residence_area_id=target.pk)
+    return persons_for_user(user).filter(residence_area__path__startswith=target.path)
 
 
 def search_persons(
@@ -189,22 +216,14 @@ def search_persons(
 
     ``q`` is an ID number (exact; 15-digit legacy numbers are upgraded), Chinese characters (name
     prefix), full pinyin (``wangxiaoming`` or a prefix) or initials (``wxm``). ``area`` narrows to a
-    town or village inside the scope; ``status`` to one :class:`PersonStatus` (default: all but merged).
-    Name searches are ordered by name then id, the rest by id (newest first). ``cursor`` is the
-    ``next_cursor`` of the previous page. Counting stops at :data:`COUNT_CAP`.
+    town or village inside the scope (outside it: nothing); ``status`` to one :class:`PersonStatus`
+    (default: all but merged). Name searches are ordered by the searched key then id, the rest by id
+    (newest first). ``cursor`` is the ``next_cursor`` of the previous page. Counting stops at
+    :data:`COUNT_CAP`.
     """
     from jisheng.core.idnumber import upgrade_15_to_18
 
-    qs = persons_for_user(user)
-    if area is not None:
-        if area.level == AreaLevel.TOWN:
-            qs = qs.filter(town=area)
-        elif area.level == AreaLevel.VILLAGE:
-            qs = qs.filter(residence_area=area)
-        else:
-            qs = qs.filter(residence_area__path__startswith=area.path)
-    elif getattr(user, "area", None) is not None and user.area.level == AreaLevel.TOWN:
-        qs = qs.filter(town_id=user.area.pk)
+    qs = visible_persons(user, area)
     qs = qs.filter(status=status) if status else qs.exclude(status=PersonStatus.MERGED)
     kind, value = _classify(q) if q.strip() else ("", "")
     order_field = ""
@@ -212,15 +231,9 @@ def search_persons(
         if len(value) == 15:
             value = upgrade_15_to_18(value)
         qs = qs.filter(id_number=value)
-    elif kind == "name":
-        qs, order_field = qs.filter(name__startswith=value), "name"
-    elif kind == "pinyin":
-        qs, order_field = qs.filter(name_pinyin__startswith=value), "name_pinyin"
-    elif kind == "initials":
-        qs, order_field = qs.filter(name_initials__startswith=value), "name_initials"
-    elif kind == "either":
-        qs = qs.filter(Q(name_pinyin__startswith=value) | Q(name_initials__startswith=value))
-        order_field = "name_pinyin"
+    elif kind in ("name", "pinyin", "initials"):
+        order_field = {"name": "name", "pinyin": "name_pinyin", "initials": "name_initials"}[kind]
+        qs = qs.filter(_prefix_filter(order_field, value))
     filtered = qs
     if order_field:
         qs = qs.order_by(order_field, "id")

@@ -12,14 +12,13 @@ from jisheng.core.modules import Todo, WorkbenchItems
 
 def registry_workbench(user: Any) -> WorkbenchItems:
     """Counts of people in scope (capped), pending duplicate reviews and running imports for ``user``."""
-    from .access import persons_for_user
     from .models import ImportStatus, PersonStatus
-    from .selectors import COUNT_CAP, imports_for, pending_duplicates_for
+    from .selectors import COUNT_CAP, imports_for, pending_duplicates_for, visible_persons
 
     items = WorkbenchItems(module="registry")
     if not getattr(user, "has_capability", lambda c: False)("registry.view"):
         return items
-    alive = persons_for_user(user).filter(status=PersonStatus.ALIVE).order_by()[: COUNT_CAP + 1].count()
+    alive = visible_persons(user).filter(status=PersonStatus.ALIVE).order_by()[: COUNT_CAP + 1].count()
     items.counts[_("在册人口")] = alive
     pending = pending_duplicates_for(user)
     n_pending = pending[:1000].count()

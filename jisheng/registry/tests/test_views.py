@@ -68,7 +68,7 @@ def test_search_by_id_name_pinyin_initials_and_keyset_pages(officer, village_a, 
     second = selectors.search_persons(officer, page_size=2, cursor=first.next_cursor)
     assert len(second.items) == 1 and second.next_cursor is None
     assert {p.pk for p in first.items}.isdisjoint({p.pk for p in second.items})
-    for q, expected in (("w", ["王小明", "汪晓梅"]), ("wang", ["汪晓梅", "王小明"])):
+    for q, expected in (("w", ["汪晓梅", "王小明"]), ("wx", ["王小明", "汪晓梅"]), ("wang", ["汪晓梅", "王小明"])):
         one = selectors.search_persons(officer, q=q, page_size=1)
         two = selectors.search_persons(officer, q=q, page_size=1, cursor=one.next_cursor)
         assert [p.name for p in one.items + two.items] == expected and two.next_cursor is None
@@ -134,3 +134,10 @@ def test_import_page_runs_the_job_and_offers_the_error_file(client, officer, tow
     assert "filename*=UTF-8''%E8%8A%B1%E5%90%8D%E5%86%8C_%E9%94%99%E8%AF%AF%E6%B8%85%E5%8D%95.csv" in \
         errors["Content-Disposition"]
     assert errors.content.decode("utf-8-sig").splitlines()[1] == "2,身份证号,身份证号应为 18 位，实际 3 位"
+
+
+def test_queries_are_read_as_pinyin_or_initials():
+    from jisheng.registry.pinyin import is_pinyin_prefix
+
+    assert [t for t in ("wangxiao", "lu", "zh", "w", "luj", "an") if not is_pinyin_prefix(t)] == []
+    assert [t for t in ("wxm", "lm", "oynn", "ljh", "ly") if is_pinyin_prefix(t)] == []
