@@ -106,6 +106,12 @@ def _simple_materials(*names: str) -> Any:
     return build
 
 
+def _appraisal_after(case: Any, action: str, actor: Any) -> None:
+    from .procedures import appraisal_after_action
+
+    appraisal_after_action(case, action, actor)
+
+
 DISABILITY_APPRAISAL = CaseType(
     key="disability_appraisal", label=_("病残儿医学鉴定"), workflow=APPRAISAL, number_prefix="JD",
     clock_rules=(
@@ -114,16 +120,19 @@ DISABILITY_APPRAISAL = CaseType(
                   basis="disabled-child-appraisal-measures-2002/objection"),
     ),
     materials=_simple_materials("《病残儿医学鉴定表》", "患儿出生医学证明", "病史资料", "父母与患儿合影"),
+    after_action=_appraisal_after,
 )
 
 ONLY_CHILD_CERTIFICATE = CaseType(
     key="only_child_certificate", label=_("独生子女父母光荣证"), workflow=CERTIFICATE, number_prefix="GR",
     materials=_simple_materials("夫妻双方居民身份证", "结婚证", "子女出生医学证明", "户口簿"),
+    after_action=_after_action,
 )
 
 FLOATING_CERTIFICATE = CaseType(
     key="floating_certificate", label=_("流动人口婚育证明"), workflow=CERTIFICATE, number_prefix="LD",
     materials=_simple_materials("居民身份证", "结婚证（已婚者）"),
+    after_action=_after_action,
 )
 
 REWARD_APPLICATION = CaseType(

@@ -112,6 +112,17 @@ def build(case: Case, kind: str, *, missing: list[str] | None = None) -> tuple[s
         title = TITLES[f"decision_{decision.outcome}"]
         ctx["title"] = title
         return title, number, render_pdf("decision", ctx)
+    if kind == "floating_certificate":
+        from .procedures import floating_certificate_contents
+
+        number = _doc_number(case, f"{case.area.name[:2]}婚育证")
+        ctx |= {"title": "流动人口婚育证明", "doc_number": number, "issuer": ctx["town_office"],
+                "contents": floating_certificate_contents(case, today)}
+        return "流动人口婚育证明", number, render_pdf("floating_certificate", ctx)
+    if kind == "only_child_certificate":
+        number = _doc_number(case, f"{case.area.name[:2]}光荣证")
+        ctx |= {"title": "独生子女父母光荣证", "doc_number": number, "issuer": ctx["town_office"]}
+        return "独生子女父母光荣证", number, render_pdf("only_child_certificate", ctx)
     raise ValueError(f"unknown document kind {kind}")
 
 
@@ -119,6 +130,8 @@ def generate_for_action(case: Case, action: str, actor: Any) -> list[CaseDocumen
     """Generate and file the papers a workflow step produces (inside the step's transaction)."""
     kinds: list[str] = {"accept": ["acceptance_receipt"], "request_supplement": ["supplement_notice"],
                         "grant": ["decision", "certificate"], "refuse": ["decision"]}.get(action, [])
+    if action == "issue" and case.case_type in ("floating_certificate", "only_child_certificate"):
+        kinds = [case.case_type]
     missing = list(case.materials.filter(required=True, provided=False).values_list("name", flat=True))
     out = []
     for kind in kinds:

@@ -1,0 +1,135 @@
+"""The other procedures: appraisal suspends the birth-approval clock; certificates; reward hand-off."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+
+from jisheng.accounts.roles import Role
+from jisheng.cases import services as cases
+from jisheng.cases.workflows import TransitionNotAllowed
+from jisheng.core import clock
+from jisheng.core.errors import InvalidInput
+from jisheng.licensing import procedures, services
+from jisheng.registry import services as registry
+from jisheng.registry.tests.factories import make_person
+
+from .helpers import make_couple
+from .test_birth_approval_case import pdf_text
+
+PDF = b"%PDF-1.4\n% scan\n"
+
+
+def _all_materials(case: Any, actor: Any) -> None:
+    for m in case.materials.filter(provided=False):
+        cases.case_attach_document(case, kind=m.key, name="m.pdf", stream=io.BytesIO(PDF), size=len(PDF), actor=actor)
+
+
+@pytest.mark.django_db
+def test_the_appraisal_suspends_the_birth_approval_clock_and_feeds_its_facts(
+        village_a: Any, town_a: Any, county: Any, make_user: Any) -> None:
+    wife, husband, child = make_couple(village_a)
+    officer = make_user(Role.TOWN_OFFICER, town_a)
+    decider = make_user(Role.CITY_ADMIN, county)
+    with clock.frozen(dt.date(2013, 6, 3)):
+        ba = services.birth_approval_register(wife=wife, husband=husband, application_date=dt.date(2013, 6, 3),
+                                              actor=officer)
+        _all_materials(ba, officer)
+        cases.case_transition(ba, action="accept", actor=officer)
+    assert ba.clocks.get(kind="town_opinion").due == dt.date(2013, 6, 13)
+    with clock.frozen(dt.date(2013, 6, 4)):
+        appraisal = procedures.appraisal_register(wife=wife, husband=husband, child=child, birth_approval=ba,
+                                                  application_date=dt.date(2013, 6, 4), actor=officer)
+    suspended = ba.clocks.get(kind="town_opinion")
+    assert suspended.suspensions.get().end is None
+    cases.case_transition(appraisal, action="county_review", actor=decider)
+    procedures.appraisal_schedule(appraisal, session_date=dt.date(2013, 9, 10), actor=decider)
+    with clock.frozen(dt.date(2013, 9, 10)):
+        procedures.appraisal_record_conclusion(appraisal, conclusion="non_hereditary_not_normal_labour",
+                                               actor=decider)
+    objection = appraisal.clocks.get(kind="objection")
+    assert (objection.unit, objection.amount, objection.due) == ("months", 1, dt.date(2013, 10, 10))
+    with clock.frozen(dt.date(2013, 10, 11)):
+        cases.case_transition(appraisal, action="accept_conclusion", actor=decider)
+    resumed = ba.clocks.get(kind="town_opinion")
+    span = resumed.suspensions.get()
+    assert (span.start, span.end) == (dt.date(2013, 6, 4), dt.date(2013, 10, 10))
+    # 7 working days from 3 June; 4 June – 10 October not counted: 11 Oct, Sat 12 Oct (make-up day), 14–18 Oct
+    assert resumed.due == dt.date(2013, 10, 18)
+    assert any("中止期间 2013-06-04 至 2013-10-10" in line for line in resumed.explanation)
+    ba.refresh_from_db()
+    assert ba.facts["children"][0]["disability_appraisal"] == "non_hereditary_not_normal_labour"
+    from jisheng.licensing.casetypes import birth_approval_basis
+
+    assert birth_approval_basis(ba) == ["js-pfp-reg-2002/art-22/item-1"]
+
+
+@pytest.mark.django_db
+def test_an_objection_goes_to_the_final_provincial_re_appraisal(village_a: Any, town_a: Any, county: Any,
+                                                                make_user: Any) -> None:
+    wife, husband, child = make_couple(village_a)
+    decider = make_user(Role.CITY_ADMIN, county)
+    case = procedures.appraisal_register(wife=wife, husband=husband, child=child, actor=decider,
+                                         application_date=dt.date(2013, 6, 4))
+    cases.case_transition(case, action="county_review", actor=decider)
+    procedures.appraisal_schedule(case, session_date=dt.date(2013, 9, 10), actor=decider)
+    procedures.appraisal_record_conclusion(case, conclusion="not_disabled", actor=decider)
+    cases.case_transition(case, action="object", actor=make_user(Role.TOWN_OFFICER, town_a))
+    procedures.appraisal_record_conclusion(case, conclusion="severe_hereditary", actor=decider, final=True)
+    case.refresh_from_db()
+    assert case.status == "final" and case.facts["conclusion"] == "severe_hereditary"
+    with pytest.raises(TransitionNotAllowed):
+        cases.case_transition(case, action="object", actor=decider)
+
+
+@pytest.mark.django_db
+def test_the_floating_certificate_is_issued_free_by_the_hukou_town_with_its_contents(
+        village_a: Any, town_a: Any, make_user: Any) -> None:
+    wife, _husband, _child = make_couple(village_a)
+    officer = make_user(Role.TOWN_OFFICER, town_a)
+    with clock.frozen(dt.date(2013, 6, 3)):
+        case = procedures.certificate_register(case_type="floating_certificate", applicant=wife,
+                                               application_date=dt.date(2013, 6, 3), actor=officer,
+                                               facts={"contraception": "已落实长效避孕措施"})
+        assert case.area == town_a
+        _all_materials(case, officer)
+        cases.case_transition(case, action="issue", actor=officer)
+    text = pdf_text(case.documents.get(kind="floating_certificate")).replace(" ", "")
+    for expected in ("流动人口婚育证明", "王小红", "27周岁", wife.id_number, "已婚（2010-05-01登记）", "李建国",
+                     "现有子女1个", "已落实长效避孕措施", "免费出具"):
+        assert expected in text, expected
+
+
+@pytest.mark.django_db
+def test_the_only_child_certificate_is_cancelled_when_another_child_is_born(
+        village_a: Any, town_a: Any, make_user: Any) -> None:
+    wife, husband, _child = make_couple(village_a)
+    officer = make_user(Role.TOWN_OFFICER, town_a)
+    case = procedures.certificate_register(case_type="only_child_certificate", applicant=wife, spouse=husband,
+                                           application_date=dt.date(2012, 3, 1), actor=officer)
+    _all_materials(case, officer)
+    cases.case_transition(case, action="issue", actor=officer)
+    assert procedures.only_child_certificates_to_cancel(dt.date(2014, 1, 1)) == []
+    with pytest.raises(InvalidInput):
+        procedures.only_child_certificate_cancel_on_birth(case, actor=officer, on=dt.date(2014, 1, 1))
+    second = make_person(village_a, name="李小二", sex="M", birth_date=dt.date(2014, 5, 1), with_id=False)
+    for parent in (wife, husband):
+        registry.parent_child_link(parent=parent, child=second, actor=None)
+    assert procedures.only_child_certificates_to_cancel(dt.date(2014, 5, 2)) == [case]
+    procedures.only_child_certificate_cancel_on_birth(case, actor=officer, on=dt.date(2014, 5, 2))
+    case.refresh_from_db()
+    assert case.status == "cancelled"
+
+
+@pytest.mark.django_db
+def test_a_reward_application_is_handed_to_benefits(village_a: Any, town_a: Any, make_user: Any) -> None:
+    wife, husband, _child = make_couple(village_a)
+    officer = make_user(Role.TOWN_OFFICER, town_a)
+    case = cases.case_create(case_type="reward_application", area=town_a, application_date=dt.date(2013, 6, 3),
+                             actor=officer, applicants=[(wife, "wife"), (husband, "husband")])
+    assert list(procedures.reward_applications_handed_off()) == []
+    cases.case_transition(case, action="hand_off", actor=officer)
+    assert list(procedures.reward_applications_handed_off()) == [case]
