@@ -1,4 +1,4 @@
-"""Case engine details: append-only history, clocks (suspension, one extension), numbering, checks."""
+"""Case engine details: append-only history, clocks (suspension, one extension), numbering, publication."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.core.checks import run_checks
 
 from jisheng.cases import selectors, services, types
 from jisheng.cases.models import CaseEvent, CaseStep
@@ -117,13 +116,3 @@ def test_the_publication_queue_lists_granted_decisions_until_published(
             services.case_mark_published(case, actor=county)
     finally:
         types._types.pop("test_pub", None)
-
-
-def test_the_font_check_refuses_to_start_without_a_cjk_font(monkeypatch: pytest.MonkeyPatch) -> None:
-    from jisheng.licensing import checks
-
-    assert checks.cjk_fonts(), "this machine has fonts-noto-cjk"
-    assert [e.id for e in run_checks() if e.id == "licensing.E001"] == []
-    monkeypatch.setattr(checks.shutil, "which", lambda name: None)
-    errors = [e for e in run_checks() if e.id == "licensing.E001"]
-    assert len(errors) == 1 and "fonts-noto-cjk" in (errors[0].hint or "")
