@@ -111,3 +111,55 @@ def test_production_settings_refuse_a_missing_secret() -> None:
     result = subprocess.run([sys.executable, "-m", "jisheng", "check"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode != 0 and "DJANGO_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.django_db
+def test_a_password_alone_cannot_enrol_a_new_authenticator_over_the_confirmed_one(
+        county: Area, make_user: Any) -> None:
+    """Regression: /accounts/otp/setup/ used to hand a password-only session a fresh secret whose first code
+    confirmed it, deleted the owner's device and passed the second factor."""
+    admin = make_user(Role.CITY_ADMIN, county)
+    owner_device = TOTPDevice.objects.create(user=admin, name="phone", confirmed=True)
+    client = Client()
+    client.force_login(admin)
+    response = client.get(reverse("accounts:otp_setup"))
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:otp_verify")
+    assert client.post(reverse("accounts:otp_setup"), {"token": "123456"})["Location"] == reverse(
+        "accounts:otp_verify")
+    assert list(TOTPDevice.objects.filter(user=admin)) == [owner_device]
+    assert client.get(reverse("core:workbench"))["Location"] == reverse("accounts:otp_verify")
+    # Once the owner's code is given, re-enrolment is allowed.
+    code = totp(owner_device.bin_key, step=owner_device.step, t0=owner_device.t0, digits=owner_device.digits)
+    assert client.post(reverse("accounts:otp_verify"), {"token": f"{code:06d}"}).status_code == 302
+    assert client.get(reverse("accounts:otp_setup")).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("next_url", "expected"), [
+    ("https://evil.example/phish", "/"),
+    ("//evil.example/phish", "/"),
+    ("/law/", "/law/"),
+])
+def test_the_code_prompt_redirects_only_inside_the_site(county: Area, make_user: Any, next_url: str,
+                                                         expected: str) -> None:
+    """Regression: ``?next=`` on the TOTP prompt was followed to any site (open redirect)."""
+    admin = make_user(Role.CITY_ADMIN, county)
+    device = TOTPDevice.objects.create(user=admin, name="phone", confirmed=True)
+    client = Client()
+    client.force_login(admin)
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    response = client.post(reverse("accounts:otp_verify") + "?next=" + next_url, {"token": f"{code:06d}"})
+    assert response.status_code == 302 and response["Location"] == expected
+
+
+@pytest.mark.django_db
+def test_staff_who_enrolled_an_authenticator_are_asked_for_its_code(town_a: Area, make_user: Any) -> None:
+    """A town officer is not forced to enrol, but once they have, a password alone no longer signs them in."""
+    officer = make_user(Role.TOWN_OFFICER, town_a)
+    client = Client()
+    client.force_login(officer)
+    assert client.get(reverse("core:workbench")).status_code == 200
+    TOTPDevice.objects.create(user=officer, name="phone", confirmed=True)
+    client = Client()
+    client.force_login(officer)
+    assert client.get(reverse("core:workbench"))["Location"] == reverse("accounts:otp_verify")

@@ -26,11 +26,16 @@ class RequireSecondFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and second_factor_required(user) and not user.is_verified():
+        if user is not None and user.is_authenticated and not user.is_verified():
             exempt = {reverse("accounts:otp_setup"), reverse("accounts:otp_verify"), reverse("accounts:logout")}
             if request.path not in exempt and not request.path.startswith(_EXEMPT_PREFIXES):
                 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+                # Staff who chose to enrol an authenticator are asked for it too: otherwise the
+                # second factor they were offered would protect nothing.
                 has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-                return redirect("accounts:otp_verify" if has_device else "accounts:otp_setup")
+                if has_device:
+                    return redirect("accounts:otp_verify")
+                if second_factor_required(user):
+                    return redirect("accounts:otp_setup")
         return self.get_response(request)

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -31,8 +32,16 @@ def _otp_uri(device: TOTPDevice) -> str:
 
 @route_scope(methods=("GET", "POST"))
 def otp_setup(request: HttpRequest) -> HttpResponse:
-    """Enrol a TOTP authenticator: show the QR code and secret, then confirm with a first code."""
+    """Enrol a TOTP authenticator: show the QR code and secret, then confirm with a first code.
+
+    Someone who has only the password of an account that already has a confirmed authenticator must not
+    enrol a new one (that would replace the owner's device and pass the second factor): such a session
+    is sent to the code prompt first; re-enrolment is possible once the current code has been given.
+    """
     user = request.user
+    has_confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    if has_confirmed and not user.is_verified():  # type: ignore[union-attr]
+        return redirect("accounts:otp_verify")
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="default", confirmed=False)
@@ -60,7 +69,11 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         for device in TOTPDevice.objects.filter(user=request.user, confirmed=True):
             if device.verify_token(form.cleaned_data["token"]):
                 otp_login(request, device)
-                return redirect(request.GET.get("next") or "core:workbench")
+                target = request.GET.get("next", "")
+                if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                       require_https=request.is_secure()):
+                    target = ""  # never send a freshly verified session to another site
+                return redirect(target or "core:workbench")
         form.add_error("token", _("验证码不正确或已过期"))
     return render(request, "accounts/otp_verify.html", {"form": form})
 
