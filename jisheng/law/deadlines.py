@@ -99,7 +99,13 @@ def _base_due(index: CalendarIndex, s: int, total: int, unit: str, start: dt.dat
     if unit == "working":
         due = index.nth_working_after(s, total)
         return due, due
-    raw = s + total if unit == "calendar" else add_months(start, total).toordinal()
+    if unit == "calendar":
+        raw = s + total
+    else:
+        try:
+            raw = add_months(start, total).toordinal()
+        except (ValueError, OverflowError):  # beyond year 9999: certainly past the calendar's last year
+            raise CalendarYearMissing(index.last_year + 1) from None
     index.require_span(s, raw)
     return raw, index.next_working_on_or_after(raw)
 

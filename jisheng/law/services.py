@@ -139,6 +139,8 @@ def calendar_day_set(*, date: dt.date, kind: str, name: str, actor: Any,
 def calendar_day_remove(*, date: dt.date, actor: Any, reason: str = "") -> list[DeadlineRecomputation]:
     """Remove a local calendar day added by an administrator and recompute open deadlines.
 
+    When the local day had replaced an imported statutory day (e.g. a local change of 2026-10-01), the
+    statutory day comes back instead of the date silently becoming an ordinary weekday.
     Imported (statutory) days cannot be removed here; raises :class:`InvalidInput` for them or a missing day.
     """
     with transaction.atomic(), audit.context(actor=actor):
@@ -146,8 +148,15 @@ def calendar_day_remove(*, date: dt.date, actor: Any, reason: str = "") -> list[
         if row is None or not row.local:
             raise InvalidInput(_("%(d)s 不是管理员添加的地方性日期，不能删除。") % {"d": date.isoformat()},
                                location="date")
-        row.delete()
-        why = reason or _("工作日历变更：删除 %(d)s（%(n)s）") % {"d": date.isoformat(), "n": row.name}
+        name = row.name
+        statutory = {d: (kind, n) for d, kind, n in calendar.chinesecalendar_exceptions() if d == date}
+        if date in statutory and CalendarYear.objects.filter(year=date.year).exists():
+            row.kind, row.name = statutory[date]
+            row.local, row.source = False, calendar.chinesecalendar_source()
+            row.save()
+        else:
+            row.delete()
+        why = reason or _("工作日历变更：删除 %(d)s（%(n)s）") % {"d": date.isoformat(), "n": name}
         return _recompute(first=date, last=date, reason=why, actor=actor)
 
 

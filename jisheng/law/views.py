@@ -86,10 +86,16 @@ def parameter_detail(request: HttpRequest, key: str) -> HttpResponse:
     return render(request, "law/parameter_detail.html", {"parameter": parameter})
 
 
+MIN_YEAR, MAX_YEAR = 1949, 2200
+
+
 @route_scope()
 def calendar_view(request: HttpRequest, year: int | None = None) -> HttpResponse:
     """A year's holidays and make-up workdays, the covered years, and (for administrators) the edit form."""
-    year = year or clock.today().year
+    if year is None:
+        year = clock.today().year
+    elif not MIN_YEAR <= year <= MAX_YEAR:
+        raise Http404  # /law/calendar/10000/ used to fail with a 500 (dt.date out of range)
     days = list(selectors.calendar_days(year))
     try:
         years = covered_years()
