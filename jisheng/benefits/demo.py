@@ -51,7 +51,7 @@ def demo_step(*, seed: int, options: dict[str, Any], stdout: Any = None) -> str:
             approved_on=start if status == "approved" else None,
             determination={"eligible": True, "provisions": ["nhfpc-2013-special-families/eligibility"], "unmet": [],
                            "missing": [], "category": category, "as_of": str(start), "rule_version": "demo"},
-            bank_name=person.bank_name or "太仓农商行",
+            account_name=person.name, bank_name=person.bank_name or "太仓农商行",
             bank_account=person.bank_account or f"6228{person.pk:015d}", is_demo=True,
             verification_due=dt.date(today.year + 1, 3, 31) if status == "approved" else None,
         )

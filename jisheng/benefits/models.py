@@ -73,6 +73,8 @@ class Enrolment(DomainModel):
     end_reason = models.CharField(_("终止原因"), max_length=16, blank=True)
     verification_due = models.DateField(_("年审截止日"), null=True, blank=True)
     granted_amount = models.DecimalField(_("核定金额"), null=True, blank=True, max_digits=14, decimal_places=2)
+    account_name = models.CharField(_("户名"), max_length=64, blank=True,
+                                    help_text=_("收款账户户名（默认为本人姓名）"))
     bank_name = models.CharField(_("开户银行"), max_length=64, blank=True)
     bank_account = models.CharField(_("银行账号"), max_length=32, blank=True)
     needs_correction = models.BooleanField(_("待补扣"), default=False)

@@ -13,8 +13,10 @@ roll's year for annual ones (so a person is paid once a year whichever roll pick
 enrolment's start month for one-time rewards and grants (so they are paid once).
 
 A line is generated for month M when the enrolment is approved (or ended) with ``start_month ≤ M``,
-``end_month`` empty or ``≥ M``, the person not dead before M, and the annual verification not overdue
-on the 1st of M (see :func:`jisheng.benefits.rules.payable_months` for the stated rule and its source).
+``end_month`` empty or ``≥ M`` and the annual verification not overdue on the 1st of M. Deaths recorded in
+the registry have already ended their enrolments (``services.deaths_sync`` runs first), so the chunks read
+the enrolment table alone — no join with a million people per chunk; the payee name and account are the
+enrolment's (see :func:`jisheng.benefits.rules.payable_months` for the stated rule and its source).
 """
 
 from __future__ import annotations
@@ -71,8 +73,7 @@ def _vendor() -> str:
 def _insert_sql(programme: programmes.Programme, rates: list[rules.Rate]) -> tuple[str, list[Any]]:
     """The INSERT … SELECT of one chunk, with the rate table as CASE expressions. Returns (sql, head params)."""
     pg = _vendor() == "postgresql"
-    line, enrol, person, area = (RollLine._meta.db_table, Enrolment._meta.db_table, Person._meta.db_table,
-                                 Area._meta.db_table)
+    line, enrol, area = RollLine._meta.db_table, Enrolment._meta.db_table, Area._meta.db_table
     params: list[Any] = []
     if rates:
         amount_cases, basis_cases = [], []
@@ -104,16 +105,14 @@ def _insert_sql(programme: programmes.Programme, rates: list[rules.Rate]) -> tup
             town_id, amount, basis, rule_version, account_name, bank_name, bank_account, status, batch_no,
             attempts, bank_reference, failure_reason)
         SELECT %s, e.id, e.person_id, e.programme, {month_expr}, 'regular', e.category, e.hukou_type, e.area_id,
-            e.town_id, {amount_expr}, {basis_expr}, %s, p.name, e.bank_name, e.bank_account, 'pending', 1, 0, '', ''
+            e.town_id, {amount_expr}, {basis_expr}, %s, e.account_name, e.bank_name, e.bank_account, 'pending', 1, 0,
+            '', ''
         FROM {enrol} e
-        JOIN {person} p ON p.id = e.person_id
-        JOIN {area} a ON a.id = e.area_id
         WHERE e.programme = %s AND e.id > %s AND e.id <= %s
           AND e.status IN ('approved', 'ended') AND e.start_month IS NOT NULL AND e.start_month <= %s
           AND (e.end_month IS NULL OR e.end_month >= %s)
           AND (e.verification_due IS NULL OR e.verification_due >= %s)
-          AND (p.death_date IS NULL OR p.death_date >= %s)
-          AND a.path LIKE %s{group_filter}
+          AND e.area_id IN (SELECT id FROM {area} WHERE path LIKE %s){group_filter}
         {conflict}
     """  # noqa: S608 -- table names from model meta, every value a bound parameter
     return sql, params
@@ -173,8 +172,7 @@ def generate_lines(roll: PaymentRoll, *, actor: Any = None, chunk_size: int = CH
         if month is not None:
             params.append(month)
         params += case_params
-        params += [version.version, roll.programme, run.cursor, hi, roll.month, roll.month,
-                   roll.month, roll.month, path_like]
+        params += [version.version, roll.programme, run.cursor, hi, roll.month, roll.month, roll.month, path_like]
         if programme.categories and rates:
             params += programme.category_keys()
         with transaction.atomic():
@@ -247,7 +245,7 @@ def correction_lines(roll: PaymentRoll, *, lookup: Callable[..., Any] | None = N
                 town_id=enrolment.town_id, amount=diff,
                 basis={**(rate.basis if rate else {}), "owed": str(owed), "paid": str(paid.get(month) or 0)},
                 rule_version=rate.version if rate else programme.rule_version(month).version,
-                account_name=enrolment.person.name, bank_name=enrolment.bank_name,
+                account_name=enrolment.account_name or enrolment.person.name, bank_name=enrolment.bank_name,
                 bank_account=enrolment.bank_account,
             ))
         with transaction.atomic():

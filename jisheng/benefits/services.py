@@ -151,7 +151,7 @@ def enrolment_apply(
                 town=town_of(person.residence_area), hukou_type=person.hukou_type,
                 application_date=application_date, source=source, application_ref=application_ref,
                 facts=facts or {}, granted_amount=yuan(granted_amount) if granted_amount is not None else None,
-                bank_name=person.bank_name if bank_name is None else bank_name,
+                account_name=person.name, bank_name=person.bank_name if bank_name is None else bank_name,
                 bank_account=person.bank_account if bank_account is None else bank_account,
             )
     except IntegrityError:

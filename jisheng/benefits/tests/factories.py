@@ -24,6 +24,6 @@ def approved_enrolment(area: Area, *, programme: str = "special-assistance", cat
     return Enrolment.objects.create(
         programme=programme, category=category, person=person, area=area, town=town_of(area), hukou_type=hukou,
         status=EnrolmentStatus.APPROVED, application_date=start_month, start_month=start_month,
-        bank_name=person.bank_name, bank_account=person.bank_account,
+        account_name=person.name, bank_name=person.bank_name, bank_account=person.bank_account,
         granted_amount=granted_amount, **fields,
     )
