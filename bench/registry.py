@@ -89,8 +89,9 @@ def run(argv: list[str]) -> list[dict[str, Any]]:
     written, seconds = generate_population(persons=args.persons, seed=args.seed)
     if written:
         with connection.cursor() as cur:
-            if connection.vendor == "postgresql":
-                cur.execute("ANALYZE")
+            if connection.vendor == "postgresql":  # what autovacuum does shortly after a bulk load
+                for table in ("registry_person", "registry_lifeevent", "registry_parentchild", "registry_marriage"):
+                    cur.execute(f"VACUUM ANALYZE {table}")
         results.append(result(name=NAME, metric="generator run time", value=seconds, unit="s", n=written,
                               baseline="issue target (1M on PostgreSQL)", baseline_value=900.0,
                               ratio=seconds / 900.0))

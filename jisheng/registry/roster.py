@@ -171,11 +171,12 @@ def _cell_text(value: Any) -> str:
 class AreaResolver:
     """Resolve 户籍地 / 现居住地 cells (a 6- or 12-digit code, or a name) to areas, cached.
 
-    A name matches an area's name or its "town + village" name (城厢镇南园社区); an ambiguous name
-    is an error naming the candidates' count.
+    A name matches an area's name or its "town + village" name (城厢镇南园社区); when several areas
+    share a name, the one inside ``scope`` wins; a name still ambiguous is an error naming the count.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, scope: Area | None = None) -> None:
+        self.scope = scope
         areas = list(Area.objects.all())
         self.by_code = {a.code: a for a in areas}
         by_pk = {a.pk: a for a in areas}
@@ -196,6 +197,9 @@ class AreaResolver:
         if text.isdigit():
             return self.by_code.get(text)
         matches = self.by_name.get(text, [])
+        if len(matches) > 1 and self.scope is not None:
+            inside = [a for a in matches if self.scope.contains(a)]
+            matches = inside or matches
         if len(matches) > 1:
             raise InvalidInput(f"地名“{text}”对应 {len(matches)} 个地区，请填写区划代码")
         return matches[0] if matches else None
@@ -215,7 +219,7 @@ def parse_rows(table: Table, *, scope: Area, today: dt.date, filename: str = "")
         InvalidInput: a required column is missing.
     """
     cols = column_map(table.header, filename)
-    resolver = AreaResolver()
+    resolver = AreaResolver(scope)
     seen_ids: dict[str, int] = {}
     valid: list[ParsedRow] = []
     errors: list[dict[str, Any]] = []

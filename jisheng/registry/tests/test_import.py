@@ -171,3 +171,21 @@ def test_background_job_records_progress_and_errors(county, town_a, village_a, m
     assert (job.status, job.rows, job.processed, job.imported, job.unchanged, job.percent) == ("done", 5, 5, 4, 0, 100)
     assert job.errors == [{"row": 6, "column": "身份证号", "problem": "身份证号应为 18 位，实际 3 位"}]
     assert job.created_by == user
+
+
+@pytest.mark.django_db
+def test_a_shared_village_name_resolves_inside_the_scope(county, town_a, village_a):
+    from jisheng.core.models import Area
+
+    twin = Area.objects.create(code="320585110901", name=village_a.name, kind=village_a.kind, level=5,
+                               parent=Area.objects.get(code="320585110000"), is_demo=True)
+    row = ["陆建华", "男", make_id_number("320585", dt.date(1975, 3, 8), 11), "1975-3-8", "农业", town_a.name,
+           village_a.name, "", ""]
+    data = _csv([row], "utf-8")
+    n = Area.objects.filter(name=village_a.name).count()
+    assert n >= 2
+    assert roster_import_file(filename="r.csv", data=data, scope=county, actor=None, dry_run=True).errors == [
+        {"row": 2, "column": "现居住地", "problem": f"地名“{village_a.name}”对应 {n} 个地区，请填写区划代码"}]
+    assert roster_import_file(filename="r.csv", data=data, scope=town_a, actor=None).imported == 1
+    assert Person.objects.get().residence_area == village_a
+    assert twin.pk
