@@ -28,7 +28,9 @@ SQLITE_DROP = ["DROP TRIGGER IF EXISTS core_auditevent_no_update;", "DROP TRIGGE
 
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(TRIGGER)
+        # params=None: the PL/pgSQL body contains a literal '%' (RAISE format), which psycopg would
+        # otherwise read as a query placeholder and refuse ("incomplete placeholder").
+        schema_editor.execute(TRIGGER, params=None)
     elif schema_editor.connection.vendor == "sqlite":
         for sql in SQLITE_TRIGGERS:
             schema_editor.execute(sql)
@@ -36,7 +38,7 @@ def forwards(apps, schema_editor):
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+        schema_editor.execute(DROP, params=None)
     elif schema_editor.connection.vendor == "sqlite":
         for sql in SQLITE_DROP:
             schema_editor.execute(sql)
