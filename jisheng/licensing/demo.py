@@ -24,6 +24,13 @@ PLAN = [("received", False), ("supplement_requested", False), ("accepted", False
         ("granted", False), ("refused", False), ("town_reviewed", True), ("published", False)]
 
 
+def _wd(day: dt.date, n: int) -> dt.date:
+    """The n-th working day after ``day`` (demo steps happen on working days)."""
+    from jisheng.law.calendar import add_working_days
+
+    return add_working_days(day, n)
+
+
 def _couples(limit: int) -> list[Marriage]:
     return list(Marriage.objects.filter(
         is_demo=True, end_date__isnull=True, start_date__lt=dt.date(2011, 1, 1),
@@ -62,23 +69,23 @@ def create_demo_cases() -> int:
             continue
         if stage == "supplement_requested":
             first = case.materials.order_by("id").first()
-            with clock.frozen(day + dt.timedelta(days=1)):
+            with clock.frozen(_wd(day, 1)):
                 if first is not None:
                     cases.case_attach_document(case, kind=first.key, name="form.pdf", stream=io.BytesIO(PDF),
                                                size=len(PDF), actor=officer)
                 cases.case_transition(case, action="request_supplement", actor=officer)
             continue
-        with clock.frozen(day + dt.timedelta(days=2)):
+        with clock.frozen(_wd(day, 2)):
             _upload_all(case, officer)
             cases.case_transition(case, action="accept", actor=officer)
         if stage == "accepted":
             continue
-        with clock.frozen(day + dt.timedelta(days=6)):
+        with clock.frozen(_wd(day, 6)):
             cases.case_transition(case, action="give_town_opinion", actor=officer,
                                   opinion="经审核，情况属实" if stage != "refused" else "男方非独生子女，不符合条件")
         if stage == "town_reviewed":
             continue
-        with clock.frozen(day + dt.timedelta(days=16)):
+        with clock.frozen(_wd(day, 14)):
             if stage == "refused":
                 cases.case_decide(case, outcome="refused", reasons="不符合第二十二条、第二十三条规定的情形",
                                   provision_keys=[], actor=admin)
@@ -86,7 +93,7 @@ def create_demo_cases() -> int:
                 cases.case_decide(case, outcome="granted", reasons="双方均为独生子女，现有一个子女",
                                   provision_keys=["js-pfp-reg-2002/art-22/item-6"], actor=admin)
         if stage == "published":
-            with clock.frozen(day + dt.timedelta(days=20)):
+            with clock.frozen(_wd(day, 18)):
                 cases.case_mark_published(case, actor=admin, where="市人口计生委门户网站")
     return made
 
