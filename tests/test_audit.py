@@ -92,3 +92,25 @@ def test_auditors_browse_with_filters_and_see_only_their_scope(county: Area, tow
     assert "导出A" in page and "导出B" in page
     officer = login(Client(), make_user(Role.TOWN_OFFICER, town_a))
     assert officer.get(reverse("core:audit_list")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_municipal_auditor_sees_sign_ins_and_area_less_events(county: Area, town_a: Area, town_b: Area,
+                                                                  make_user: Any) -> None:
+    """Regression: the auditor scoped at 太仓市 (a county-level city) saw no sign-ins and no calendar changes,
+    because area-less events were shown only to accounts at CITY level (苏州市) or above."""
+    assert county.level == AreaLevel.COUNTY
+    officer = make_user(Role.TOWN_OFFICER, town_b)
+    Client().force_login(officer)
+    Client().post(reverse("accounts:login"), {"username": "nobody-at-all", "password": "x"})
+    audit.record(AuditAction.UPDATE, object_type="law.calendarday", object_label="2026-06-10 地方假日")
+    county_auditor = login(Client(), make_user(Role.AUDITOR, county))
+    page = county_auditor.get(reverse("core:audit_list")).content.decode()
+    assert officer.username in page and "nobody-at-all" in page and "2026-06-10 地方假日" in page
+    # A town-scoped auditor sees the sign-ins of their own town only, and nothing area-less.
+    town_auditor = login(Client(), make_user(Role.AUDITOR, town_a))
+    page = town_auditor.get(reverse("core:audit_list")).content.decode()
+    assert officer.username not in page and "nobody-at-all" not in page and "地方假日" not in page
+    own = make_user(Role.TOWN_OFFICER, town_a)
+    Client().force_login(own)
+    assert own.username in town_auditor.get(reverse("core:audit_list"), {"action": "login"}).content.decode()

@@ -15,7 +15,8 @@ from jisheng.core.models import AuditAction
 @receiver(user_logged_in)
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     with audit.context(actor=user, ip=client_ip(request) if request else None):
-        audit.record(AuditAction.LOGIN, object_type="accounts.user", object_id=user.pk, object_label=user.username)
+        audit.record(AuditAction.LOGIN, object_type="accounts.user", object_id=user.pk, object_label=user.username,
+                     area_id=getattr(user, "area_id", None))
 
 
 @receiver(user_logged_out)
@@ -23,7 +24,8 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is None:
         return
     with audit.context(actor=user, ip=client_ip(request) if request else None):
-        audit.record(AuditAction.LOGOUT, object_type="accounts.user", object_id=user.pk, object_label=user.username)
+        audit.record(AuditAction.LOGOUT, object_type="accounts.user", object_id=user.pk, object_label=user.username,
+                     area_id=getattr(user, "area_id", None))
 
 
 @receiver(user_login_failed)

@@ -40,14 +40,17 @@ def audit_events_for(
 ) -> list[AuditEvent]:
     """One page (newest first, keyset on id) of audit events visible to ``user`` with the filters.
 
-    Events tied to an area are visible inside the user's scope; events without an area (sign-ins,
-    exports) only to accounts scoped at city level or above.
+    Events tied to an area are visible inside the user's scope; events without an area (failed sign-ins,
+    calendar and law changes, area-less exports) only to accounts scoped at the municipality — the
+    county-level city (太仓市, level COUNTY) whose commission runs the platform — or above. (It used to
+    be CITY and above, which hid those events from the demo auditor and administrator, both scoped at
+    太仓市.)
     """
     area = getattr(user, "area", None)
     if area is None:
         return []
     scope = Q(area__path__startswith=area.path)
-    if area.level <= AreaLevel.CITY:
+    if area.level <= AreaLevel.COUNTY:
         scope |= Q(area__isnull=True)
     qs = AuditEvent.objects.filter(scope)
     if actor:
