@@ -90,6 +90,9 @@ class CaseType:
     remedies: Callable[[dt.date], list[str]] = lambda on: []
     #: ``decision_basis(case)``: provision keys proposed for the decision (from the rules).
     decision_basis: Callable[[Any], list[str]] = lambda case: []
+    #: ``assessment(case)``: what the rules say about the case's facts, for the case page (or None):
+    #: ``{"eligible", "provision_views": [{"key", "number", "title", "verified"}], "questions", "version"}``.
+    assessment: Callable[[Any], dict[str, Any] | None] = lambda case: None
 
     def accepts_on(self, day: dt.date) -> bool:
         """True when a new case may be registered on ``day``."""

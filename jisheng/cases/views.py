@@ -87,6 +87,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         "statuses": wf.statuses, "actions_labels": wf.actions,
         "can_write": _can(request, "cases.change") or _can(request, "cases.register"),
         "terminal": case.status in wf.terminal, "can_review": _can(request, "cases.file_review"),
+        "assessment": ctype.assessment(case),
     })
 
 

@@ -46,6 +46,16 @@ def birth_approval_basis(case: Any) -> list[str]:
         return []
 
 
+def birth_approval_assessment(case: Any) -> dict[str, Any] | None:
+    """The self-check's view of the case facts on the application date (same code path as the portal)."""
+    from .guidance import self_check
+
+    try:
+        return self_check(case.facts, case.application_date)
+    except Exception:
+        return None
+
+
 def remedies_on(on: dt.date) -> list[str]:
     """The reconsideration and litigation rights told with a refusal on ``on`` (行政许可法 Art. 38),
     with the periods of the law parameters ``reconsideration.application`` and ``litigation.direct_suit``
@@ -96,6 +106,7 @@ BIRTH_APPROVAL = CaseType(
                     "decision": _("决定书"), "certificate": _("生育证")},
     remedies=remedies_on,
     decision_basis=birth_approval_basis,
+    assessment=birth_approval_assessment,
     after_action=_after_action,
 )
 

@@ -141,3 +141,16 @@ def test_uploads_are_checked_by_content_and_size(couple: Any, town_a: Any, make_
         cases.case_attach_document(case, kind=key, name="a.pdf", stream=io.BytesIO(PDF), size=MAX_UPLOAD_BYTES + 1,
                                    actor=officer)
     assert case.documents.count() == 0 and not case.materials.filter(provided=True).exists()
+
+
+@pytest.mark.django_db
+def test_the_case_page_shows_what_the_self_check_says(couple: Any, town_a: Any, make_user: Any,
+                                                      staff_client: Any) -> None:
+    wife, husband, _child = couple
+    case = services.birth_approval_register(wife=wife, husband=husband, application_date=dt.date(2013, 6, 3),
+                                            facts=FACTS, actor=make_user(Role.TOWN_OFFICER, town_a))
+    page = staff_client(Role.TOWN_OFFICER, town_a).get(f"/cases/{case.number}/")
+    assert page.status_code == 200
+    assert page.context["assessment"]["provisions"] == [ITEM6]
+    text = page.content.decode()
+    assert "第二十二条第（六）项" in text and "王**" in text and "王小红" not in text
