@@ -93,6 +93,10 @@ class CaseType:
     #: ``assessment(case)``: what the rules say about the case's facts, for the case page (or None):
     #: ``{"eligible", "provision_views": [{"key", "number", "title", "verified"}], "questions", "version"}``.
     assessment: Callable[[Any], dict[str, Any] | None] = lambda case: None
+    #: Actions that need more than an opinion (e.g. an appraisal conclusion): the generic action form
+    #: refuses them and the type's own panel (``panel_template``, included on the case page) offers them.
+    payload_actions: frozenset[str] = frozenset()
+    panel_template: str | None = None
 
     def accepts_on(self, day: dt.date) -> bool:
         """True when a new case may be registered on ``day``."""

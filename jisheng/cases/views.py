@@ -78,7 +78,8 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         "applicants": applicants, "clocks": clocks, "materials": list(case.materials.all()),
         "documents": list(case.documents.order_by("id")), "steps": selectors.case_steps(case),
         "events": selectors.case_history(case),
-        "actions": [a for a in actions if a["action"] not in ("grant", "refuse")],
+        "actions": [a for a in actions if a["action"] not in ("grant", "refuse", *ctype.payload_actions)],
+        "payload_actions": [a for a in actions if a["action"] in ctype.payload_actions],
         "can_decide": any(a["action"] in ("grant", "refuse") for a in actions),
         "decide_blocked": next((a["blocked"] for a in actions if a["action"] == "grant" and a["blocked"]), None),
         "decide_form": DecideForm(initial={"provision_keys": ", ".join(ctype.decision_basis(case))}),
@@ -108,6 +109,9 @@ def case_action(request: HttpRequest, number: str) -> HttpResponse:
     form = ActionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请选择要执行的操作。"))
+        return _back(case)
+    if form.cleaned_data["action"] in types.get(case.case_type).payload_actions:
+        messages.error(request, _("此环节需要在专门表单中填写。"))
         return _back(case)
     return _run(request, case, lambda: services.case_transition(
         case, action=form.cleaned_data["action"], opinion=form.cleaned_data["opinion"], actor=request.user))

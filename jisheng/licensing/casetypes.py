@@ -132,6 +132,8 @@ DISABILITY_APPRAISAL = CaseType(
     ),
     materials=_simple_materials("《病残儿医学鉴定表》", "患儿出生医学证明", "病史资料", "父母与患儿合影"),
     after_action=_appraisal_after,
+    payload_actions=frozenset({"schedule_session", "record_conclusion", "record_final_conclusion"}),
+    panel_template="licensing/appraisal_panel.html",
 )
 
 ONLY_CHILD_CERTIFICATE = CaseType(

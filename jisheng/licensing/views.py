@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -58,3 +60,100 @@ def birth_approval_new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("已登记，案号 %(n)s") % {"n": case.number})
                 return HttpResponseRedirect(reverse("cases:detail", args=[case.number]))
     return render(request, "licensing/birth_approval_new.html", {"form": form, "questions": questions})
+
+
+PROCEDURES = [("floating_certificate", _l("流动人口婚育证明")), ("only_child_certificate", _l("独生子女父母光荣证")),
+              ("reward_application", _l("奖励扶助金申请")), ("disability_appraisal", _l("病残儿医学鉴定"))]
+
+
+class ApplicationForm(forms.Form):
+    procedure = forms.ChoiceField(label=_l("事项"), choices=PROCEDURES)
+    applicant_id_number = forms.CharField(label=_l("申请人（女方）公民身份号码"), max_length=18)
+    spouse_id_number = forms.CharField(label=_l("配偶公民身份号码"), max_length=18, required=False)
+    child_id_number = forms.CharField(label=_l("患儿公民身份号码（病残儿鉴定）"), max_length=18, required=False)
+    birth_approval = forms.CharField(label=_l("关联的再生育审批案号（可选）"), max_length=32, required=False)
+    application_date = forms.DateField(label=_l("申请日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    contraception = forms.CharField(label=_l("避孕节育情况（婚育证明，本人申报）"), max_length=100, required=False)
+
+
+def _person(form: forms.Form, field: str, people: Any, *, required: bool) -> Any:
+    value = form.cleaned_data.get(field) or ""
+    if not value:
+        if required:
+            form.add_error(field, _("请填写"))
+        return None
+    person = person_by_id_number(value)
+    if person is None or not people.filter(pk=person.pk).exists():
+        form.add_error(field, _("本辖区人口信息中没有此人"))
+        return None
+    return person
+
+
+@route_scope(roles=REGISTRARS, methods=("GET", "POST"))
+def application_new(request: HttpRequest) -> HttpResponse:
+    """Register an application for one of the other procedures (certificates, reward, appraisal)."""
+    from jisheng.cases.access import case_get_for_user
+    from jisheng.cases.services import case_create
+
+    from . import procedures
+
+    form = ApplicationForm(request.POST or None, initial={"application_date": clock.today()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        people = persons_for_user(request.user)
+        applicant = _person(form, "applicant_id_number", people, required=True)
+        spouse = _person(form, "spouse_id_number", people, required=d["procedure"] == "disability_appraisal")
+        child = _person(form, "child_id_number", people, required=d["procedure"] == "disability_appraisal")
+        if applicant is not None and not form.errors:
+            try:
+                if d["procedure"] == "disability_appraisal":
+                    linked = case_get_for_user(request.user, d["birth_approval"]) if d["birth_approval"] else None
+                    case = procedures.appraisal_register(wife=applicant, husband=spouse, child=child,
+                                                         birth_approval=linked, actor=request.user,
+                                                         application_date=d["application_date"])
+                elif d["procedure"] == "reward_application":
+                    case = case_create(case_type="reward_application", area=services.receiving_town(applicant),
+                                       application_date=d["application_date"], actor=request.user,
+                                       applicants=[(applicant, "wife" if applicant.sex == "F" else "applicant")])
+                else:
+                    facts = {"contraception": d["contraception"]} if d["contraception"] else {}
+                    case = procedures.certificate_register(case_type=d["procedure"], applicant=applicant,
+                                                           spouse=spouse, application_date=d["application_date"],
+                                                           actor=request.user, facts=facts)
+            except DomainError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("已登记，案号 %(n)s") % {"n": case.number})
+                return HttpResponseRedirect(reverse("cases:detail", args=[case.number]))
+    return render(request, "licensing/application_new.html", {"form": form})
+
+
+@route_scope(roles=roles_with("cases.decide"), obj="cases.case", methods=("POST",))
+def appraisal_step(request: HttpRequest, number: str) -> HttpResponse:
+    """Schedule the appraisal session or record the (city or provincial) conclusion."""
+    import datetime as dt
+
+    from jisheng.cases.access import case_get_for_user
+
+    from . import procedures
+
+    case = case_get_for_user(request.user, number)
+    back = HttpResponseRedirect(reverse("cases:detail", args=[case.number]))
+    action = request.POST.get("action", "")
+    try:
+        if action == "schedule_session":
+            day = dt.date.fromisoformat(request.POST.get("session_date", ""))
+            procedures.appraisal_schedule(case, session_date=day, actor=request.user)
+        elif action in ("record_conclusion", "record_final_conclusion"):
+            procedures.appraisal_record_conclusion(case, conclusion=request.POST.get("conclusion", ""),
+                                                   actor=request.user, final=action == "record_final_conclusion")
+        else:
+            messages.error(request, _("请选择要执行的操作。"))
+            return back
+    except ValueError:
+        messages.error(request, _("日期格式不正确。"))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已保存。"))
+    return back

@@ -133,3 +133,37 @@ def test_a_reward_application_is_handed_to_benefits(village_a: Any, town_a: Any,
     assert list(procedures.reward_applications_handed_off()) == []
     cases.case_transition(case, action="hand_off", actor=officer)
     assert list(procedures.reward_applications_handed_off()) == [case]
+
+
+@pytest.mark.django_db
+def test_the_appraisal_through_the_staff_pages(village_a: Any, town_a: Any, county: Any, make_user: Any) -> None:
+    from django.test import Client
+
+    from jisheng.cases.models import Case
+    from tests.conftest import login
+
+    wife, husband, child = make_couple(village_a)
+    child.id_number = "320585201103050028"
+    child.save(update_fields=["id_number"])
+    town = login(Client(), make_user(Role.TOWN_OFFICER, town_a))
+    response = town.post("/licensing/applications/new/", data={
+        "procedure": "disability_appraisal", "applicant_id_number": wife.id_number,
+        "spouse_id_number": husband.id_number, "child_id_number": child.id_number,
+        "application_date": "2013-06-04"})
+    assert response.status_code == 302
+    case = Case.objects.get(case_type="disability_appraisal")
+    city = login(Client(), make_user(Role.CITY_ADMIN, county))
+    # the generic action form refuses steps that need a payload
+    city.post(f"/cases/{case.number}/action/", data={"action": "county_review"})
+    city.post(f"/cases/{case.number}/action/", data={"action": "schedule_session"})
+    case.refresh_from_db()
+    assert case.status == "county_reviewed"
+    page = city.get(f"/cases/{case.number}/").content.decode()
+    assert 'id="appraisal-panel"' in page and 'name="session_date"' in page
+    city.post(f"/licensing/appraisals/{case.number}/step/", data={"action": "schedule_session",
+                                                                   "session_date": "2013-09-10"})
+    city.post(f"/licensing/appraisals/{case.number}/step/", data={"action": "record_conclusion",
+                                                                   "conclusion": "not_disabled"})
+    case.refresh_from_db()
+    assert (case.status, case.facts["session_date"], case.facts["conclusion"]) == (
+        "concluded", "2013-09-10", "not_disabled")
