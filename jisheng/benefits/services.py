@@ -391,7 +391,8 @@ def verification_complete(verification: Verification, *, result: str, actor: Any
                           note: str = "") -> Verification:
     """Record the outcome of an annual verification.
 
-    ``continue``: payment goes on; months suspended while it was overdue are paid as arrears in the next
+    ``continue``: payment goes on and next year's verification is created (due the last day of the
+    programme's verification month); months suspended while it was overdue are paid as arrears in the next
     roll. ``stop``: the enrolment ends (the month of ``done_on`` is the last month paid).
 
     Raises:
@@ -409,6 +410,12 @@ def verification_complete(verification: Verification, *, result: str, actor: Any
         enrolment = Enrolment.objects.select_for_update().get(pk=verification.enrolment_id)
         overdue_since = verification.due_date if day > verification.due_date else None
         enrolment.verification_due = None
+        prog = programmes.get(enrolment.programme)
+        if result == VerificationResult.CONTINUE and prog.verification_month:
+            following = verification.year + 1
+            due = rules.next_month(dt.date(following, prog.verification_month, 1)) - dt.timedelta(days=1)
+            Verification.objects.get_or_create(enrolment=enrolment, year=following, defaults={"due_date": due})
+            enrolment.verification_due = due
         if overdue_since is not None and _has_closed_roll_from(enrolment.programme, rules.next_month(overdue_since)):
             enrolment.needs_correction = True
         enrolment.save()

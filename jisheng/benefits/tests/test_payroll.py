@@ -153,6 +153,8 @@ def test_overdue_verification_suspends_payment_until_done_then_pays_arrears(vill
     assert [m for m, _, _ in _lines(e.person_id)] == [M(2027, 3, 1)]
     services.verification_complete(e.verifications.get(year=2027), result="continue", done_on=M(2027, 4, 18),
                                    actor=None)
+    e.refresh_from_db()
+    assert e.verification_due == M(2028, 3, 31) and e.verifications.get(year=2028).done_on is None
     may = _roll("special-assistance", M(2027, 5, 1), county, maker)
     assert _lines(e.person_id, roll=may) == [(M(2027, 4, 1), "arrears", Decimal("500.00")),
                                              (M(2027, 5, 1), "regular", Decimal("500.00"))]

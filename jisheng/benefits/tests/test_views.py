@@ -120,3 +120,32 @@ def test_staff_enter_an_application_and_see_the_determination(client, county, vi
     response = client.post(reverse("benefits:enrolment_new"), {
         "id_number": outside.id_number, "programme": "special-assistance", "application_date": "2026-11-02"})
     assert "本辖区人口信息中没有此身份证号" in response.content.decode()
+
+
+def test_a_town_officer_opens_a_posting_for_everyone_awaiting_it_and_closes_it_after_the_period(
+        client, county, village_a, make_user):
+    from jisheng.benefits.enums import EnrolmentStatus
+    from jisheng.benefits.models import Posting
+
+    waiting = approved_enrolment(village_a, name="赵敏", status=EnrolmentStatus.VILLAGE_REVIEW, start_month=None)
+    other_town = approved_enrolment(county.children.exclude(pk=village_a.parent_id).filter(level=4).first()
+                                    .children.first(), status=EnrolmentStatus.VILLAGE_REVIEW, start_month=None)
+    login(client, make_user("town_officer", village_a.parent))
+    with clock.frozen(dt.date(2026, 11, 2)):
+        response = client.post(reverse("benefits:posting_list"), {
+            "programme": "special-assistance", "level": "village", "area_code": village_a.parent.code,
+            "start_date": "2026-11-02"})
+        posting = Posting.objects.get()
+        assert response["Location"] == reverse("benefits:posting_detail", args=[posting.pk])
+        assert list(posting.entries.values_list("enrolment_id", flat=True)) == [waiting.pk]
+        assert other_town.pk not in posting.entries.values_list("enrolment_id", flat=True)
+        page = client.get(response["Location"]).content.decode()
+        assert "赵*" in page and "赵敏" not in page and "2026年11月8日" in page
+    with clock.frozen(dt.date(2026, 11, 8)):
+        client.post(reverse("benefits:posting_close", args=[posting.pk]), {"objections": ""})
+        posting.refresh_from_db()
+        assert posting.status == "open"  # last day of the period
+    with clock.frozen(dt.date(2026, 11, 9)):
+        client.post(reverse("benefits:posting_close", args=[posting.pk]), {"objections": "无"})
+        posting.refresh_from_db()
+        assert posting.status == "closed" and posting.objections == "无"
