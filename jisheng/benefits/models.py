@@ -295,6 +295,8 @@ class RollRun(models.Model):
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     chunks = models.PositiveIntegerField(default=0)
+    #: The highest registry life-event id when the run began: the next run examines only newer events.
+    registry_mark = models.BigIntegerField(default=0)
     message = models.CharField(max_length=255, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -507,6 +507,58 @@ def deaths_sync(*, programme: str, area: Area) -> int:
     return n
 
 
+def registry_stops_sync(*, programme: str, area: Area, after_event_id: int = 0, today: dt.date | None = None) -> int:
+    """End special-assistance enrolments the registry shows a stop event for (legal-facts §3.1): a child
+    born to or adopted by the beneficiary after eligibility was determined (``new_child``), or the only
+    child's disability certificate withdrawn or below grade 3 (``recovery``). The event month is the last
+    month paid; a closed month already paid becomes a recovery line.
+
+    Only life events with an id above ``after_event_id`` (recorded since the previous generation run) are
+    examined, so the monthly run touches the few families with news, not every enrolment. Returns the number
+    of enrolments ended.
+    """
+    from django.db.models import Q
+
+    from jisheng.registry.models import LifeEvent, LifeEventKind, ParentChild
+
+    prog = programmes.get(programme)
+    if prog.eligibility_rule != "special_assistance":
+        return 0
+    day = today or clock.today()
+    events = LifeEvent.objects.filter(id__gt=after_event_id)
+    births = events.filter(kind__in=[LifeEventKind.BIRTH, LifeEventKind.ADOPTION]).values("person_id")
+    certificates = events.filter(kind=LifeEventKind.DISABILITY_CERTIFICATE).values("person_id")
+    parents = ParentChild.objects.filter(child_id__in=certificates).values("parent_id")
+    candidates = (Enrolment.objects.filter(programme=prog.key, status=EnrolmentStatus.APPROVED,
+                                           area__path__startswith=area.path)
+                  .filter(Q(person_id__in=births) | Q(person_id__in=parents, category="disabled"))
+                  .select_related("person"))
+    ended = 0
+    for enrolment in candidates:
+        known_on = enrolment.determined_on or enrolment.application_date
+        birth = (LifeEvent.objects.filter(person_id=enrolment.person_id, date__gt=known_on, date__lte=day,
+                                          kind__in=[LifeEventKind.BIRTH, LifeEventKind.ADOPTION])
+                 .order_by("date").first())
+        if birth is not None:
+            enrolment_change(enrolment, kind=ChangeKind.NEW_CHILD, event_date=birth.date, actor=None,
+                             details={"source": "registry"})
+            ended += 1
+            continue
+        if enrolment.category != "disabled":
+            continue
+        living = registry.living_children_of(enrolment.person, day)
+        grade = registry.disability_grade(living[0], day) if len(living) == 1 else None
+        if grade in rules.SEVERE_GRADES:
+            continue
+        latest = (LifeEvent.objects.filter(person__in=living, kind=LifeEventKind.DISABILITY_CERTIFICATE,
+                                           date__gt=known_on, date__lte=day).order_by("-date").first())
+        if latest is not None:
+            enrolment_change(enrolment, kind=ChangeKind.RECOVERY, event_date=latest.date, actor=None,
+                             details={"source": "registry"})
+            ended += 1
+    return ended
+
+
 # --- payment rolls -------------------------------------------------------------------------------------
 
 
@@ -527,8 +579,9 @@ def roll_generate(roll: PaymentRoll, *, actor: Any, chunk_size: int = payroll.CH
 
     Idempotent: on a roll already approved it changes nothing and returns the last run; run again on a
     generated roll it adds only lines that are now due and missing. Steps: end enrolments of people the
-    registry records as dead; insert regular lines in chunks (resumable); add arrears/recovery lines for
-    flagged enrolments; store totals; mark the roll generated and ``prepared_by`` the actor.
+    registry records as dead, and those with a new child or a recovered child since the last run; insert
+    regular lines in chunks (resumable); add arrears/recovery lines for flagged enrolments; store totals;
+    mark the roll generated and ``prepared_by`` the actor.
 
     Raises:
         InvalidInput: no rule version or parameter value for the month.
@@ -542,6 +595,12 @@ def roll_generate(roll: PaymentRoll, *, actor: Any, chunk_size: int = payroll.CH
         return last
     workflows.next_status(workflows.ROLL_TRANSITIONS, roll.status, "generate")
     deaths_sync(programme=roll.programme, area=roll.area)
+    from jisheng.registry.models import LifeEvent
+
+    previous = (RollRun.objects.filter(roll__programme=roll.programme, step="generate", status=RunStatus.DONE)
+                .order_by("-registry_mark").values_list("registry_mark", flat=True).first())
+    mark = LifeEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    registry_stops_sync(programme=roll.programme, area=roll.area, after_event_id=previous or 0)
     run = payroll.generate_lines(roll, actor=actor, chunk_size=chunk_size, lookup=lookup, progress=progress)
     added = payroll.correction_lines(roll, lookup=lookup)
     count, total = payroll.roll_totals(roll)
@@ -555,6 +614,7 @@ def roll_generate(roll: PaymentRoll, *, actor: Any, chunk_size: int = payroll.CH
             locked.prepared_by, locked.prepared_at = _user(actor), clock.now()
             locked.save()
         run.status, run.finished_at, run.done = RunStatus.DONE, clock.now(), run.total
+        run.registry_mark = max(run.registry_mark, mark)
         run.message = f"{count} 条，合计 {total} 元；补扣 {added} 条"
         run.save()
         if changed:

@@ -444,3 +444,29 @@ def test_the_csv_bank_file_is_the_same_from_the_python_writer_and_from_copy(vill
         f"{b.pk},欧阳娜娜,{b.bank_account},400.00,计划生育家庭特别扶助202611",
     ]
     assert services.render_batch(batch, layout=layout) == python.getvalue()  # COPY on PostgreSQL, Python elsewhere
+
+
+def test_a_new_child_or_a_recovered_child_in_the_registry_stops_payment_after_that_month(
+        village_a, county, finance):
+    from jisheng.registry.tests.factories import make_person
+
+    maker, checker = finance
+    deceased = approved_enrolment(village_a, start_month=M(2026, 1, 1), name="孙红")
+    disabled = approved_enrolment(village_a, category="disabled", start_month=M(2026, 1, 1), name="周梅")
+    child = make_person(village_a, name="周小", birth_date=M(2000, 1, 1))
+    registry_services.parent_child_link(parent=disabled.person, child=child, actor=None)
+    registry_services.disability_certificate_record(child, grade=2, date=M(2020, 1, 1), actor=None)
+    _close(_roll("special-assistance", M(2026, 5, 1), county, maker), checker)
+    baby = make_person(village_a, name="孙宝", birth_date=M(2026, 6, 10))
+    registry_services.parent_child_link(parent=deceased.person, child=baby, actor=None)
+    registry_services.disability_certificate_record(child, grade=4, date=M(2026, 6, 5), actor=None)
+    june = _roll("special-assistance", M(2026, 6, 1), county, maker)
+    _close(june, checker)
+    july = _roll("special-assistance", M(2026, 7, 1), county, maker)
+    assert [m for m, _, _ in _lines(deceased.person_id)] == [M(2026, 5, 1), M(2026, 6, 1)]
+    assert [m for m, _, _ in _lines(disabled.person_id)] == [M(2026, 5, 1), M(2026, 6, 1)]
+    assert july.line_count == 0
+    deceased.refresh_from_db()
+    disabled.refresh_from_db()
+    assert (deceased.end_reason, deceased.end_month) == ("new_child", M(2026, 6, 1))
+    assert (disabled.end_reason, disabled.end_month) == ("recovery", M(2026, 6, 1))
