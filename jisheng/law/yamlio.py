@@ -38,10 +38,16 @@ def location(path: Path | str, node: yaml.Node) -> str:
 
 
 def compose(path: Path) -> yaml.Node:
-    """Parse ``path`` into a node tree; a YAML syntax error names file and line."""
+    """Parse ``path`` into a node tree; a YAML syntax error or a file that is not UTF-8 names file and line."""
     try:
-        with open(path, encoding="utf-8") as fh:
-            node = yaml.compose(fh, Loader=yaml.SafeLoader)
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:  # e.g. saved as GBK: name the line instead of crashing the system check
+        line = raw[:exc.start].count(b"\n") + 1
+        raise InvalidInput(_("文件不是 UTF-8 编码（请另存为 UTF-8）。"),
+                           location=f"{display_path(path)}:{line}") from exc
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{display_path(path)}:{mark.line + 1}" if mark else display_path(path)

@@ -67,3 +67,16 @@ def test_removing_a_local_change_of_a_statutory_holiday_restores_the_holiday(adm
     services.calendar_day_set(date=D(2026, 6, 10), kind="holiday", name="地方假日", actor=admin_user)
     services.calendar_day_remove(date=D(2026, 6, 10), actor=admin_user)
     assert not CalendarDay.objects.filter(date=D(2026, 6, 10)).exists()
+
+
+def test_a_parameter_file_not_in_utf8_names_file_and_line(tmp_path: Any) -> None:
+    """Regression: a file saved as GBK crashed ``jisheng check`` with a UnicodeDecodeError traceback."""
+    from jisheng.core.errors import InvalidInput
+    from jisheng.law.parameters import load_parameter_file
+
+    path = tmp_path / "test.key.yaml"
+    path.write_bytes("description: 期限\nunit: working_days\nvalues:\n  2013-01-01:\n    note: 苏州\n".encode("gbk"))
+    with pytest.raises(InvalidInput) as err:
+        load_parameter_file(path)
+    assert err.value.location == f"{path}:1"
+    assert "UTF-8" in str(err.value)
