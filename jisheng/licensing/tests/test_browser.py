@@ -85,14 +85,10 @@ def _register(page: Any, wife: Any, husband: Any, *, special: bool = False) -> s
 
 
 def _upload_all_materials(page: Any) -> None:
-    rows = page.locator("#materials form.inline-upload")
-    for i in range(rows.count()):
-        form = page.locator("#materials tbody tr").nth(i).locator("form")
-        if form.count() == 0:
-            continue
-        if page.locator("#materials tbody tr").nth(i).get_by_text("已提交").count():
-            continue
-        form.locator("input[type=file]").set_input_files(_file(f"m{i}.pdf"))
+    """Upload a scan for every material still missing (rows without a form are already provided)."""
+    while page.locator("#materials tbody tr form").count():
+        form = page.locator("#materials tbody tr form").first
+        form.locator("input[type=file]").set_input_files(_file("scan.pdf"))
         form.get_by_role("button", name="上传").click()
         page.wait_for_load_state()
 
