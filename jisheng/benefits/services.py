@@ -13,6 +13,7 @@ import hashlib
 import io
 from collections.abc import Callable, Iterable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -706,6 +707,47 @@ def write_batch(batch: ExportBatch, layout: bankfiles.Layout, out: Any) -> None:
         payroll.copy_batch_csv(batch.roll, batch.number, layout, out)
     else:
         bankfiles.write(layout, payroll.batch_rows(batch.roll, batch.number), out, stamp=payroll.stamp_for(batch.roll))
+
+
+#: Batches with more lines than this are written to a file by a background job (progress bar) instead of
+#: being rendered inside the web request.
+BACKGROUND_EXPORT_LINES = 20_000
+
+
+def batch_file_path(batch: ExportBatch, layout: bankfiles.Layout) -> Path:
+    """Where the background job keeps the bank file of ``batch`` in ``layout`` (under MEDIA_ROOT)."""
+    from django.conf import settings
+
+    return Path(settings.MEDIA_ROOT) / "benefits" / f"roll-{batch.roll_id}-batch-{batch.number}-{layout.key}" \
+        f".{layout.extension}"
+
+
+def batch_file_write(batch: ExportBatch, layout: bankfiles.Layout, *, actor: Any = None) -> Path:
+    """Write the bank file of ``batch`` to :func:`batch_file_path` (atomically, via a ``.part`` file),
+    recording progress on an ``export`` run of the roll; idempotent (an existing file is kept)."""
+    path = batch_file_path(batch, layout)
+    run = RollRun.objects.create(roll_id=batch.roll_id, step="export", status=RunStatus.RUNNING,
+                                 total=batch.line_count, started_at=clock.now(), actor=_user(actor))
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        part = path.with_name(path.name + ".part")
+
+        def counted(rows: Iterable[bankfiles.BankRow]) -> Iterable[bankfiles.BankRow]:
+            for n, row in enumerate(rows, start=1):
+                if n % 20_000 == 0:
+                    RollRun.objects.filter(pk=run.pk).update(done=n)
+                yield row
+
+        with part.open("wb") as out:
+            if layout.format == "csv" and connection.vendor == "postgresql":
+                payroll.copy_batch_csv(batch.roll, batch.number, layout, out)
+            else:
+                bankfiles.write(layout, counted(payroll.batch_rows(batch.roll, batch.number)), out,
+                                stamp=payroll.stamp_for(batch.roll))
+        part.replace(path)
+    RollRun.objects.filter(pk=run.pk).update(status=RunStatus.DONE, done=batch.line_count, finished_at=clock.now(),
+                                             message=path.name)
+    return path
 
 
 def render_batch(batch: ExportBatch, *, layout: bankfiles.Layout | None = None) -> bytes:

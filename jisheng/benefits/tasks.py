@@ -23,3 +23,16 @@ def generate_roll(roll_id: int, actor_id: int | None) -> str:
     with audit.context(actor=actor):
         run = services.roll_generate(roll, actor=actor)
     return run.message
+
+
+@task()
+def write_bank_file(batch_id: int, layout_key: str, actor_id: int | None) -> str:
+    """Write the bank file of export batch ``batch_id`` in layout ``layout_key``; returns the file name."""
+    from jisheng.accounts.models import User
+
+    from . import bankfiles, services
+    from .models import ExportBatch
+
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    batch = ExportBatch.objects.select_related("roll").get(pk=batch_id)
+    return services.batch_file_write(batch, bankfiles.layout_for(key=layout_key), actor=actor).name

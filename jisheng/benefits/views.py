@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -44,7 +44,7 @@ CHANGE = roles_with("benefits.change")
 ROLLS = roles_with("benefits.prepare_roll") | roles_with("benefits.approve_roll")
 
 
-def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+def _attachment(response: HttpResponseBase, filename: str) -> HttpResponseBase:
     ascii_name = filename.encode("ascii", "ignore").decode().replace('"', "") or "export"
     response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
     return response
@@ -350,7 +350,13 @@ def roll_action(request: HttpRequest, pk: int) -> HttpResponseBase:
         elif action == "export":
             layout = bankfiles.layout_for(key=request.POST.get("layout") or "xlsx-standard")
             batch = services.roll_export(roll, layout=layout, actor=request.user)
-            return redirect("benefits:roll_download", pk=roll.pk, number=batch.number)
+            if batch.line_count <= services.BACKGROUND_EXPORT_LINES:
+                return redirect("benefits:roll_download", pk=roll.pk, number=batch.number)
+            from .tasks import write_bank_file
+
+            batch_id, actor_id = batch.pk, request.user.pk
+            transaction.on_commit(lambda: write_bank_file.enqueue(batch_id, layout.key, actor_id))
+            messages.info(request, _("银行文件较大，正在后台生成，完成后可在“银行文件”中下载"))
         elif action == "returns":
             form = ReturnsForm(request.POST, request.FILES)
             if form.is_valid():
@@ -387,13 +393,20 @@ def roll_download(request: HttpRequest, pk: int, number: int) -> HttpResponseBas
         layout = bankfiles.layout_for(key=request.GET.get("layout") or batch.layout)
     except DomainError:
         layout = bankfiles.layout_for(key=batch.layout)
-    content = services.render_batch(batch, layout=layout)
-    audit.record_export(object_type="benefits.rollline", count=batch.line_count, fmt=layout.format,
-                        filters={"roll": roll.pk, "batch": number, "layout": layout.key})
     types = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
              "csv": "text/csv", "fixed": "text/plain"}
-    return _attachment(HttpResponse(content, content_type=types[layout.format]),
-                       f"代发-{roll.programme_name}-{roll.month:%Y%m}-{number}.{layout.extension}")
+    filename = f"代发-{roll.programme_name}-{roll.month:%Y%m}-{number}.{layout.extension}"
+    path = services.batch_file_path(batch, layout)
+    if path.exists():
+        response: HttpResponseBase = FileResponse(path.open("rb"), content_type=types[layout.format])
+    elif batch.line_count <= services.BACKGROUND_EXPORT_LINES:
+        response = HttpResponse(services.render_batch(batch, layout=layout), content_type=types[layout.format])
+    else:
+        messages.info(request, _("银行文件正在后台生成，请稍候"))
+        return redirect("benefits:roll_detail", pk=roll.pk)
+    audit.record_export(object_type="benefits.rollline", count=batch.line_count, fmt=layout.format,
+                        filters={"roll": roll.pk, "batch": number, "layout": layout.key})
+    return _attachment(response, filename)
 
 
 @route_scope(roles=VIEW, obj="benefits.roll")
@@ -430,7 +443,7 @@ def reports(request: HttpRequest) -> HttpResponseBase:
 
 
 def _report_xlsx(request: HttpRequest, month: dt.date, programme: str, by_town: list[dict[str, Any]],
-                 by_month: list[dict[str, Any]], moves: dict[str, list[Enrolment]]) -> HttpResponse:
+                 by_month: list[dict[str, Any]], moves: dict[str, list[Enrolment]]) -> HttpResponseBase:
     from openpyxl import Workbook
 
     wb = Workbook()

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from jisheng.benefits import bankfiles
 from jisheng.benefits.enums import RollStatus
 from jisheng.benefits.models import PaymentRoll
 from jisheng.core import clock, modules
@@ -149,3 +150,29 @@ def test_a_town_officer_opens_a_posting_for_everyone_awaiting_it_and_closes_it_a
         client.post(reverse("benefits:posting_close", args=[posting.pk]), {"objections": "无"})
         posting.refresh_from_db()
         assert posting.status == "closed" and posting.objections == "无"
+
+
+def test_a_large_bank_file_is_written_by_a_background_job_and_then_downloaded(
+        client, county, village_a, make_user, monkeypatch, settings, tmp_path, django_capture_on_commit_callbacks):
+    from jisheng.benefits import services
+    from jisheng.benefits.models import RollRun
+
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(services, "BACKGROUND_EXPORT_LINES", 1)
+    maker, checker = make_user("finance_officer", county), make_user("finance_officer", county)
+    for name in ("甲一", "乙二"):
+        approved_enrolment(village_a, name=name)
+    roll = services.roll_open(programme="special-assistance", month=dt.date(2026, 11, 1), area=county, actor=maker)
+    services.roll_generate(roll, actor=maker)
+    services.roll_approve(roll, actor=checker)
+    login(client, maker)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("benefits:roll_action", args=[roll.pk]), {"action": "export",
+                                                                                 "layout": "fixed-rcb"})
+    assert response["Location"] == reverse("benefits:roll_detail", args=[roll.pk])
+    run = RollRun.objects.get(roll=roll, step="export")
+    assert run.status == "done" and run.done == 2 and run.percent == 100
+    download = client.get(reverse("benefits:roll_download", args=[roll.pk, 1]))
+    content = b"".join(download.streaming_content)
+    assert content == services.render_batch(roll.batches.get(), layout=bankfiles.layout_for(key="fixed-rcb"))
+    assert len(content.split(b"\r\n")) == 3
