@@ -195,6 +195,10 @@ def compute_due(start: dt.date, amount: int, unit: str, *,
             steps.append(_("计入调休工作日：%(d)s。") % {"d": describe_day(day)})
     else:
         steps.append(_("期间最后一日：%(d)s。") % {"d": describe_day(dt.date.fromordinal(raw))})
+        raw_exc = index.exceptions.get(raw)
+        if raw_exc is not None and raw_exc.kind == "workday":
+            # A weekend that is a make-up working day (调休上班): say so, or a Saturday due date looks wrong.
+            steps.append(_("该日是调休上班日（%(name)s），为工作日，不顺延。") % {"name": raw_exc.name})
         if not spans and due != raw:
             steps.append(_("期间最后一日不是工作日，顺延至下一个工作日 %(d)s。")
                          % {"d": describe_day(dt.date.fromordinal(due))})

@@ -41,7 +41,10 @@ def test_a_huge_month_period_gives_400_from_the_api_and_exit_2_from_the_cli() ->
 
 def test_one_month_from_31_january_2026_ends_on_the_make_up_saturday() -> None:
     """民法典 Art. 202: no 31 February → 28 February; 2026-02-28 is a make-up working Saturday (春节)."""
-    assert compute_due(D(2026, 1, 31), 1, "months").due == D(2026, 2, 28)
+    result = compute_due(D(2026, 1, 31), 1, "months")
+    assert result.due == D(2026, 2, 28)
+    assert "该日是调休上班日（春节），为工作日，不顺延。" in result.explanation  # else a Saturday looks wrong
+    assert not any("调休上班日" in step for step in compute_due(D(2025, 1, 31), 1, "months").explanation)
     assert compute_due(D(2025, 1, 31), 1, "months").due == D(2025, 2, 28)  # a Friday
     assert compute_due(D(2024, 1, 31), 1, "months").due == D(2024, 2, 29)  # leap year, a Thursday
 
