@@ -195,6 +195,9 @@ LOGGING = {
         # Request logs carry URLs only; personal data never goes into query strings (see ARCHITECTURE.md).
         "django.request": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # WeasyPrint and its font stack log every CSS/font detail at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
