@@ -26,7 +26,8 @@ COMPOUND_SURNAMES: frozenset[str] = frozenset({
 
 MASK = "*"
 _ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])|(?<!\d)(\d{6})(\d{5})(\d{4})(?!\d)")
-_PHONE_RE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+# Mobile numbers as people write them in free text: 13800138000, 138 0013 8000, 138-0013-8000, +8613800138000.
+_PHONE_RE = re.compile(r"(?:(?<!\d)|(?<=\+86))(1[3-9]\d)([ -]?)(\d{4})(\2)(\d{4})(?!\d)")
 
 
 def surname_of(name: str) -> str:
@@ -88,7 +89,7 @@ def mask_text(text: str, *, names: Iterable[str] = ()) -> str:
         return mask_id_number(m.group(0))
 
     out = _ID_RE.sub(_id, text)
-    out = _PHONE_RE.sub(lambda m: mask_phone(m.group(0)), out)
+    out = _PHONE_RE.sub(lambda m: m.group(1) + m.group(2) + MASK * 4 + m.group(4) + m.group(5), out)
     for name in sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True):
         if len(name) >= 2:
             out = out.replace(name, mask_name(name))

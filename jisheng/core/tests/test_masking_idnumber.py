@@ -85,3 +85,16 @@ def test_a_single_changed_digit_is_always_caught(born, seq, pos, delta):
     changed = "".join(digits)
     with pytest.raises(InvalidInput):
         validate_id_number(changed, born, today=dt.date(2026, 1, 1))
+
+
+@pytest.mark.parametrize(("text", "masked"), [
+    ("电话13800138000", "电话138****8000"),
+    ("手机 138 0013 8000。", "手机 138 **** 8000。"),
+    ("手机138-0013-8000", "手机138-****-8000"),
+    ("+8613800138000", "+86138****8000"),
+    ("单号 1380013800099", "单号 1380013800099"),  # part of a longer number: left alone
+    ("座机0512-53531234", "座机0512-53531234"),
+])
+def test_mask_text_finds_mobile_numbers_written_with_spaces_dashes_or_country_code(text: str, masked: str) -> None:
+    """Regression: petitions and notes write mobiles as 138 0013 8000 or +86…; those went out unmasked."""
+    assert mask_text(text) == masked
