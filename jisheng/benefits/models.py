@@ -348,10 +348,12 @@ class RollLine(models.Model):
     audit event per step) and only their bank status changes afterwards.
     """
 
-    # Lines are written a million at a time from rows that exist (INSERT … SELECT over enrolments), so the
-    # references other than the roll carry no database constraint and no index of their own: the unique
-    # constraint's index leads with person, (roll, batch_no, status) serves the roll's lookups (ADR 0041).
-    roll = models.ForeignKey(PaymentRoll, models.CASCADE, related_name="lines", db_index=False)
+    # Lines are written a million at a time from rows that exist (INSERT … SELECT over enrolments, into a roll
+    # locked by the service), so the references carry no database constraint (a deferred FK check costs ~9 s
+    # per million lines at commit) and no index of their own: the unique constraint's index leads with
+    # person, (roll, batch_no, status) serves the roll's lookups (ADR 0041). Deleting a roll still deletes
+    # its lines (Django's CASCADE).
+    roll = models.ForeignKey(PaymentRoll, models.CASCADE, related_name="lines", db_index=False, db_constraint=False)
     enrolment = models.ForeignKey(Enrolment, models.DO_NOTHING, related_name="lines", db_constraint=False,
                                   db_index=False)
     person = models.ForeignKey("registry.Person", models.DO_NOTHING, related_name="+", db_constraint=False,

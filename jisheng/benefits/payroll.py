@@ -5,8 +5,10 @@ Called only by :mod:`jisheng.benefits.services` (which checks capabilities, work
 Generation (:func:`generate_lines`) evaluates the programme's rate table for the month in Python (the
 rules in :mod:`jisheng.benefits.rules`, a handful of rows), then inserts the regular lines with one
 ``INSERT … SELECT … ON CONFLICT DO NOTHING`` per chunk of enrolment ids, each chunk in its own
-transaction together with the run's cursor. A run that crashes resumes from the cursor; even a restart
-from zero cannot duplicate a line because of the unique constraint on (person, programme, month, kind).
+transaction together with the run's cursor. Chunks are ranges of ``chunk_size`` ids (enrolments are never
+deleted, so ids are dense: no per-chunk counting or OFFSET scan). A run that crashes resumes from the
+cursor; even a restart from zero cannot duplicate a line because of the unique constraint on
+(person, programme, month, kind).
 
 Which month a line pays (``RollLine.month``): the roll's month for monthly programmes; January of the
 roll's year for annual ones (so a person is paid once a year whichever roll picks them up); the
@@ -124,15 +126,12 @@ def _insert_chunk(sql: str, params: list[Any]) -> int:
         return max(int(cursor.rowcount), 0)
 
 
-def _next_boundary(programme_key: str, after: int, size: int) -> int | None:
-    """The enrolment id closing the next chunk of ``size`` enrolments of the programme after ``after``."""
-    ids = (Enrolment.objects.filter(programme=programme_key, id__gt=after).order_by("id")
-           .values_list("id", flat=True))
-    last = ids[size - 1: size].first() if size > 1 else ids.first()
-    if last is not None:
-        return int(last)
-    tail = ids.order_by("-id").first()
-    return int(tail) if tail is not None else None
+def _id_span(programme_key: str) -> tuple[int, int]:
+    """(lowest, highest) enrolment id of the programme — two index lookups, no count."""
+    from django.db.models import Max, Min
+
+    agg = Enrolment.objects.filter(programme=programme_key).aggregate(lo=Min("id"), hi=Max("id"))
+    return int(agg["lo"] or 0), int(agg["hi"] or 0)
 
 
 def generate_lines(roll: PaymentRoll, *, actor: Any = None, chunk_size: int = CHUNK_SIZE,
@@ -157,17 +156,18 @@ def generate_lines(roll: PaymentRoll, *, actor: Any = None, chunk_size: int = CH
     if run is None:
         run = RollRun.objects.create(roll=roll, step=RunStep.GENERATE, actor=actor if getattr(
             actor, "is_authenticated", False) else None)
+    lo, hi_id = _id_span(roll.programme)
     run.status = RunStatus.RUNNING
     run.started_at = run.started_at or clock.now()
-    run.total = Enrolment.objects.filter(programme=roll.programme).count()
+    # progress counts enrolment ids covered (ids are dense: enrolments are never deleted)
+    run.total = max(hi_id - lo + 1, 0) if hi_id else 0
+    run.cursor = max(run.cursor, lo - 1) if hi_id else run.cursor
     run.save()
     PaymentRoll.objects.filter(pk=roll.pk).update(rule_version=version.version, rates=rates_snapshot(rates),
                                                   rates_verified=all(r.verified for r in rates))
     path_like = roll.area.path + "%"
-    while True:
-        hi = _next_boundary(roll.programme, run.cursor, chunk_size)
-        if hi is None or hi <= run.cursor:
-            break
+    while hi_id and run.cursor < hi_id:
+        hi = min(run.cursor + chunk_size, hi_id)
         params: list[Any] = [roll.pk]
         if month is not None:
             params.append(month)
@@ -177,10 +177,9 @@ def generate_lines(roll: PaymentRoll, *, actor: Any = None, chunk_size: int = CH
             params += programme.category_keys()
         with transaction.atomic():
             _insert_chunk(sql, params)
-            processed = Enrolment.objects.filter(programme=roll.programme, id__gt=run.cursor, id__lte=hi).count()
             run.cursor = hi
             run.chunks += 1
-            run.done = min(run.total, run.done + processed)
+            run.done = min(run.total, hi - lo + 1)
             run.save(update_fields=["cursor", "chunks", "done"])
         if progress is not None:
             progress(run)
