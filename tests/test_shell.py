@@ -94,3 +94,20 @@ def test_demo_is_deterministic_and_keeps_existing_data() -> None:
     town3 = User.objects.get(username="town3")
     assert town3.role == Role.TOWN_OFFICER and town3.area.name == "城厢镇"  # type: ignore[union-attr]
     assert "jisheng-demo" in out.getvalue() and "town3" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_workbench_shows_modules_in_use_as_cards_and_planned_ones_on_one_line(town_a: Area, make_user: Any) -> None:
+    """A busy officer on a phone sees the modules they can use first; planned ones are one short line."""
+    from jisheng.core import modules
+
+    client = login(Client(), make_user(Role.TOWN_OFFICER, town_a))
+    page = client.get(reverse("core:workbench")).content.decode()
+    cards, _sep, planned_line = page.partition('class="muted planned"')
+    mine = modules.modules_for(client.get(reverse("core:workbench")).wsgi_request.user)
+    in_use = [m for m in mine if m.available]
+    planned = [m for m in mine if not m.available]
+    assert in_use and all(f">{m.label}</a></header>" in cards for m in in_use)
+    assert all(f">{m.label}</a></header>" not in cards for m in planned)
+    assert all(f">{m.label}</a>" in planned_line for m in planned)
+    assert cards.count('class="badge">尚未上线') == 0

@@ -19,9 +19,14 @@ def workbench(request: HttpRequest) -> HttpResponse:
     items = modules.workbench_for(request.user)
     todos = [t for i in items for t in i.todos]
     at_risk = sorted((t for i in items for t in i.deadlines_at_risk), key=lambda t: (t.due is None, t.due))
-    counts = [(modules.get(i.module), i.counts) for i in items if i.counts]
+    counts = {i.module: i.counts for i in items if i.counts}
+    mine = modules.modules_for(request.user)
     return render(request, "core/workbench.html", {
-        "todos": todos, "at_risk": at_risk, "counts": counts, "modules": modules.modules_for(request.user),
+        "todos": todos, "at_risk": at_risk,
+        # Modules in use as cards (with their counts); planned ones as one short line, so a town officer on a
+        # phone does not scroll past a screenful of "尚未上线" cards.
+        "cards": [(m, counts.get(m.key, {})) for m in mine if m.available],
+        "planned": [m for m in mine if not m.available],
     })
 
 
