@@ -245,6 +245,9 @@ def case_mark_special(case: Case, *, reason: str, actor: Any, special: bool = Tr
     return case
 
 
+_EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+
+
 def _store(case: Case, *, kind: str, title: str, origin: str, name: str, content: bytes, mime: str,
            actor: Any, doc_number: str = "") -> CaseDocument:
     doc = CaseDocument(case=case, kind=kind, title=title, origin=origin, content_type=mime, size=len(content),
@@ -278,9 +281,12 @@ def case_attach_document(case: Case, *, kind: str, name: str, stream: IO[bytes],
         raise InvalidInput(_("未知的材料类别：%(k)s") % {"k": kind}, location="kind")
     label = title or (material.name if material else str(SPECIAL_RECORDS[kind]))
     content = stream.read()
+    # Citizens' scans arrive named after the person ("王小红_3205…_身份证.pdf"); the stored name carries no
+    # personal data (contract §3): case number, kind, a content hash prefix and the extension of the type.
+    stored_name = f"{case.number}-{kind}-{hashlib.sha256(content).hexdigest()[:8]}{_EXTENSIONS[mime]}"
     with audit.context(actor=actor):
-        doc = _store(case, kind=kind, title=label, origin=DocumentOrigin.UPLOADED, name=name, content=content,
-                     mime=mime, actor=actor)
+        doc = _store(case, kind=kind, title=label, origin=DocumentOrigin.UPLOADED, name=stored_name,
+                     content=content, mime=mime, actor=actor)
         if material is not None and not material.provided:
             material.provided = True
             material.save(update_fields=["provided", "updated_at"])

@@ -23,6 +23,8 @@ from .types import SPECIAL_RECORDS
 
 VIEWERS = roles_with("cases.view")
 WRITERS = roles_with("cases.change") | roles_with("cases.register")
+#: Workflow actions that decide the case: taken only through :func:`case_decide` (reasons, basis, remedies).
+DECISION_ACTIONS = frozenset({"grant", "refuse"})
 
 
 def _can(request: HttpRequest, capability: str) -> bool:
@@ -78,9 +80,9 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         "applicants": applicants, "clocks": clocks, "materials": list(case.materials.all()),
         "documents": list(case.documents.order_by("id")), "steps": selectors.case_steps(case),
         "events": selectors.case_history(case),
-        "actions": [a for a in actions if a["action"] not in ("grant", "refuse", *ctype.payload_actions)],
+        "actions": [a for a in actions if a["action"] not in (*DECISION_ACTIONS, *ctype.payload_actions)],
         "payload_actions": [a for a in actions if a["action"] in ctype.payload_actions],
-        "can_decide": any(a["action"] in ("grant", "refuse") for a in actions),
+        "can_decide": any(a["action"] in DECISION_ACTIONS for a in actions),
         "decide_blocked": next((a["blocked"] for a in actions if a["action"] == "grant" and a["blocked"]), None),
         "decide_form": DecideForm(initial={"provision_keys": ", ".join(ctype.decision_basis(case))}),
         "decision": decision, "special_records": list(SPECIAL_RECORDS.items()),
@@ -112,6 +114,10 @@ def case_action(request: HttpRequest, number: str) -> HttpResponse:
         return _back(case)
     if form.cleaned_data["action"] in types.get(case.case_type).payload_actions:
         messages.error(request, _("此环节需要在专门表单中填写。"))
+        return _back(case)
+    if form.cleaned_data["action"] in DECISION_ACTIONS:
+        # a decision needs its reasons, legal basis and remedies (行政许可法 Art. 38): only through case_decide
+        messages.error(request, _("作出决定须使用决定表单，写明理由和法律依据。"))
         return _back(case)
     return _run(request, case, lambda: services.case_transition(
         case, action=form.cleaned_data["action"], opinion=form.cleaned_data["opinion"], actor=request.user))

@@ -1,0 +1,53 @@
+"""Case pages under misuse: hand-made POSTs and file names must not bypass the engine's rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+
+from jisheng.accounts.roles import Role
+from jisheng.cases import services
+from jisheng.cases.models import CaseDecision, CaseStep
+from tests.conftest import login
+
+
+@pytest.mark.django_db
+def test_a_hand_made_grant_on_the_action_endpoint_decides_nothing(test_types: dict[str, str], town_a: Any,
+                                                                   county: Any, actor_for: Any, make_user: Any,
+                                                                   client: Any) -> None:
+    officer = actor_for("cases.change")
+    case = services.case_create(case_type=test_types["licensing"], area=town_a, application_date=dt.date(2013, 6, 3),
+                                actor=officer)
+    services.case_transition(case, action="accept", actor=officer)
+    services.case_transition(case, action="give_town_opinion", actor=officer)
+    login(client, make_user(Role.CITY_ADMIN, county))
+    for action in ("grant", "refuse"):
+        response = client.post(f"/cases/{case.number}/action/", {"action": action, "opinion": ""}, follow=True)
+        assert response.status_code == 200
+        assert "作出决定须使用决定表单" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == "town_reviewed"
+    assert not CaseDecision.objects.filter(case=case).exists()
+    assert not CaseStep.objects.filter(case=case, action__in=("grant", "refuse")).exists()
+    # the decide form still works and records the decision with its reasons
+    client.post(f"/cases/{case.number}/decide/", {"outcome": "granted", "reasons": "符合规定", "provision_keys": "x/y"})
+    case.refresh_from_db()
+    assert case.status == "granted" and case.decision.reasons == "符合规定"
+
+
+@pytest.mark.django_db
+def test_an_uploaded_file_is_stored_under_a_neutral_name(test_types: dict[str, str], town_a: Any,
+                                                         actor_for: Any) -> None:
+    officer = actor_for("cases.change")
+    case = services.case_create(case_type=test_types["licensing"], area=town_a, application_date=dt.date(2013, 6, 3),
+                                actor=officer, facts={"_materials": [["id-card", "身份证"]]})
+    content = b"%PDF-1.4 scanned"
+    doc = services.case_attach_document(case, kind="id-card", name="王小红_320585198604020022_13800138000.PDF",
+                                        stream=io.BytesIO(content), size=len(content), actor=officer)
+    stored = doc.file.name.rsplit("/", 1)[-1]
+    assert "王小红" not in doc.file.name and "320585198604020022" not in doc.file.name
+    assert "13800138000" not in doc.file.name
+    assert stored.startswith(f"{case.number}-id-card-") and stored.endswith(".pdf")
