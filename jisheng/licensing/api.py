@@ -13,6 +13,8 @@ from jisheng.core.api import api_scope
 from jisheng.core.errors import InvalidInput
 
 PREFIX = "/eligibility/"
+#: Largest accepted request body (a complete set of facts is well under 2 KB).
+MAX_BODY_BYTES = 64 * 1024
 router = Router(tags=["eligibility"])
 
 
@@ -28,13 +30,19 @@ class EligibilityOut(Schema):
 @api_scope(public=True)
 def birth_approval(request: HttpRequest, as_of: dt.date | None = None) -> dict[str, Any]:
     """Judge the JSON body (the facts, contract §2 vocabulary) under the Jiangsu rules in force on
-    ``as_of`` (default: ``application_date``). 400 with the field named on bad input."""
+    ``as_of`` (default: ``application_date``). 400 with the field named on bad input (malformed JSON, a
+    fact of the wrong type), 413 for a body over :data:`MAX_BODY_BYTES`."""
     from jisheng.licensing.services import birth_approval_eligibility
 
-    if request.content_type != "application/json" and not request.POST:
-        raw: bytes = b"{}"  # an empty form post carries no facts
-    else:
-        raw = request.body or b"{}"
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_BODY_BYTES:  # refused before reading: the facts of one family are a few hundred bytes
+        raise HttpError(413, f"body: larger than {MAX_BODY_BYTES} bytes")
+    # the body is read as JSON whatever its declared type (a client forgetting the header must not be
+    # answered as if it had sent no facts); an empty body is an empty set of facts
+    raw: bytes = request.body.strip() or b"{}"
     try:
         facts = json.loads(raw)
     except (ValueError, UnicodeDecodeError):

@@ -30,7 +30,7 @@ from jisheng.core.masking import mask_name
 from jisheng.registry import selectors as registry
 from jisheng.registry.models import Person
 
-from .services import receiving_town
+from .services import receiving_town_for
 
 APPRAISAL_CONCLUSIONS = ("not_disabled", "non_hereditary_not_normal_labour", "severe_hereditary")
 #: The birth-approval clocks an appraisal suspends, in the order they run.
@@ -47,7 +47,8 @@ def appraisal_register(*, wife: Person, husband: Person, child: Person, applicat
     """Register an appraisal of ``child`` for the couple; suspend the linked birth-approval clock.
 
     Raises:
-        InvalidInput: the child is not the couple's, or the linked case is not a birth approval.
+        InvalidInput: the child is not the couple's, the linked case is not a birth approval, or the wife's
+            hukou town is outside the actor's area.
     """
     if birth_approval is not None and birth_approval.case_type != "birth_approval":
         raise InvalidInput(_("关联案件不是再生育审批"), location="birth_approval")
@@ -55,7 +56,7 @@ def appraisal_register(*, wife: Person, husband: Person, child: Person, applicat
             c.pk for c in registry.children_of(husband, application_date)}:
         raise InvalidInput(_("该子女不是申请人的子女"), location="child")
     case = case_services.case_create(
-        case_type="disability_appraisal", area=receiving_town(wife), application_date=application_date,
+        case_type="disability_appraisal", area=receiving_town_for(actor, wife), application_date=application_date,
         actor=actor, related_case=birth_approval,
         applicants=[(wife, ApplicantRole.WIFE), (husband, ApplicantRole.HUSBAND), (child, ApplicantRole.CHILD)],
         facts={"child_birth_date": child.birth_date.isoformat(), "child_id": child.pk},
@@ -131,7 +132,7 @@ def certificate_register(*, case_type: str, applicant: Person, application_date:
     applicants = [(applicant, ApplicantRole.WIFE if applicant.sex == "F" else ApplicantRole.APPLICANT)]
     if spouse is not None:
         applicants.append((spouse, ApplicantRole.HUSBAND if spouse.sex == "M" else ApplicantRole.WIFE))
-    return case_services.case_create(case_type=case_type, area=receiving_town(applicant), actor=actor,
+    return case_services.case_create(case_type=case_type, area=receiving_town_for(actor, applicant), actor=actor,
                                      application_date=application_date, applicants=applicants, facts=facts or {},
                                      summary=mask_name(applicant.name))
 

@@ -331,14 +331,108 @@ def birth_approval_2021(f: Facts, as_of: dt.date, params: Params) -> Determinati
     ])
 
 
+# --- the shape of the facts (contract §2) ---------------------------------------------------------
+
+_BOOL = "bool"
+_COUNT = "count"
+_DATE = "date"
+_SPOUSE_SHAPE: dict[str, Any] = {
+    "birth_date": _DATE, "hukou": ("rural", "urban"), "is_only_child": _BOOL, "parent_was_only_child": _BOOL,
+    "martyr_only_child": _BOOL, "duty_disability_grade": ("special", "1", "2A", "2B", "3A", "3B", None),
+    "underground_years": _COUNT, "underground_now": _BOOL, "brothers": _COUNT, "sisters": _COUNT,
+    "brothers_able_to_have_children": _COUNT,
+}
+_PREVIOUS_SHAPE: dict[str, Any] = {"ended_by": ("death", "divorce"), "children": _COUNT,
+                                   "children_with_this_spouse_after_divorce": _COUNT}
+_CHILD_SHAPE: dict[str, Any] = {
+    "birth_date": _DATE, "sex": ("F", "M"), "parents": ("joint", "wife_previous", "husband_previous", "adopted_joint"),
+    "alive": _BOOL, "disability_appraisal": (None, "not_disabled", "non_hereditary_not_normal_labour",
+                                             "severe_hereditary"),
+}
+_MARRIAGE_SHAPE: dict[str, Any] = {"date": _DATE, "husband_married_into_wife_family": _BOOL,
+                                   "supports_wife_parents": _BOOL}
+
+
+def _bad(path: str, expected: str) -> Exception:
+    from jisheng.core.errors import InvalidInput
+
+    return InvalidInput(f"应为{expected}", location=path)
+
+
+def _check_value(path: str, value: Any, kind: Any) -> None:
+    if kind == _BOOL:
+        if value is not None and not isinstance(value, bool):
+            raise _bad(path, " true、false 或 null")
+    elif kind == _COUNT:
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            raise _bad(path, "非负整数或 null")
+    elif kind == _DATE:
+        if not isinstance(value, str):
+            raise _bad(path, "日期字符串 YYYY-MM-DD")
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise _bad(path, "日期字符串 YYYY-MM-DD") from None
+    elif value not in kind:
+        raise _bad(path, "以下之一：" + "、".join("null" if k is None else str(k) for k in kind))
+
+
+def _check_object(path: str, value: Any, shape: dict[str, Any]) -> None:
+    if not isinstance(value, dict):
+        raise _bad(path, " JSON 对象")
+    for key, kind in shape.items():
+        if key in value:
+            _check_value(f"{path}.{key}", value[key], kind)
+
+
+def validate_facts(facts: Any) -> None:
+    """Check the types of the known contract §2 fact paths (unknown keys are ignored; absent = unknown).
+
+    Wrong types would otherwise be judged as if they meant something (a string as a child list) or crash
+    a comparison, on public pages too.
+
+    Raises:
+        InvalidInput: naming the path (``husband.underground_years``) and the expected type.
+    """
+    if not isinstance(facts, dict):
+        raise _bad("facts", " JSON 对象")
+    if "application_date" in facts:
+        _check_value("application_date", facts["application_date"], _DATE)
+    for who in ("wife", "husband"):
+        if who not in facts:
+            continue
+        _check_object(who, facts[who], _SPOUSE_SHAPE)
+        previous = facts[who].get("previous_marriage")
+        if previous is not None:
+            _check_object(f"{who}.previous_marriage", previous, _PREVIOUS_SHAPE)
+    if "marriage" in facts:
+        _check_object("marriage", facts["marriage"], _MARRIAGE_SHAPE)
+    if "residence" in facts:
+        residence = facts["residence"]
+        _check_object("residence", residence, {"coastal_reclamation_area": _BOOL})
+        land = residence.get("land_mu_per_person")
+        if land is not None and (isinstance(land, bool) or not isinstance(land, int | float) or land < 0):
+            raise _bad("residence.land_mu_per_person", "非负数或 null")
+    if "children" in facts:
+        children = facts["children"]
+        if not isinstance(children, list):
+            raise _bad("children", " JSON 数组")
+        for i, child in enumerate(children):
+            _check_object(f"children.{i}", child, _CHILD_SHAPE)
+    if "wife_pregnant" in facts:
+        _check_value("wife_pregnant", facts["wife_pregnant"], _BOOL)
+
+
 def evaluate(facts: dict[str, Any], as_of: dt.date | None = None) -> Determination:
     """Judge ``facts`` on ``as_of`` (default: the facts' ``application_date``) with the version in force.
 
     Raises:
-        InvalidInput: no ``as_of`` and no ``application_date``, a malformed date, or no rule version then.
+        InvalidInput: facts of the wrong shape (see :func:`validate_facts`), no ``as_of`` and no
+            ``application_date``, a malformed date, or no rule version then.
     """
     from jisheng.core.errors import InvalidInput
 
+    validate_facts(facts)
     if as_of is None:
         raw = facts.get("application_date")
         if not raw:

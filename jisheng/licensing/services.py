@@ -58,6 +58,31 @@ def receiving_town(wife: Person) -> Area:
     return town
 
 
+def receiving_town_for(actor: Any, wife: Person) -> Area:
+    """The receiving town of ``wife`` (:func:`receiving_town`), checked against ``actor``'s area scope, so an
+    officer cannot file a case into another town's list (where it would vanish from their view).
+
+    Raises:
+        InvalidInput: the wife's hukou is outside the installation, or its town is outside the actor's area
+            (the message names the competent town).
+    """
+    town = receiving_town(wife)
+    scope = getattr(actor, "area", None)
+    if scope is not None and not scope.contains(town):
+        raise InvalidInput(_("女方户籍在%(town)s，应由%(town)s受理") % {"town": town.name}, location="wife")
+    return town
+
+
+#: Birth-approval statuses of an application still in progress (not yet decided, refused or ended).
+OPEN_STATUSES = ("received", "supplement_requested", "accepted", "town_reviewed", "legal_review", "legal_reviewed")
+
+
+def open_birth_approval(wife: Person) -> Case | None:
+    """The birth-approval case of ``wife`` still in progress, if any."""
+    return (Case.objects.filter(case_type="birth_approval", status__in=OPEN_STATUSES, applicants__person=wife,
+                                applicants__role=ApplicantRole.WIFE).order_by("id").first())
+
+
 def birth_approval_facts_from_registry(wife: Person, husband: Person, *, as_of: dt.date) -> dict[str, Any]:
     """The contract §2 facts the registry knows on ``as_of``: birth dates, hukou type, only-child status
     (when the registry can tell), the marriage date and the couple's living children.
@@ -97,11 +122,16 @@ def birth_approval_register(*, wife: Person, husband: Person, application_date: 
     town of the wife's hukou; the one-time supplement-notice clock starts.
 
     Raises:
-        InvalidInput: the wife's hukou is outside the installation, or spouses given the wrong way round.
+        InvalidInput: the wife's hukou is outside the installation or its town outside the actor's area,
+            spouses given the wrong way round, or the wife already has an application in progress.
         NotPermitted: the actor may not register cases.
     """
     if wife.sex != "F" or husband.sex != "M":
         raise InvalidInput(_("请按女方、男方顺序选择夫妻双方"), location="wife")
+    town = receiving_town_for(actor, wife)
+    pending = open_birth_approval(wife)
+    if pending is not None:  # a double-submitted form or a second desk must not open a parallel file
+        raise InvalidInput(_("女方已有在办的再生育审批案件 %(n)s") % {"n": pending.number}, location="wife")
     merged = birth_approval_facts_from_registry(wife, husband, as_of=application_date)
     for key, value in (facts or {}).items():
         if isinstance(value, dict) and isinstance(merged.get(key), dict):
@@ -112,7 +142,7 @@ def birth_approval_register(*, wife: Person, husband: Person, application_date: 
     from jisheng.core.masking import mask_name
 
     return case_services.case_create(
-        case_type="birth_approval", area=receiving_town(wife), application_date=application_date, actor=actor,
+        case_type="birth_approval", area=town, application_date=application_date, actor=actor,
         applicants=[(wife, ApplicantRole.WIFE), (husband, ApplicantRole.HUSBAND)], facts=merged,
         is_special=is_special, special_reason=special_reason, is_demo=is_demo,
         summary=_("%(w)s、%(h)s 申请再生育一个孩子") % {"w": mask_name(wife.name), "h": mask_name(husband.name)})

@@ -89,10 +89,29 @@ def _person(form: forms.Form, field: str, people: Any, *, required: bool) -> Any
     return person
 
 
+def _linked_case(user: Any, number: str) -> Any:
+    """The birth-approval case ``number`` in the user's scope, None when blank.
+
+    Raises:
+        InvalidInput: no such case in scope (a typo in the form is a form error, not a 404 page).
+    """
+    from django.http import Http404
+
+    from jisheng.cases.access import case_get_for_user
+    from jisheng.core.errors import InvalidInput
+
+    if not number.strip():
+        return None
+    try:
+        return case_get_for_user(user, number.strip())
+    except Http404:
+        raise InvalidInput(_("本辖区没有案号为 %(n)s 的案件") % {"n": number.strip()},
+                           location="birth_approval") from None
+
+
 @route_scope(roles=REGISTRARS, methods=("GET", "POST"))
 def application_new(request: HttpRequest) -> HttpResponse:
     """Register an application for one of the other procedures (certificates, reward, appraisal)."""
-    from jisheng.cases.access import case_get_for_user
     from jisheng.cases.services import case_create
 
     from . import procedures
@@ -107,12 +126,13 @@ def application_new(request: HttpRequest) -> HttpResponse:
         if applicant is not None and not form.errors:
             try:
                 if d["procedure"] == "disability_appraisal":
-                    linked = case_get_for_user(request.user, d["birth_approval"]) if d["birth_approval"] else None
+                    linked = _linked_case(request.user, d["birth_approval"])
                     case = procedures.appraisal_register(wife=applicant, husband=spouse, child=child,
                                                          birth_approval=linked, actor=request.user,
                                                          application_date=d["application_date"])
                 elif d["procedure"] == "reward_application":
-                    case = case_create(case_type="reward_application", area=services.receiving_town(applicant),
+                    case = case_create(case_type="reward_application",
+                                       area=services.receiving_town_for(request.user, applicant),
                                        application_date=d["application_date"], actor=request.user,
                                        applicants=[(applicant, "wife" if applicant.sex == "F" else "applicant")])
                 else:

@@ -1,0 +1,123 @@
+"""Licensing under misuse: a busy officer's double submit, another town's family, malformed public facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from jisheng.accounts.roles import Role
+from jisheng.cases.models import Case
+from jisheng.registry import services as registry
+from jisheng.registry.tests.factories import make_person
+from tests.conftest import login
+
+from .helpers import make_couple
+
+
+def _register(client: Client, wife: Any, husband: Any) -> Any:
+    return client.post("/licensing/birth-approval/new/", {
+        "reg-wife_id_number": wife.id_number, "reg-husband_id_number": husband.id_number,
+        "reg-application_date": "2013-06-03"})
+
+
+@pytest.mark.django_db
+def test_a_double_submitted_registration_opens_one_file(village_a: Any, town_a: Any, make_user: Any,
+                                                         client: Any) -> None:
+    wife, husband, _ = make_couple(village_a)
+    login(client, make_user(Role.TOWN_OFFICER, town_a))
+    first = _register(client, wife, husband)
+    assert first.status_code == 302
+    second = _register(client, wife, husband)
+    assert second.status_code == 200
+    assert "女方已有在办的再生育审批案件 ZS2013-00001" in second.content.decode()
+    assert Case.objects.filter(case_type="birth_approval").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_family_registered_in_another_town_is_sent_there(village_a: Any, village_b: Any, town_a: Any,
+                                                            make_user: Any, client: Any) -> None:
+    wife = make_person(village_a, name="赵丽", sex="F", birth_date=dt.date(1986, 1, 1), hukou_area=village_b,
+                       hukou_type="urban")
+    husband = make_person(village_a, name="钱进", sex="M", birth_date=dt.date(1985, 1, 1))
+    registry.marriage_register(husband=husband, wife=wife, start_date=dt.date(2010, 1, 1), actor=None)
+    login(client, make_user(Role.TOWN_OFFICER, town_a))
+    response = _register(client, wife, husband)
+    assert response.status_code == 200
+    assert "女方户籍在沙溪镇，应由沙溪镇受理" in response.content.decode()
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_unknown_linked_case_number_is_a_form_error(village_a: Any, town_a: Any, make_user: Any,
+                                                      client: Any) -> None:
+    wife, husband, child = make_couple(village_a)
+    child.id_number = "320585201103050026"
+    child.save()
+    login(client, make_user(Role.TOWN_OFFICER, town_a))
+    response = client.post("/licensing/applications/new/", {
+        "procedure": "disability_appraisal", "applicant_id_number": wife.id_number,
+        "spouse_id_number": husband.id_number, "child_id_number": child.id_number,
+        "birth_approval": "ZS2013-99999", "application_date": "2013-06-03"})
+    assert response.status_code == 200
+    assert "本辖区没有案号为 ZS2013-99999 的案件" in response.content.decode()
+    assert not Case.objects.exists()
+
+
+WRONG_TYPES = [
+    ({"application_date": "2013-06-01", "husband": {"underground_years": "ten"}}, "husband.underground_years"),
+    ({"application_date": "2013-06-01", "residence": {"land_mu_per_person": "lots"}}, "residence.land_mu_per_person"),
+    ({"application_date": "2013-06-01", "children": 5}, "children"),
+    ({"application_date": "2013-06-01", "children": ["x"]}, "children.0"),
+    ({"application_date": "2013-06-01", "wife": []}, "wife"),
+    ({"application_date": "2013-06-01", "wife": {"birth_date": None}}, "wife.birth_date"),
+    ({"application_date": "2013-06-01", "wife": {"birth_date": 19860402}}, "wife.birth_date"),
+    ({"application_date": "2013-06-01", "wife": {"hukou": "farm"}}, "wife.hukou"),
+    ({"application_date": "2013-06-01", "wife": {"is_only_child": "yes"}}, "wife.is_only_child"),
+    ({"application_date": "2013-06-01", "wife": {"previous_marriage": {"ended_by": "death", "children": "two"}}},
+     "wife.previous_marriage.children"),
+    ({"application_date": "2013-06-01", "children": [{"parents": "neighbours"}]}, "children.0.parents"),
+    ({"application_date": 20130601}, "application_date"),
+    ({"wife": {"birth_date": 5}, "children": "x"}, "wife.birth_date"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("facts", "path"), WRONG_TYPES)
+def test_facts_of_the_wrong_type_are_refused_naming_the_path(facts: dict[str, Any], path: str) -> None:
+    response = Client().post("/api/v1/eligibility/birth-approval", data=json.dumps(facts),
+                             content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith(f"{path}: ")
+
+
+@pytest.mark.django_db
+def test_the_public_self_check_answers_bad_facts_with_a_message(client: Any) -> None:
+    facts = {"application_date": "2013-06-01", "husband": {"underground_years": "x"}, "children": 5}
+    response = client.post("/portal/self-check/", {"facts_json": json.dumps(facts)})
+    assert response.status_code == 200
+    assert "children: " in response.content.decode() or "husband.underground_years: " in response.content.decode()
+
+
+def test_the_cli_exits_2_on_bad_facts(tmp_path: Any) -> None:
+    path = tmp_path / "facts.json"
+    path.write_text(json.dumps({"application_date": "2013-06-01", "children": "x"}))
+    with pytest.raises(CommandError) as error:
+        call_command("eligibility", "birth-approval", "--facts", str(path))
+    assert error.value.returncode == 2
+    assert "children: 应为 JSON 数组" in str(error.value)
+
+
+@pytest.mark.django_db
+def test_a_json_body_sent_as_text_is_read_and_a_huge_body_refused() -> None:
+    facts = {"application_date": "2013-06-01", "wife": {"birth_date": "1986-04-02"}}
+    plain = Client().post("/api/v1/eligibility/birth-approval", data=json.dumps(facts), content_type="text/plain")
+    assert plain.status_code == 200
+    assert "wife.birth_date" not in plain.json()["missing"]
+    huge = Client().post("/api/v1/eligibility/birth-approval", data=b'{"a": "' + b"x" * 200_000 + b'"}',
+                         content_type="application/json")
+    assert huge.status_code == 413
