@@ -114,3 +114,25 @@ def test_the_municipal_auditor_sees_sign_ins_and_area_less_events(county: Area, 
     own = make_user(Role.TOWN_OFFICER, town_a)
     Client().force_login(own)
     assert own.username in town_auditor.get(reverse("core:audit_list"), {"action": "login"}).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", [{"date_from": "2026-02-30"}, {"action": "nonsense"}, {"date_to": "tomorrow"}])
+def test_a_filter_that_cannot_be_applied_shows_its_error_and_no_events(county: Area, make_user: Any,
+                                                                       query: dict[str, str]) -> None:
+    """Regression: an impossible date silently dropped the filter and listed the whole trail."""
+    audit.record(AuditAction.EXPORT, object_type="registry.person", object_label="导出全部", area_id=county.pk)
+    client = login(Client(), make_user(Role.AUDITOR, county))
+    assert "导出全部" in client.get(reverse("core:audit_list")).content.decode()
+    page = client.get(reverse("core:audit_list"), query).content.decode()
+    assert "筛选条件有误" in page and "导出全部" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("before", ["99999999999999999999999", "9223372036854775808", "-5", "abc"])
+def test_an_out_of_range_page_cursor_is_ignored(county: Area, make_user: Any, before: str) -> None:
+    """A hand-edited page cursor (beyond PostgreSQL's bigint, negative, not a number) is no error page."""
+    audit.record(AuditAction.EXPORT, object_type="registry.person", object_label="导出全部", area_id=county.pk)
+    client = login(Client(), make_user(Role.AUDITOR, county))
+    response = client.get(reverse("core:audit_list"), {"before": before})
+    assert response.status_code == 200 and "导出全部" in response.content.decode()

@@ -60,12 +60,20 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
 def audit_list(request: HttpRequest) -> HttpResponse:
     """Browse the audit trail with filters; newest first, 50 per page (keyset pagination)."""
     form = AuditFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
     try:
         before_id = int(request.GET.get("before", "") or 0) or None
     except ValueError:
         before_id = None
-    events = selectors.audit_events_for(request.user, before_id=before_id, **{k: v for k, v in filters.items() if v})
+    if before_id is not None and before_id < 1:
+        before_id = None  # ids start at 1: a negative cursor would silently list nothing
+    if form.is_bound and not form.is_valid():
+        # A filter that cannot be applied (e.g. 2026-02-30) shows its error and no events: listing the
+        # unfiltered trail instead would let an auditor believe the filter was applied.
+        events = []
+    else:
+        filters = form.cleaned_data if form.is_bound else {}
+        events = selectors.audit_events_for(request.user, before_id=before_id,
+                                            **{k: v for k, v in filters.items() if v})
     next_before = events[-1].id if len(events) == selectors.AUDIT_PAGE_SIZE else None
     query = request.GET.copy()
     query.pop("before", None)
