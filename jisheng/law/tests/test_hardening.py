@@ -83,3 +83,12 @@ def test_a_parameter_file_not_in_utf8_names_file_and_line(tmp_path: Any) -> None
         load_parameter_file(path)
     assert err.value.location == f"{path}:1"
     assert "UTF-8" in str(err.value)
+
+
+def test_parameter_list_leads_with_the_chinese_description(staff_client: Any, town_a: Any) -> None:
+    """A town officer reads 再生育申请的期限, not birth_approval.decision, as the link to a parameter."""
+    client = staff_client(Role.TOWN_OFFICER, town_a)
+    page = client.get(reverse("law:parameter_list"), {"on": "2026-11-29"}).content.decode()
+    link = reverse("law:parameter_detail", args=["birth_approval.decision"])
+    assert f'<a href="{link}">市（区）人口计生部门审核再生育申请的期限（苏州）</a>' in page
+    assert '<small class="mono muted">birth_approval.decision</small>' in page
