@@ -163,3 +163,20 @@ def test_staff_who_enrolled_an_authenticator_are_asked_for_its_code(town_a: Area
     client = Client()
     client.force_login(officer)
     assert client.get(reverse("core:workbench"))["Location"] == reverse("accounts:otp_verify")
+
+
+@pytest.mark.django_db
+def test_the_authenticator_qr_code_is_a_standalone_svg_a_browser_can_show(town_a: Area, make_user: Any) -> None:
+    """Regression: the QR code was segno's inline SVG without the SVG namespace, which a browser shows as a
+    broken image in <img src="data:…">, so nobody could scan it."""
+    import base64
+    import re
+    from xml.etree import ElementTree
+
+    client = Client()
+    client.force_login(make_user(Role.TOWN_OFFICER, town_a))
+    page = client.get(reverse("accounts:otp_setup")).content.decode()
+    encoded = re.search(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', page)
+    assert encoded is not None
+    root = ElementTree.fromstring(base64.b64decode(encoded.group(1)))  # noqa: S314  (our own output)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"

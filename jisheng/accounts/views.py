@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import io
 
 import segno
 from django.contrib import messages
@@ -56,7 +57,10 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             return redirect("core:workbench")
         form.add_error("token", _("验证码不正确或已过期"))
     qr = segno.make(_otp_uri(device), error="m")
-    qr_data = "data:image/svg+xml;base64," + base64.b64encode(qr.svg_inline(scale=4).encode()).decode()
+    svg = io.BytesIO()
+    # A standalone SVG with its namespace: svg_inline() has none, and browsers then show a broken image.
+    qr.save(svg, kind="svg", scale=4, xmldecl=False)
+    qr_data = "data:image/svg+xml;base64," + base64.b64encode(svg.getvalue()).decode()
     secret = base64.b32encode(device.bin_key).decode()
     return render(request, "accounts/otp_setup.html", {"form": form, "qr_data": qr_data, "secret": secret})
 
