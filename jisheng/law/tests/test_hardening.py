@@ -92,3 +92,18 @@ def test_parameter_list_leads_with_the_chinese_description(staff_client: Any, to
     link = reverse("law:parameter_detail", args=["birth_approval.decision"])
     assert f'<a href="{link}">市（区）人口计生部门审核再生育申请的期限（苏州）</a>' in page
     assert '<small class="mono muted">birth_approval.decision</small>' in page
+
+
+def test_cli_on_a_database_that_was_never_migrated_exits_2_with_a_message(monkeypatch: Any) -> None:
+    """Regression: ``jisheng deadline`` against a database without the law tables printed a traceback."""
+    from django.db import OperationalError
+
+    from jisheng.law import deadlines
+
+    def unmigrated() -> Any:
+        raise OperationalError("no such table: law_calendaryear")
+
+    monkeypatch.setattr(deadlines, "get_index", unmigrated)
+    with pytest.raises(CommandError) as err:
+        call_command("deadline", "--start", "2026-01-05", "--days", "5")
+    assert err.value.returncode == 2 and "jisheng migrate" in str(err.value)

@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 from jisheng.core.errors import InvalidInput
 from jisheng.law.deadlines import UNITS, compute_due
@@ -51,6 +52,9 @@ class Command(BaseCommand):
                                  extension=options["extend"])
         except InvalidInput as exc:
             raise CommandError(str(exc), returncode=2) from exc
+        except DatabaseError as exc:  # e.g. a database that was never migrated: a message, not a traceback
+            raise CommandError(f"无法读取工作日历（数据库未就绪：{exc}）。"
+                               "请先运行 jisheng migrate 和 jisheng bootstrap。", returncode=2) from exc
         if options["json"]:
             self.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False))
         else:
