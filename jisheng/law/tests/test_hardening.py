@@ -107,3 +107,13 @@ def test_cli_on_a_database_that_was_never_migrated_exits_2_with_a_message(monkey
     with pytest.raises(CommandError) as err:
         call_command("deadline", "--start", "2026-01-05", "--days", "5")
     assert err.value.returncode == 2 and "jisheng migrate" in str(err.value)
+
+
+def test_provision_list_offers_the_instruments_before_the_long_table(staff_client: Any, town_a: Any) -> None:
+    """The list of instruments used to sit below all 124 provisions, some 11,000 px down the page."""
+    client = staff_client(Role.TOWN_OFFICER, town_a)
+    page = client.get(reverse("law:provision_list")).content.decode()
+    link = reverse("law:instrument_detail", args=["js-pfp-reg-2002"])
+    assert "法律文件（" in page and page.index(f'href="{link}"') < page.index('<table class="compact">')
+    searched = client.get(reverse("law:provision_list"), {"q": "一次告知"}).content.decode()
+    assert "法律文件（" not in searched  # a search shows its results first
