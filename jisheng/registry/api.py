@@ -12,6 +12,7 @@ from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from jisheng.accounts.roles import roles_with
+from jisheng.core import audit
 from jisheng.core.api import api_scope
 from jisheng.core.errors import InvalidInput
 from jisheng.core.masking import mask_id_number, mask_phone
@@ -74,20 +75,26 @@ def _out(p: Person) -> dict[str, Any]:
 @api_scope(roles=roles_with("registry.view"))
 def person_search(request: HttpRequest, q: str = "", area: str = "", status: str = "",
                   after: str = "") -> dict[str, Any]:
-    """Search people in the caller's scope (ID number exact; name, pinyin or initials prefix); 50 per page."""
+    """Search people in the caller's scope (ID number exact; name, pinyin or initials prefix); 50 per page.
+    400 for a malformed ``after`` cursor."""
     area_obj = area_by_code(area) if area else None
     if area and (area_obj is None or not request.user.area or  # type: ignore[union-attr]
                  not request.user.area.contains(area_obj)):  # type: ignore[union-attr]
         raise HttpError(404, "未知的地区")
-    page = selectors.search_persons(request.user, q=q, area=area_obj, status=status, cursor=after or None)
+    try:
+        page = selectors.search_persons(request.user, q=q, area=area_obj, status=status, cursor=after or None)
+    except InvalidInput as exc:
+        raise HttpError(400, str(exc)) from None
     return {"items": [_out(p) for p in page.items], "next_cursor": page.next_cursor, "count": page.count_text}
 
 
 @router.get("/persons/{pk}", response=PersonOut, url_name="registry_person")
 @api_scope(roles=roles_with("registry.view"), obj="registry.person")
 def person_read(request: HttpRequest, pk: int) -> dict[str, Any]:
-    """One person in the caller's scope, with masked ID number and phone (404 outside the scope)."""
-    return _out(person_get_for_user(request.user, pk))
+    """One person in the caller's scope, with masked ID number and phone (404 outside the scope); audited."""
+    person = person_get_for_user(request.user, pk)
+    audit.record_view(person, what="人员信息（接口）")
+    return _out(person)
 
 
 @router.post("/persons", response={201: PersonCreatedOut}, url_name="registry_person_create")

@@ -33,6 +33,17 @@ def person_row(p: Person, *, masked: bool) -> list[str]:
     ]
 
 
+#: A spreadsheet treats a cell starting with one of these as a formula (CSV/formula injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """``value`` made safe for a CSV cell: text starting like a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def content_disposition(filename: str) -> str:
     """``attachment`` header with an ASCII fallback and the RFC 5987 UTF-8 ``filename*``."""
     ascii_name = filename.encode("ascii", "ignore").decode() or "export"
@@ -43,7 +54,8 @@ def content_disposition(filename: str) -> str:
 
 
 def rows_to_xlsx(header: Iterable[str], rows: Iterable[list[Any]], *, text_columns: Iterable[int] = ()) -> bytes:
-    """Write a one-sheet workbook; ``text_columns`` (0-based) are stored as text cells (number format "@")."""
+    """Write a one-sheet workbook; ``text_columns`` (0-based) are stored as text cells (number format "@"),
+    and every string is written as a string, never as a formula."""
     import openpyxl
     from openpyxl.cell import WriteOnlyCell
 
@@ -57,7 +69,8 @@ def rows_to_xlsx(header: Iterable[str], rows: Iterable[list[Any]], *, text_colum
             cell = WriteOnlyCell(ws, value=str(value) if i in text else value)
             if i in text:
                 cell.number_format = "@"
-                cell.data_type = "s"
+            if i in text or isinstance(value, str):
+                cell.data_type = "s"  # openpyxl would store "=HYPERLINK(...)" as a live formula
             cells.append(cell)
         ws.append(cells)
     buf = io.BytesIO()
@@ -66,11 +79,11 @@ def rows_to_xlsx(header: Iterable[str], rows: Iterable[list[Any]], *, text_colum
 
 
 def rows_to_csv(header: Iterable[str], rows: Iterable[list[Any]]) -> bytes:
-    """CSV in UTF-8 with a BOM, CRLF line ends."""
+    """CSV in UTF-8 with a BOM, CRLF line ends; formula-like text is neutralised (:func:`neutralise`)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(list(header))
-    writer.writerows(rows)
+    writer.writerows([neutralise(v) for v in row] for row in rows)
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 

@@ -85,7 +85,8 @@ def read_table(filename: str, data: bytes) -> Table:
     """Read a roster file (.xlsx or .csv) into a :class:`Table`; empty trailing rows dropped.
 
     Raises:
-        InvalidInput: unknown extension, unreadable file or no header row, naming the file.
+        InvalidInput: unknown extension, unreadable file, bytes not in the detected encoding (a UTF-8 BOM
+            over GBK text, a truncated UTF-16 file) or no header row, naming the file.
     """
     lower = filename.lower()
     if lower.endswith(".xlsx"):
@@ -101,7 +102,11 @@ def read_table(filename: str, data: bytes) -> Table:
         encoding = "xlsx"
     elif lower.endswith(".csv"):
         codec, encoding = detect_encoding(data)
-        text = data.decode(codec)
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError as exc:  # a BOM promising one encoding over bytes of another, or a cut file
+            raise InvalidInput(f"文件标明为 {encoding} 编码，但第 {exc.start + 1} 个字节起不是该编码（可能混用了 GBK "
+                               "等其他编码或文件不完整），请用同一种编码重新保存", location=filename) from None
         if text.startswith("\ufeff"):
             text = text[1:]
         cells = [list(r) for r in csv.reader(io.StringIO(text, newline=""))]

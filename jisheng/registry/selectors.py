@@ -203,6 +203,19 @@ def visible_persons(user: Any, area: Area | None = None) -> QuerySet[Person]:
     return persons_for_user(user).filter(residence_area__path__startswith=target.path)
 
 
+def _cursor_id(text: str) -> int:
+    """The record id of a keyset cursor.
+
+    Raises:
+        InvalidInput: not a whole number (a hand-edited or truncated ``after=`` parameter).
+    """
+    from jisheng.core.errors import InvalidInput
+
+    if not text.isdigit() or len(text) > 18:
+        raise InvalidInput("无效的翻页位置", location="after")
+    return int(text)
+
+
 def search_persons(
     user: Any,
     *,
@@ -220,6 +233,9 @@ def search_persons(
     (default: all but merged). Name searches are ordered by the searched key then id, the rest by id
     (newest first). ``cursor`` is the ``next_cursor`` of the previous page. Counting stops at
     :data:`COUNT_CAP`.
+
+    Raises:
+        InvalidInput: a malformed ``cursor`` (location ``after``).
     """
     from jisheng.core.idnumber import upgrade_15_to_18
 
@@ -239,11 +255,12 @@ def search_persons(
         qs = qs.order_by(order_field, "id")
         if cursor:
             key, _, last_id = cursor.rpartition("|")
-            qs = qs.filter(Q(**{f"{order_field}__gt": key}) | Q(**{order_field: key, "id__gt": int(last_id or 0)}))
+            qs = qs.filter(Q(**{f"{order_field}__gt": key})
+                           | Q(**{order_field: key, "id__gt": _cursor_id(last_id or "0")}))
     else:
         qs = qs.order_by("-id")
         if cursor:
-            qs = qs.filter(id__lt=int(cursor))
+            qs = qs.filter(id__lt=_cursor_id(cursor))
     rows = list(qs.select_related("residence_area")[: page_size + 1])
     items = rows[:page_size]
     next_cursor = None

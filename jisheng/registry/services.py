@@ -9,11 +9,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from jisheng.core import audit, clock
 from jisheng.core.errors import InvalidInput, TransitionNotAllowed
@@ -21,6 +22,7 @@ from jisheng.core.idnumber import validate_id_number
 from jisheng.core.models import Area, AreaLevel
 
 from .models import (
+    HukouType,
     ImportMode,
     ImportStatus,
     LifeEvent,
@@ -35,6 +37,8 @@ from .models import (
     Sex,
 )
 from .pinyin import pinyin_keys
+
+logger = logging.getLogger(__name__)
 
 #: Fields a person form or import may set.
 PERSON_FIELDS = (
@@ -61,15 +65,35 @@ def town_of(area: Area | None) -> Area | None:
     return None
 
 
+#: Text fields checked against their column length before saving (PostgreSQL would refuse them with a 500).
+_LIMITED_FIELDS = ("name", "ethnicity", "hukou_place", "phone", "bank_name", "bank_account")
+_FIELD_LIMITS: dict[str, tuple[int, str]] = {
+    f.name: (int(f.max_length or 0), str(f.verbose_name))
+    for f in Person._meta.concrete_fields if f.name in _LIMITED_FIELDS
+}
+#: A spreadsheet runs a cell starting with one of these as a formula (=HYPERLINK(...)); no name starts so.
+_FORMULA_STARTS = ("=", "+", "-", "@")
+
+
 def _prepare(person: Person) -> None:
     """Fill derived fields (pinyin keys, town) and validate a person before saving.
 
     Raises:
-        InvalidInput: naming the field (姓名, 性别, 公民身份号码, …).
+        InvalidInput: naming the field (姓名, 性别, 公民身份号码, …): empty or formula-like name, a text
+            longer than its column, an unknown hukou type, a bad ID number or birth date.
     """
     person.name = (person.name or "").strip()
     if not person.name:
         raise InvalidInput("姓名不能为空", location="姓名")
+    if person.name[0] in _FORMULA_STARTS or any(ord(ch) < 32 for ch in person.name):
+        raise InvalidInput("姓名含有公式或控制字符", location="姓名")
+    for field_name in _LIMITED_FIELDS:
+        value = getattr(person, field_name) or ""
+        limit, label = _FIELD_LIMITS[field_name]
+        if len(value) > limit:
+            raise InvalidInput(f"不能超过 {limit} 个字符（现为 {len(value)} 个）", location=label)
+    if person.hukou_type not in HukouType.values:
+        raise InvalidInput("户口性质应为农业或非农业", location="户口性质")
     if person.sex not in (Sex.MALE, Sex.FEMALE):
         raise InvalidInput("性别应为男或女", location="性别")
     if person.birth_date is None:
@@ -343,6 +367,11 @@ def roster_import_file(*, filename: str, data: bytes, scope: Area, actor: Any, m
                 errors.append({"row": parsed.row, "column": column.split("（")[0],
                                "problem": str(exc).split(": ", 1)[-1]})
                 continue
+            except DatabaseError as exc:  # the row's savepoint is rolled back; the database's text may hold
+                # personal data (a duplicate key names the number), so only the kind of error is reported
+                errors.append({"row": parsed.row, "column": "身份证号",
+                               "problem": f"数据库拒绝保存该行（{type(exc).__name__}），请核对后重试"})
+                continue
             if result == "imported":
                 outcome.imported += 1
             else:
@@ -397,6 +426,13 @@ def roster_import_run(job_id: int) -> RosterImport:
     except InvalidInput as exc:
         RosterImport.objects.filter(pk=job_id).update(status=ImportStatus.FAILED, message=str(exc)[:255],
                                                       finished_at=clock.now())
+        job.refresh_from_db()
+        return job
+    except Exception as exc:  # never leave the job "running" for ever; the log names the kind only (no data)
+        logger.error("roster import %s failed: %s", job_id, type(exc).__name__)
+        RosterImport.objects.filter(pk=job_id).update(
+            status=ImportStatus.FAILED, finished_at=clock.now(),
+            message=f"导入意外中止（{type(exc).__name__}），未导入任何数据，请联系系统管理员")
         job.refresh_from_db()
         return job
     RosterImport.objects.filter(pk=job_id).update(

@@ -50,7 +50,10 @@ def _search(request: HttpRequest) -> tuple[PersonSearchForm, dict[str, Any]]:
 def person_list(request: HttpRequest) -> HttpResponse:
     """Search people in scope by ID number, name, pinyin or initials, area and status; keyset pages."""
     form, filters = _search(request)
-    page = selectors.search_persons(request.user, cursor=request.GET.get("after") or None, **filters)
+    try:
+        page = selectors.search_persons(request.user, cursor=request.GET.get("after") or None, **filters)
+    except InvalidInput:  # a hand-edited page link: show the first page instead of an error
+        page = selectors.search_persons(request.user, **filters)
     query = request.GET.copy()
     query.pop("after", None)
     rows = [(p, mask_id_number(p.id_number)) for p in page.items]
@@ -83,8 +86,9 @@ def _history(person: Person) -> list[dict[str, Any]]:
 
 @route_scope(roles=VIEW, obj="registry.person")
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One person: masked identity, family, life events and the history of changes."""
+    """One person: masked identity, family, life events and the history of changes (the view is audited)."""
     person = person_get_for_user(request.user, pk)
+    audit.record_view(person, what=_("人员详情（家庭关系、生活事件、变更记录）"))
     parents = selectors.parents_of(person, kinds=("birth", "adoption", "step"))
     children = selectors.children_of(person, kinds=("birth", "adoption", "step"))
     marriages = list(selectors.marriages_of(person))

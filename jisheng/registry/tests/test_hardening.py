@@ -1,0 +1,122 @@
+"""The registry under misuse: hand-edited links, oversized API fields, nasty rosters, formula cells, audit."""
+
+import datetime as dt
+import io
+import json
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from jisheng.core.errors import InvalidInput
+from jisheng.core.idnumber import make_id_number
+from jisheng.core.models import AuditEvent
+from jisheng.registry import exports, services
+from jisheng.registry.models import ImportStatus, Person
+from jisheng.registry.tests.factories import make_person
+from tests.conftest import login
+
+HEADER = "姓名,性别,身份证号,出生日期,户口性质,户籍地\r\n"
+
+
+@pytest.fixture
+def officer(make_user, town_a):
+    return make_user("town_officer", town_a)
+
+
+@pytest.mark.django_db
+def test_a_hand_edited_page_cursor_is_no_server_error(client, officer, village_a):
+    make_person(village_a, name="张三")
+    login(client, officer)
+    for after in ("abc", "x|y", "1e9", "|"):
+        page = client.get(reverse("registry:person_list"), {"q": "zhang", "after": after})
+        assert page.status_code == 200 and "张三" in page.content.decode()
+        plain = client.get(reverse("registry:person_list"), {"after": after})
+        assert plain.status_code == 200
+    api = client.get("/api/v1/registry/persons", {"after": "abc"})
+    assert api.status_code == 400 and api.json()["detail"] == "after: 无效的翻页位置"
+    assert client.get("/api/v1/registry/persons", {"q": "zhang", "after": "a|b"}).status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("field", "value", "detail"), [
+    ("name", "张" * 65, "姓名: 不能超过 64 个字符（现为 65 个）"),
+    ("name", '=HYPERLINK("http://x","a")', "姓名: 姓名含有公式或控制字符"),
+    ("hukou_type", "martian", "户口性质: 户口性质应为农业或非农业"),
+    ("ethnicity", "汉" * 17, "民族: 不能超过 16 个字符（现为 17 个）"),
+    ("phone", "1" * 21, "联系电话: 不能超过 20 个字符（现为 21 个）"),
+    ("hukou_place", "某" * 129, "户籍地（区外）: 不能超过 128 个字符（现为 129 个）"),
+])
+def test_the_api_refuses_fields_the_database_would_refuse(client, officer, village_a, field, value, detail):
+    login(client, officer)
+    body = {"name": "张三", "sex": "M", "birth_date": "1990-01-01", "hukou_type": "rural",
+            "residence_area_code": village_a.code, field: value}
+    response = client.post("/api/v1/registry/persons", json.dumps(body), content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["detail"] == detail
+    assert not Person.objects.exists()
+
+
+def _import(data, town, name="r.csv"):
+    return services.roster_import_file(filename=name, data=data, scope=town, actor=None)
+
+
+@pytest.mark.django_db
+def test_a_bom_over_gbk_text_and_a_cut_utf16_file_are_reported_not_crashed(town_a, village_a):
+    row = f"李四,男,{make_id_number('320585', dt.date(1990, 1, 1), 123)},1990-01-01,农业,{village_a.name}\r\n"
+    with pytest.raises(InvalidInput, match=r"^r\.csv: 文件标明为 UTF-8-BOM 编码，但第 1 个字节起不是该编码"):
+        _import(b"\xef\xbb\xbf" + (HEADER + row).encode("gbk"), town_a)
+    with pytest.raises(InvalidInput, match=r"^r\.csv: 文件标明为 UTF-16 编码"):
+        _import("姓名".encode("utf-16") + b"a", town_a)
+    assert not Person.objects.exists()
+
+
+@pytest.mark.django_db
+def test_rows_the_database_would_refuse_are_row_errors_and_the_rest_imports(town_a, village_a):
+    good = make_id_number("320585", dt.date(1990, 1, 1), 123)
+    rows = (f"{'张' * 80},男,{make_id_number('320585', dt.date(1980, 1, 1), 11)},1980-01-01,农业,{village_a.name}\r\n"
+            f'"=HYPERLINK(""http://x"",""a"")",男,{make_id_number("320585", dt.date(1981, 1, 1), 13)},1981-01-01,农业,'
+            f"{village_a.name}\r\n"
+            f"李四,男,{good},1990-01-01,农业,{village_a.name}\r\n")
+    outcome = _import((HEADER + rows).encode(), town_a)
+    assert (outcome.rows, outcome.imported) == (3, 1)
+    assert outcome.errors == [
+        {"row": 2, "column": "姓名", "problem": "不能超过 64 个字符（现为 80 个）"},
+        {"row": 3, "column": "姓名", "problem": "姓名含有公式或控制字符"},
+    ]
+    assert list(Person.objects.values_list("id_number", flat=True)) == [good]
+
+
+@pytest.mark.django_db
+def test_an_unexpected_failure_ends_the_job_as_failed(town_a, officer, monkeypatch, caplog):
+    def boom(**kwargs):
+        raise RuntimeError("320585199001011234 secret")
+
+    monkeypatch.setattr(services, "roster_import_file", boom)
+    job = services.roster_import_create(filename="r.csv", data=HEADER.encode(), mode="valid", area=town_a,
+                                        actor=officer)
+    job = services.roster_import_run(job.pk)
+    assert job.status == ImportStatus.FAILED
+    assert job.message == "导入意外中止（RuntimeError），未导入任何数据，请联系系统管理员"
+    assert "RuntimeError" in caplog.text and "320585199001011234" not in caplog.text
+
+
+def test_formula_like_text_is_never_a_live_formula_in_exports():
+    rows = [['=HYPERLINK("http://x","a")', "+8613800138000", "@SUM(1)", "王小明"]]
+    text = exports.rows_to_csv(("a", "b", "c", "d"), rows).decode("utf-8-sig")
+    assert text.splitlines()[1] == '"\'=HYPERLINK(""http://x"",""a"")",\'+8613800138000,\'@SUM(1),王小明'
+    sheet = openpyxl.load_workbook(io.BytesIO(exports.rows_to_xlsx(("a", "b", "c", "d"), rows))).active
+    cell = sheet.cell(row=2, column=1)
+    assert cell.value == '=HYPERLINK("http://x","a")' and cell.data_type == "s"
+
+
+@pytest.mark.django_db
+def test_viewing_a_person_is_audited_on_the_page_and_the_api(client, officer, village_a):
+    p = make_person(village_a, name="王小明")
+    login(client, officer)
+    assert client.get(reverse("registry:person_detail", args=[p.pk])).status_code == 200
+    assert client.get(f"/api/v1/registry/persons/{p.pk}").status_code == 200
+    views = AuditEvent.objects.filter(action="view", object_type="registry.person", object_id=str(p.pk))
+    assert views.count() == 2
+    assert all(e.actor == officer and e.area_id == village_a.pk for e in views)
+    assert "王小明" not in "".join(e.object_label for e in views)
