@@ -40,9 +40,13 @@ def birth_approval(request: HttpRequest, as_of: dt.date | None = None) -> dict[s
         length = 0
     if length > MAX_BODY_BYTES:  # refused before reading: the facts of one family are a few hundred bytes
         raise HttpError(413, f"body: larger than {MAX_BODY_BYTES} bytes")
-    # the body is read as JSON whatever its declared type (a client forgetting the header must not be
-    # answered as if it had sent no facts); an empty body is an empty set of facts
-    raw: bytes = request.body.strip() or b"{}"
+    # an empty form post carries no facts; any other body is read as JSON whatever its declared type (a
+    # client sending text/plain must not be answered as if it had sent no facts)
+    form_types = ("multipart/form-data", "application/x-www-form-urlencoded")
+    if request.content_type in form_types and not request.POST:
+        raw: bytes = b"{}"
+    else:
+        raw = request.body.strip() or b"{}"
     try:
         facts = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
