@@ -39,5 +39,15 @@ class ClockForm(forms.Form):
     days = forms.IntegerField(label=_("延长天数"), required=False, min_value=1, max_value=60)
     reason = forms.CharField(label=_("事由"), max_length=255, required=False)
 
+    def clean(self) -> dict[str, object]:
+        """A suspension and a resumption need their day, an extension its number of days."""
+        data = super().clean() or {}
+        op = data.get("op")
+        if op in ("suspend", "resume") and not data.get("day"):
+            self.add_error("day", _("请填写日期"))
+        if op == "extend" and not data.get("days"):
+            self.add_error("days", _("请填写延长天数"))
+        return data
+
 
 SPECIAL_RECORD_CHOICES = list(SPECIAL_RECORDS.items())

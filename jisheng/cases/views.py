@@ -75,17 +75,22 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
               for c in case.clocks.all()]
     actions = selectors.available_actions(case, request.user)
     decision = getattr(case, "decision", None)
+    documents = list(case.documents.order_by("id"))
+    # the decision letter's number is given when the letter is generated, after the decision record
+    decision_doc_number = (decision.doc_number or next(
+        (d.doc_number for d in documents if d.kind == "decision"), "")) if decision else ""
     return render(request, "cases/case_detail.html", {
         "case": case, "ctype": ctype, "status_label": wf.statuses.get(case.status, case.status),
         "applicants": applicants, "clocks": clocks, "materials": list(case.materials.all()),
-        "documents": list(case.documents.order_by("id")), "steps": selectors.case_steps(case),
+        "documents": documents, "steps": selectors.case_steps(case),
         "events": selectors.case_history(case),
         "actions": [a for a in actions if a["action"] not in (*DECISION_ACTIONS, *ctype.payload_actions)],
         "payload_actions": [a for a in actions if a["action"] in ctype.payload_actions],
         "can_decide": any(a["action"] in DECISION_ACTIONS for a in actions),
         "decide_blocked": next((a["blocked"] for a in actions if a["action"] == "grant" and a["blocked"]), None),
         "decide_form": DecideForm(initial={"provision_keys": ", ".join(ctype.decision_basis(case))}),
-        "decision": decision, "special_records": list(SPECIAL_RECORDS.items()),
+        "decision": decision, "decision_doc_number": decision_doc_number,
+        "special_records": list(SPECIAL_RECORDS.items()),
         "special_missing": selectors.special_records_missing(case) if case.is_special else [],
         "statuses": wf.statuses, "actions_labels": wf.actions,
         "can_write": _can(request, "cases.change") or _can(request, "cases.register"),

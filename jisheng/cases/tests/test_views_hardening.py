@@ -51,3 +51,27 @@ def test_an_uploaded_file_is_stored_under_a_neutral_name(test_types: dict[str, s
     assert "王小红" not in doc.file.name and "320585198604020022" not in doc.file.name
     assert "13800138000" not in doc.file.name
     assert stored.startswith(f"{case.number}-id-card-") and stored.endswith(".pdf")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("data", [{"op": "suspend", "reason": "鉴定"}, {"op": "resume"},
+                                  {"op": "extend", "reason": "x"}])
+def test_a_clock_form_without_its_day_is_a_message_not_a_server_error(data: dict[str, str], town_a: Any,
+                                                                      county: Any, make_user: Any,
+                                                                      client: Any) -> None:
+    from jisheng.cases import types
+    from jisheng.cases.types import CaseType, ClockRule
+    from jisheng.cases.workflows import LICENSING
+
+    types.register(CaseType(key="test_clock_form", label="测试", workflow=LICENSING, number_prefix="TF", clock_rules=(
+        ClockRule("decision", "决定", start_on="create", stop_on=frozenset({"grant"}), amount=20),)))
+    try:
+        case = services.case_create(case_type="test_clock_form", area=town_a, application_date=dt.date(2013, 6, 3),
+                                    actor=make_user(Role.TOWN_OFFICER, town_a))
+        login(client, make_user(Role.CITY_ADMIN, county))
+        response = client.post(f"/cases/{case.number}/clock/", {"kind": "decision", **data}, follow=True)
+        assert response.status_code == 200
+        assert "期限操作的参数不完整" in response.content.decode()
+        assert not case.clocks.get().suspensions.exists() and not case.clocks.get().extension
+    finally:
+        types._types.pop("test_clock_form", None)
