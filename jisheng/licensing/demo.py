@@ -24,6 +24,18 @@ PLAN = [("received", False), ("supplement_requested", False), ("accepted", False
         ("granted", False), ("refused", False), ("town_reviewed", True), ("published", False)]
 
 
+#: The refused demo couple's answers: neither spouse meets any Art. 22 / 23 item, so the rules on the case
+#: page agree with the refusal (a couple with one only child and a rural wife would meet Art. 23 item 1).
+_NONE_SPOUSE = {"is_only_child": False, "parent_was_only_child": False, "martyr_only_child": False,
+                "duty_disability_grade": None, "underground_years": 0, "underground_now": False, "brothers": 1,
+                "sisters": 1, "brothers_able_to_have_children": 1, "previous_marriage": None}
+REFUSED_FACTS: dict[str, Any] = {
+    "wife": _NONE_SPOUSE, "husband": _NONE_SPOUSE, "wife_pregnant": False,
+    "marriage": {"husband_married_into_wife_family": False, "supports_wife_parents": False},
+    "residence": {"coastal_reclamation_area": False, "land_mu_per_person": None},
+}
+
+
 def _wd(day: dt.date, n: int) -> dt.date:
     """The n-th working day after ``day`` (demo steps happen on working days)."""
     from jisheng.law.calendar import add_working_days
@@ -59,7 +71,10 @@ def create_demo_cases() -> int:
         if officer is None or admin is None or legal is None:
             continue
         day = dt.date(2013, 3, 4) + dt.timedelta(days=7 * i)
-        facts = {"wife": {"is_only_child": True}, "husband": {"is_only_child": stage != "refused"}}
+        facts: dict[str, Any] = {"wife": {"is_only_child": True}, "husband": {"is_only_child": True}}
+        if stage == "refused":  # the registry's children plus the answer "no appraisal" to the last question
+            known = services.birth_approval_facts_from_registry(marriage.wife, marriage.husband, as_of=day)
+            facts = {**REFUSED_FACTS, "children": [{**c, "disability_appraisal": None} for c in known["children"]]}
         with clock.frozen(day):
             case = services.birth_approval_register(
                 wife=marriage.wife, husband=marriage.husband, application_date=day, facts=facts, actor=officer,
@@ -87,8 +102,8 @@ def create_demo_cases() -> int:
             continue
         with clock.frozen(_wd(day, 14)):
             if stage == "refused":
-                cases.case_decide(case, outcome="refused", reasons="不符合第二十二条、第二十三条规定的情形",
-                                  provision_keys=[], actor=admin)
+                cases.case_decide(case, outcome="refused", reasons="夫妻双方均非独生子女，不符合第二十二条、第二十三条"
+                                  "规定的情形", provision_keys=[], actor=admin)
             else:
                 cases.case_decide(case, outcome="granted", reasons="双方均为独生子女，现有一个子女",
                                   provision_keys=["js-pfp-reg-2002/art-22/item-6"], actor=admin)

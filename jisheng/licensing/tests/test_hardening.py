@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from typing import Any
 
@@ -121,3 +122,44 @@ def test_a_json_body_sent_as_text_is_read_and_a_huge_body_refused() -> None:
     huge = Client().post("/api/v1/eligibility/birth-approval", data=b'{"a": "' + b"x" * 200_000 + b'"}',
                          content_type="application/json")
     assert huge.status_code == 413
+
+
+def test_the_refused_demo_couple_meets_no_provision() -> None:
+    from jisheng.licensing import rules
+    from jisheng.licensing.demo import REFUSED_FACTS
+
+    for hukou in ("rural", "urban"):
+        facts = {**REFUSED_FACTS, "application_date": "2013-04-08",
+                 "wife": {**REFUSED_FACTS["wife"], "birth_date": "1980-01-01", "hukou": hukou},
+                 "husband": {**REFUSED_FACTS["husband"], "birth_date": "1979-01-01", "hukou": hukou},
+                 "marriage": {**REFUSED_FACTS["marriage"], "date": "2005-01-01"},
+                 "children": [{"birth_date": "2006-01-01", "sex": "F", "parents": "joint", "alive": True,
+                               "disability_appraisal": None}]}
+        result = rules.evaluate(facts)
+        assert (result.eligible, list(result.provisions)) == (False, [])
+
+
+@pytest.mark.django_db
+def test_the_decision_shows_the_letter_number_and_says_when_no_provision_is_listed(
+        village_a: Any, town_a: Any, county: Any, make_user: Any, client: Any) -> None:
+    from jisheng.cases import services as cases
+    from jisheng.core import clock
+    from jisheng.licensing import services
+
+    wife, husband, _ = make_couple(village_a)
+    officer = make_user(Role.TOWN_OFFICER, town_a)
+    with clock.frozen(dt.date(2013, 6, 3)):
+        case = services.birth_approval_register(wife=wife, husband=husband, application_date=dt.date(2013, 6, 3),
+                                                actor=officer)
+        for m in case.materials.all():
+            cases.case_attach_document(case, kind=m.key, name="a.pdf", stream=io.BytesIO(b"%PDF-1.4"), size=8,
+                                       actor=officer)
+        cases.case_transition(case, action="accept", actor=officer)
+        cases.case_transition(case, action="give_town_opinion", actor=officer)
+        cases.case_decide(case, outcome="refused", reasons="不符合条件", provision_keys=[],
+                          actor=make_user(Role.CITY_ADMIN, county))
+    login(client, officer)
+    page = client.get(f"/cases/{case.number}/").content.decode()
+    letter = case.documents.get(kind="decision")
+    assert letter.doc_number and f"· {letter.doc_number}</p>" in page
+    assert "（未列条款，见理由）" in page and "救济途径" in page
