@@ -17,7 +17,7 @@ from typing import Any
 from jisheng.core import clock
 
 from .models import Case
-from .selectors import special_records_missing
+from .types import SPECIAL_RECORDS
 
 VETO, FORM, CONTENT = "veto", "form", "content"
 CATEGORY_LABELS = {VETO: "否决项", FORM: "卷面", CONTENT: "内容"}
@@ -57,17 +57,24 @@ class ReviewResult:
         return "优秀" if self.score >= 90 else "合格" if self.score >= 70 else "不合格"
 
 
+# The checks read the case's related rows through ``.all()`` and filter in Python, so that
+# :func:`town_ranking` can prefetch them once for every file (:data:`PREFETCH`) instead of ~13 queries a file.
+
+def _steps(case: Case, *actions: str) -> list[Any]:
+    return sorted((s for s in case.steps.all() if s.action in actions), key=lambda s: s.seq)
+
+
 def _step(case: Case, action: str) -> Any:
-    return case.steps.filter(action=action).order_by("seq").first()
+    return next(iter(_steps(case, action)), None)
 
 
 def _doc(case: Case, kind: str) -> Any:
-    return case.documents.filter(kind=kind).order_by("id").first()
+    return min((d for d in case.documents.all() if d.kind == kind), key=lambda d: d.pk, default=None)
 
 
 def _clock(kind: str, label: str) -> Callable[[Case], Outcome]:
     def check(case: Case) -> Outcome:
-        c = case.clocks.filter(kind=kind).first()
+        c = min((c for c in case.clocks.all() if c.kind == kind), key=lambda c: c.pk, default=None)
         if c is None:
             return Outcome(None, f"本案未启动“{label}”期限")
         if c.met_on is None:
@@ -94,9 +101,11 @@ def _basis_cited(case: Case) -> Outcome:
 
 
 def _decider_competent(case: Case) -> Outcome:
-    step = case.steps.filter(action__in=("grant", "refuse")).order_by("seq").first()
+    step = next(iter(_steps(case, "grant", "refuse")), None)
     if step is None:
         return Outcome(None, "尚未作出决定")
+    if step.actor is None:
+        return Outcome(False, f"决定人：{step.actor_label}（账号已不存在，无法核实权限）")
     ok = step.actor.has_capability("cases.decide")
     return Outcome(ok, f"决定人：{step.actor_label}（{step.actor.get_role_display()}）")
 
@@ -104,7 +113,8 @@ def _decider_competent(case: Case) -> Outcome:
 def _three_records(case: Case) -> Outcome:
     if not case.is_special:
         return Outcome(None, "非特殊案件")
-    missing = special_records_missing(case)
+    present = {d.kind for d in case.documents.all()}
+    missing = [str(label) for key, label in SPECIAL_RECORDS.items() if key not in present]
     return Outcome(not missing, "三项记录齐全" if not missing else "缺：" + "、".join(missing))
 
 
@@ -112,7 +122,7 @@ def _legal_review(case: Case) -> Outcome:
     if not (case.is_special or case.is_major):
         return Outcome(None, "非重大决定")
     review = _step(case, "complete_legal_review")
-    decision = case.steps.filter(action__in=("grant", "refuse")).order_by("seq").first()
+    decision = next(iter(_steps(case, "grant", "refuse")), None)
     if decision is None:
         return Outcome(None, "尚未作出决定")
     ok = review is not None and review.seq < decision.seq
@@ -146,12 +156,12 @@ def _materials_at_acceptance(case: Case) -> Outcome:
     step = _step(case, "accept")
     if step is None:
         return Outcome(None, "尚未受理")
-    missing = case.materials.filter(required=True, provided=False).count()
+    missing = sum(1 for m in case.materials.all() if m.required and not m.provided)
     return Outcome(missing == 0, "受理时材料齐全" if missing == 0 else f"仍缺 {missing} 项必需材料")
 
 
 def _was(action: str) -> Callable[[Case], bool]:
-    return lambda case: case.steps.filter(action=action).exists()
+    return lambda case: bool(_steps(case, action))
 
 
 LICENSING_CHECKLIST: list[ReviewItem] = [
@@ -196,11 +206,15 @@ def score_case(case: Case, checklist: list[ReviewItem] | None = None) -> ReviewR
     return ReviewResult(score=0 if vetoed else max(0, 100 - deducted), vetoed=vetoed, lines=lines)
 
 
+#: Related rows the checks read; prefetch them when scoring many files.
+PREFETCH = ("steps__actor", "documents", "clocks", "materials")
+
+
 def town_ranking(cases: Any) -> list[dict[str, Any]]:
     """Average score per receiving town over decided files, best first: ``[{"town", "files", "average",
     "vetoed"}]``."""
     by_town: dict[Any, list[ReviewResult]] = {}
-    for case in cases.filter(decision__isnull=False).select_related("area"):
+    for case in cases.filter(decision__isnull=False).select_related("area", "decision").prefetch_related(*PREFETCH):
         by_town.setdefault(case.area, []).append(score_case(case))
     rows = [{"town": town, "files": len(results),
              "average": round(sum(r.score for r in results) / len(results), 1),

@@ -163,3 +163,40 @@ def test_the_decision_shows_the_letter_number_and_says_when_no_provision_is_list
     letter = case.documents.get(kind="decision")
     assert letter.doc_number and f"· {letter.doc_number}</p>" in page
     assert "（未列条款，见理由）" in page and "救济途径" in page
+
+
+@pytest.mark.django_db
+def test_the_review_ranking_reads_a_fixed_number_of_queries(village_a: Any, town_a: Any, county: Any,
+                                                            make_user: Any, client: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jisheng.cases import services as cases
+    from jisheng.core import clock
+    from jisheng.licensing import services
+
+    officer = make_user(Role.TOWN_OFFICER, town_a)
+    admin = make_user(Role.CITY_ADMIN, county)
+    login(client, make_user(Role.LEGAL_REVIEWER, county))
+
+    def decide(first: int, n: int) -> None:
+        for i in range(first, first + n):
+            wife, husband, _ = make_couple(village_a, wife_name=f"王{i}红", husband_name=f"李{i}国")
+            with clock.frozen(dt.date(2013, 6, 3)):
+                case = services.birth_approval_register(wife=wife, husband=husband,
+                                                        application_date=dt.date(2013, 6, 3), actor=officer)
+                for m in case.materials.all():
+                    cases.case_attach_document(case, kind=m.key, name="a.pdf", stream=io.BytesIO(b"%PDF-1.4"),
+                                               size=8, actor=officer)
+                cases.case_transition(case, action="accept", actor=officer)
+                cases.case_transition(case, action="give_town_opinion", actor=officer)
+                cases.case_decide(case, outcome="refused", reasons="不符合条件", provision_keys=[], actor=admin)
+
+    counts = []
+    for first in (0, 2):
+        decide(first, 2)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get("/cases/review-report/")
+        assert page.status_code == 200 and "城厢镇" in page.content.decode()
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1]
