@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from jisheng.core.access import get_in_scope_or_404, in_scope
 
@@ -34,15 +35,27 @@ def person_get_for_user(user: Any, pk: Any) -> Person:
     )
 
 
+def duplicates_for_user(user: Any) -> QuerySet[DuplicateCandidate]:
+    """Duplicate candidates whose two records both live inside ``user``'s scope.
+
+    A pair across two towns (a returning migrant registered again) shows both families side by side and a
+    merge rewrites both records, so it belongs to a user whose area holds both: the county-level office.
+    """
+    return in_scope(in_scope(in_scope(DuplicateCandidate.objects.all(), user, area_field="area"), user,
+                             area_field=f"person_a__{PERSON_AREA_FIELD}"), user,
+                    area_field=f"person_b__{PERSON_AREA_FIELD}")
+
+
 def duplicate_get_for_user(user: Any, pk: Any) -> DuplicateCandidate:
-    """Return the duplicate candidate ``pk`` if its area is inside ``user``'s scope.
+    """Return the duplicate candidate ``pk`` if it and both its records are inside ``user``'s scope.
 
     Raises:
-        Http404: missing or outside the user's area.
+        Http404: missing, or it or either record outside the user's area.
     """
-    return get_in_scope_or_404(
-        DuplicateCandidate.objects.select_related("person_a", "person_b"), user, area_field="area", pk=pk,
-    )
+    try:
+        return duplicates_for_user(user).select_related("person_a", "person_b").get(pk=pk)
+    except (DuplicateCandidate.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
 
 
 def roster_import_get_for_user(user: Any, pk: Any) -> RosterImport:

@@ -277,10 +277,11 @@ def capped_count(qs: QuerySet[Any], cap: int = COUNT_CAP) -> str:
 
 
 def pending_duplicates_for(user: Any) -> QuerySet[DuplicateCandidate]:
-    """Suspected duplicate pairs awaiting review inside ``user``'s scope, oldest first."""
-    from jisheng.core.access import in_scope
+    """Suspected duplicate pairs awaiting review whose two records are both inside ``user``'s scope
+    (see :func:`jisheng.registry.access.duplicates_for_user`), oldest first."""
+    from .access import duplicates_for_user
 
-    return (in_scope(DuplicateCandidate.objects.filter(status=DuplicateStatus.PENDING), user, area_field="area")
+    return (duplicates_for_user(user).filter(status=DuplicateStatus.PENDING)
             .select_related("person_a", "person_b").order_by("id"))
 
 

@@ -120,3 +120,22 @@ def test_viewing_a_person_is_audited_on_the_page_and_the_api(client, officer, vi
     assert views.count() == 2
     assert all(e.actor == officer and e.area_id == village_a.pk for e in views)
     assert "王小明" not in "".join(e.object_label for e in views)
+
+
+@pytest.mark.django_db
+def test_a_pair_across_two_towns_is_reviewed_by_the_county(client, officer, make_user, county, village_a, village_b):
+    from jisheng.registry.models import DuplicateCandidate
+
+    old = make_person(village_b, name="周八", sex="M", birth_date=dt.date(1950, 1, 1))
+    services.person_record_death(old, date=dt.date(2020, 1, 1), actor=None)
+    new = make_person(village_a, name="周八", sex="M", birth_date=dt.date(1950, 1, 1), id_number=old.id_number)
+    pair = DuplicateCandidate.objects.get(person_a=old, person_b=new)
+    login(client, officer)
+    assert "周八" not in client.get(reverse("registry:duplicate_list")).content.decode()
+    assert client.get(reverse("registry:duplicate_detail", args=[pair.pk])).status_code == 404
+    assert client.post(reverse("registry:duplicate_merge", args=[pair.pk])).status_code == 404
+    pair.refresh_from_db()
+    assert pair.status == "pending"
+    login(client, make_user("city_admin", county))
+    assert "周八" in client.get(reverse("registry:duplicate_list")).content.decode()
+    assert client.get(reverse("registry:duplicate_detail", args=[pair.pk])).status_code == 200
