@@ -293,6 +293,9 @@ def parent_child_link(*, parent: Person, child: Person, kind: str = ParentChildK
 
 # --- roster import ---------------------------------------------------------------------------------
 
+#: Largest roster file accepted by the upload (about 200,000 CSV rows).
+MAX_ROSTER_BYTES = 20 * 1024 * 1024
+
 #: Fields compared to decide whether an imported row changes an existing person.
 _IMPORT_COMPARED = ("name", "sex", "birth_date", "hukou_type", "hukou_area", "hukou_place", "residence_area",
                     "is_floating")
@@ -390,7 +393,8 @@ def roster_import_create(*, filename: str, data: bytes, mode: str, area: Area, a
     """Store an uploaded roster and queue its background import (enqueued when the transaction commits).
 
     Raises:
-        InvalidInput: unknown mode, a file that is neither .xlsx nor .csv, or an empty file.
+        InvalidInput: unknown mode, a file that is neither .xlsx nor .csv, an empty file or one larger than
+            :data:`MAX_ROSTER_BYTES`.
     """
     from .tasks import run_roster_import
 
@@ -400,6 +404,9 @@ def roster_import_create(*, filename: str, data: bytes, mode: str, area: Area, a
         raise InvalidInput("只支持 .xlsx 或 .csv 文件", location="文件")
     if not data:
         raise InvalidInput("文件为空", location="文件")
+    if len(data) > MAX_ROSTER_BYTES:  # the file is kept in the database; split larger rosters by town
+        raise InvalidInput(f"文件过大：{len(data) / 1024 / 1024:.1f} MB，上限 {MAX_ROSTER_BYTES // 1024 // 1024} MB，"
+                           "请按镇（街道）分开导入", location="文件")
     with _acting(actor):
         job = RosterImport.objects.create(
             filename=filename[:255], content=data, sha256=hashlib.sha256(data).hexdigest(), mode=mode, area=area,

@@ -139,3 +139,16 @@ def test_a_pair_across_two_towns_is_reviewed_by_the_county(client, officer, make
     login(client, make_user("city_admin", county))
     assert "周八" in client.get(reverse("registry:duplicate_list")).content.decode()
     assert client.get(reverse("registry:duplicate_detail", args=[pair.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_oversized_roster_upload_is_refused_on_the_page(client, officer, town_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jisheng.registry.models import RosterImport
+
+    login(client, officer)
+    big = SimpleUploadedFile("r.csv", HEADER.encode() + b"x" * (services.MAX_ROSTER_BYTES + 1), "text/csv")
+    page = client.post(reverse("registry:import_new"), {"file": big, "mode": "valid"})
+    assert page.status_code == 200 and "文件过大：20.0 MB，上限 20 MB" in page.content.decode()
+    assert not RosterImport.objects.exists()
