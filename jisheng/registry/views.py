@@ -19,7 +19,7 @@ from jisheng.accounts.roles import roles_with
 from jisheng.core import audit
 from jisheng.core.access import route_scope
 from jisheng.core.errors import DomainError, InvalidInput
-from jisheng.core.masking import mask_bank_account, mask_id_number, mask_phone
+from jisheng.core.masking import mask_bank_account, mask_id_number, mask_phone, mask_text
 from jisheng.core.selectors import object_history
 
 from . import dedup, exports, selectors, services
@@ -283,5 +283,5 @@ def import_errors(request: HttpRequest, pk: int) -> HttpResponseBase:
     job = roster_import_get_for_user(request.user, pk)
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
     rows = [[e["row"], e["column"], e["problem"]] for e in job.errors]
-    stem = job.filename.rsplit(".", 1)[0]
+    stem = mask_text(job.filename.rsplit(".", 1)[0])  # "张三_3205…_花名册.csv": no ID or phone in the file name
     return exports.export_response(filename=f"{stem}_错误清单", fmt=fmt, header=("行号", "列", "问题"), rows=rows)

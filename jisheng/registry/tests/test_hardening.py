@@ -152,3 +152,17 @@ def test_an_oversized_roster_upload_is_refused_on_the_page(client, officer, town
     page = client.post(reverse("registry:import_new"), {"file": big, "mode": "valid"})
     assert page.status_code == 200 and "文件过大：20.0 MB，上限 20 MB" in page.content.decode()
     assert not RosterImport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_error_file_name_carries_no_id_or_phone_number(client, officer, town_a):
+    from jisheng.registry.models import RosterImport
+
+    job = RosterImport.objects.create(filename="张三_320585199001011234_13800138000.csv", content=b"x",
+                                      sha256="0" * 64, area=town_a, status="done",
+                                      errors=[{"row": 2, "column": "姓名", "problem": "姓名为空"}])
+    login(client, officer)
+    response = client.get(reverse("registry:import_errors", args=[job.pk]), {"format": "csv"})
+    disposition = response["Content-Disposition"]
+    assert "320585199001011234" not in disposition and "13800138000" not in disposition
+    assert "320585%2A%2A%2A%2A%2A%2A%2A%2A1234" in disposition
