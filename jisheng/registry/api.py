@@ -77,6 +77,7 @@ def person_search(request: HttpRequest, q: str = "", area: str = "", status: str
                   after: str = "") -> dict[str, Any]:
     """Search people in the caller's scope (ID number exact; name, pinyin or initials prefix); 50 per page.
     400 for a malformed ``after`` cursor."""
+    area, status = area.replace("\x00", ""), status.replace("\x00", "")  # PostgreSQL refuses NUL in text
     area_obj = area_by_code(area) if area else None
     if area and (area_obj is None or not request.user.area or  # type: ignore[union-attr]
                  not request.user.area.contains(area_obj)):  # type: ignore[union-attr]

@@ -237,8 +237,12 @@ def search_persons(
     Raises:
         InvalidInput: a malformed ``cursor`` (location ``after``).
     """
+    from jisheng.core.errors import InvalidInput
     from jisheng.core.idnumber import upgrade_15_to_18
 
+    q = q.replace("\x00", "")  # PostgreSQL refuses NUL in text; nobody searches for it
+    if cursor and "\x00" in cursor:
+        raise InvalidInput("无效的翻页位置", location="after")
     qs = visible_persons(user, area)
     qs = qs.filter(status=status) if status else qs.exclude(status=PersonStatus.MERGED)
     kind, value = _classify(q) if q.strip() else ("", "")

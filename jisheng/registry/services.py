@@ -89,6 +89,8 @@ def _prepare(person: Person) -> None:
         raise InvalidInput("姓名含有公式或控制字符", location="姓名")
     for field_name in _LIMITED_FIELDS:
         value = getattr(person, field_name) or ""
+        if any(ord(ch) < 32 for ch in value):  # NUL and other control characters: PostgreSQL refuses NUL
+            raise InvalidInput("含有控制字符", location=_FIELD_LIMITS[field_name][1])
         limit, label = _FIELD_LIMITS[field_name]
         if len(value) > limit:
             raise InvalidInput(f"不能超过 {limit} 个字符（现为 {len(value)} 个）", location=label)

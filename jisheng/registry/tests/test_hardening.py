@@ -166,3 +166,19 @@ def test_the_error_file_name_carries_no_id_or_phone_number(client, officer, town
     disposition = response["Content-Disposition"]
     assert "320585199001011234" not in disposition and "13800138000" not in disposition
     assert "320585%2A%2A%2A%2A%2A%2A%2A%2A1234" in disposition
+
+
+@pytest.mark.django_db
+def test_nul_characters_in_searches_and_fields_are_no_server_error(client, officer, village_a):
+    """PostgreSQL refuses NUL in text (a 500 there); every entry point answers it instead."""
+    make_person(village_a, name="张三")
+    login(client, officer)
+    assert client.get(reverse("registry:person_list"), {"q": "\x00"}).status_code == 200
+    assert client.get(reverse("registry:person_list"), {"q": "zh", "after": "zh\x00|1"}).status_code == 200
+    search = client.get("/api/v1/registry/persons", {"q": "zh\x00", "area": "\x00", "status": "\x00"})
+    assert search.status_code == 200 and [p["name"] for p in search.json()["items"]] == ["张三"]
+    assert client.get("/api/v1/registry/persons", {"q": "zh", "after": "zh\x00|1"}).status_code == 400
+    body = {"name": "张三", "sex": "M", "birth_date": "1990-01-01", "hukou_type": "rural",
+            "residence_area_code": village_a.code, "hukou_place": "a\x00b"}
+    created = client.post("/api/v1/registry/persons", json.dumps(body), content_type="application/json")
+    assert created.status_code == 400 and created.json()["detail"] == "户籍地（区外）: 含有控制字符"
