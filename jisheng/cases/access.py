@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from jisheng.core.access import get_in_scope_or_404, in_scope
 
@@ -26,6 +27,8 @@ def case_get_for_user(user: Any, number: str) -> Case:
     Raises:
         Http404: no such case, or outside the user's area (indistinguishable).
     """
+    if "\x00" in number:  # PostgreSQL refuses NUL in a text comparison; no case number has one
+        raise Http404
     return get_in_scope_or_404(Case.objects.select_related("area", "registered_by"), user, area_field="area",
                                number=number)
 
@@ -36,5 +39,7 @@ def case_document_get_for_user(user: Any, number: str, pk: Any) -> CaseDocument:
     Raises:
         Http404: no such document on that case, or the case is outside the user's area.
     """
+    if "\x00" in number:
+        raise Http404
     return get_in_scope_or_404(CaseDocument.objects.select_related("case"), user, area_field="case__area",
                                case__number=number, pk=pk)

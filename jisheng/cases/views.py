@@ -38,8 +38,8 @@ def _back(case: Case) -> HttpResponseRedirect:
 @route_scope(roles=VIEWERS)
 def case_list(request: HttpRequest) -> HttpResponse:
     """Cases in the user's area, newest first, filtered by type and status (50 per page)."""
-    case_type = request.GET.get("type", "")
-    status = request.GET.get("status", "")
+    case_type = request.GET.get("type", "").replace("\x00", "")
+    status = request.GET.get("status", "").replace("\x00", "")
     try:
         after = int(request.GET.get("after", "") or 0) or None
     except ValueError:
@@ -213,7 +213,7 @@ def review_report(request: HttpRequest) -> HttpResponse:
     """Towns ranked by the average case-file review score of their decided files."""
     from .review import town_ranking
 
-    case_type = request.GET.get("type", "birth_approval")
+    case_type = request.GET.get("type", "birth_approval").replace("\x00", "")
     qs = cases_for_user(request.user).filter(case_type=case_type)
     return render(request, "cases/review_report.html", {"rows": town_ranking(qs), "case_type": case_type,
                                                         "type_choices": types.choices()})
