@@ -1,7 +1,8 @@
 """Fill the translation catalogues after `makemessages`.
 
-- English: msgstr from jisheng/locale/en.yaml (msgid → English); missing entries stay empty (the UI then
-  shows the Simplified Chinese text) and are listed.
+- English: msgstr from jisheng/locale/en.yaml (msgid → English; a plural entry takes a [singular, plural]
+  list); missing entries stay empty (the UI then shows the Simplified Chinese text) and are listed, and
+  msgmerge's fuzzy guesses for entries not in the dictionary are cleared.
 - Traditional Chinese: msgstr converted from the msgid with OpenCC (s2twp: Taiwan phrasing).
 Then `jisheng compilemessages` writes the .mo files (committed, so a fresh machine needs no gettext).
 """
@@ -23,11 +24,23 @@ def main() -> None:
     missing = []
     for entry in en:
         if entry.msgid in english:
-            entry.msgstr = str(english[entry.msgid])
+            value = english[entry.msgid]
+            if entry.msgid_plural:
+                # A plural entry takes a [singular, plural] list (or one string used for both forms).
+                forms = [str(v) for v in value] if isinstance(value, list) else [str(value)] * 2
+                entry.msgstr_plural = dict(enumerate(forms))
+            else:
+                entry.msgstr = str(value)
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
-        elif not entry.msgstr:
-            missing.append(entry.msgid)
+        else:
+            if "fuzzy" in entry.flags:
+                # msgmerge's guess from a similar msgid is usually wrong: drop it, count the entry as missing.
+                entry.flags.remove("fuzzy")
+                entry.msgstr = ""
+                entry.msgstr_plural = {k: "" for k in entry.msgstr_plural}
+            if not (entry.msgstr or any(entry.msgstr_plural.values())):
+                missing.append(entry.msgid)
     en.save()
     converter = opencc.OpenCC("s2twp")
     hant = polib.pofile(str(LOCALE / "zh_Hant" / "LC_MESSAGES" / "django.po"))
@@ -40,7 +53,7 @@ def main() -> None:
     hant.save()
     print(f"en: {len(en) - len(missing)}/{len(en)} translated; zh_Hant: {len(hant)} converted")
     if missing:
-        print("untranslated (add to jisheng/locale/en.yaml):", *missing[:20], sep="\n  ")
+        print(f"{len(missing)} untranslated (add to jisheng/locale/en.yaml):", *missing[:20], sep="\n  ")
 
 
 if __name__ == "__main__":
