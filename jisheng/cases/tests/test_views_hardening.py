@@ -84,3 +84,28 @@ def test_nul_characters_in_case_urls_are_no_server_error(town_a: Any, make_user:
     assert client.get("/cases/", {"type": "\x00", "status": "\x00"}).status_code == 200
     assert client.get("/cases/ZS2013-0\x00/").status_code == 404
     assert client.get("/cases/ZS2013-0\x00/documents/1/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_unpublished_grant_appears_among_the_deadlines_at_risk(town_a: Any, actor_for: Any) -> None:
+    from jisheng.cases import types
+    from jisheng.cases.types import CaseType, ClockRule
+    from jisheng.cases.workbench import workbench_items
+    from jisheng.cases.workflows import LICENSING
+    from jisheng.core import clock
+
+    types.register(CaseType(key="test_pub_wb", label="测试", workflow=LICENSING, number_prefix="TW", clock_rules=(
+        ClockRule("publication", "准予决定公开", start_on="grant", stop_on=frozenset(), amount=7),)))
+    try:
+        town, county = actor_for("cases.change"), actor_for("cases.decide")
+        case = services.case_create(case_type="test_pub_wb", area=town_a, application_date=dt.date(2013, 6, 3),
+                                    actor=town)
+        services.case_transition(case, action="accept", actor=town)
+        services.case_transition(case, action="give_town_opinion", actor=town)
+        with clock.frozen(dt.date(2013, 6, 20)):
+            services.case_decide(case, outcome="granted", reasons="符合", provision_keys=["k"], actor=county)
+        with clock.frozen(dt.date(2013, 6, 28)):  # due 2013-07-01, three days ahead
+            at_risk = [t.label for t in workbench_items(town).deadlines_at_risk]
+        assert at_risk == [f"{case.number} 准予决定公开"]
+    finally:
+        types._types.pop("test_pub_wb", None)
