@@ -3,7 +3,9 @@
 - English: msgstr from jisheng/locale/en.yaml (msgid → English; a plural entry takes a [singular, plural]
   list); missing entries stay empty (the UI then shows the Simplified Chinese text) and are listed, and
   msgmerge's fuzzy guesses for entries not in the dictionary are cleared.
-- Traditional Chinese: msgstr converted from the msgid with OpenCC (s2twp: Taiwan phrasing).
+- Traditional Chinese: msgstr converted from the msgid with OpenCC, characters only (s2tw: Taiwan standard
+  characters). Not s2twp: its IT-vocabulary phrase table turns 社区 into 社群, 审核 into 稽核, 参数 into 引数,
+  代码 into 程式碼, 对象 into 物件 and 法律文件 into 法律檔案, all wrong in this domain.
 Then `jisheng compilemessages` writes the .mo files (committed, so a fresh machine needs no gettext).
 """
 
@@ -42,7 +44,7 @@ def main() -> None:
             if not (entry.msgstr or any(entry.msgstr_plural.values())):
                 missing.append(entry.msgid)
     en.save()
-    converter = opencc.OpenCC("s2twp")
+    converter = opencc.OpenCC("s2tw")
     hant = polib.pofile(str(LOCALE / "zh_Hant" / "LC_MESSAGES" / "django.po"))
     for entry in hant:
         entry.msgstr = converter.convert(entry.msgid)
