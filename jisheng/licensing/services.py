@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from jisheng.cases import services as case_services
 from jisheng.cases.models import ApplicantRole, Case
 from jisheng.core.errors import InvalidInput
+from jisheng.core.masking import mask_name
 from jisheng.core.models import Area, AreaLevel
 from jisheng.registry import selectors as registry
 from jisheng.registry.models import Person
@@ -123,11 +124,16 @@ def birth_approval_register(*, wife: Person, husband: Person, application_date: 
 
     Raises:
         InvalidInput: the wife's hukou is outside the installation or its town outside the actor's area,
-            spouses given the wrong way round, or the wife already has an application in progress.
+            spouses given the wrong way round or not living, or the wife already has an application in
+            progress.
         NotPermitted: the actor may not register cases.
     """
     if wife.sex != "F" or husband.sex != "M":
         raise InvalidInput(_("请按女方、男方顺序选择夫妻双方"), location="wife")
+    for who, person in (("wife", wife), ("husband", husband)):
+        if person.status != "alive":  # a dead, moved-out or merged record cannot apply
+            raise InvalidInput(_("%(name)s在人口信息中的状态为“%(s)s”，不能作为申请人") % {
+                "name": mask_name(person.name), "s": person.get_status_display()}, location=who)
     town = receiving_town_for(actor, wife)
     pending = open_birth_approval(wife)
     if pending is not None:  # a double-submitted form or a second desk must not open a parallel file
@@ -139,8 +145,6 @@ def birth_approval_register(*, wife: Person, husband: Person, application_date: 
         else:
             merged[key] = value
     merged["application_date"] = application_date.isoformat()
-    from jisheng.core.masking import mask_name
-
     return case_services.case_create(
         case_type="birth_approval", area=town, application_date=application_date, actor=actor,
         applicants=[(wife, ApplicantRole.WIFE), (husband, ApplicantRole.HUSBAND)], facts=merged,

@@ -200,3 +200,14 @@ def test_the_review_ranking_reads_a_fixed_number_of_queries(village_a: Any, town
         assert page.status_code == 200 and "城厢镇" in page.content.decode()
         counts.append(len(queries.captured_queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.django_db
+def test_a_dead_spouse_cannot_apply(village_a: Any, town_a: Any, make_user: Any, client: Any) -> None:
+    wife, husband, _ = make_couple(village_a)
+    registry.person_record_death(husband, date=dt.date(2012, 1, 1), actor=None)
+    login(client, make_user(Role.TOWN_OFFICER, town_a))
+    response = _register(client, wife, husband)
+    assert response.status_code == 200
+    assert "李**在人口信息中的状态为“死亡”，不能作为申请人" in response.content.decode()
+    assert not Case.objects.exists()
