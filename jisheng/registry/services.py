@@ -295,6 +295,9 @@ def parent_child_link(*, parent: Person, child: Person, kind: str = ParentChildK
 
 # --- roster import ---------------------------------------------------------------------------------
 
+#: Rows written per transaction (and between progress reports) in "import the valid rows" mode.
+PROGRESS_EVERY = 200
+
 #: Largest roster file accepted by the upload (about 200,000 CSV rows).
 MAX_ROSTER_BYTES = 20 * 1024 * 1024
 
@@ -343,13 +346,35 @@ def _apply_row(values: dict[str, Any], *, actor: Any, scope: Area) -> str:
     return "imported"
 
 
+def _import_row(parsed: Any, outcome: ImportOutcome, *, actor: Any, scope: Area) -> None:
+    """Write one checked row in its own savepoint; count it or add its error to ``outcome``."""
+    try:
+        with transaction.atomic():
+            result = _apply_row(parsed.values, actor=actor, scope=scope)
+    except InvalidInput as exc:
+        column = exc.location or "身份证号"
+        outcome.errors.append({"row": parsed.row, "column": column.split("（")[0],
+                               "problem": str(exc).split(": ", 1)[-1]})
+        return
+    except DatabaseError as exc:  # the row's savepoint is rolled back; the database's text may hold
+        # personal data (a duplicate key names the number), so only the kind of error is reported
+        outcome.errors.append({"row": parsed.row, "column": "身份证号",
+                               "problem": f"数据库拒绝保存该行（{type(exc).__name__}），请核对后重试"})
+        return
+    if result == "imported":
+        outcome.imported += 1
+    else:
+        outcome.unchanged += 1
+
+
 def roster_import_file(*, filename: str, data: bytes, scope: Area, actor: Any, mode: str = "valid",
                        dry_run: bool = False, progress: Callable[[int, int], None] | None = None) -> ImportOutcome:
     """Read, check and (unless ``dry_run``) write a roster; the engine behind the page, the task and the CLI.
 
     ``mode`` "valid" writes the good rows; "all" writes nothing when any row is bad. Importing the same
     file twice changes nothing (rows are matched by ID number and compared). ``progress(done, total)``
-    is called every 200 rows.
+    is called after every :data:`PROGRESS_EVERY` rows; in "valid" mode each such chunk is committed first,
+    so the progress is visible to the page polling it.
 
     Raises:
         InvalidInput: the file itself cannot be read (format, encoding, missing columns).
@@ -362,27 +387,18 @@ def roster_import_file(*, filename: str, data: bytes, scope: Area, actor: Any, m
     outcome = ImportOutcome(rows=total, imported=0, unchanged=0, errors=errors, encoding=table.encoding)
     if dry_run or (mode == "all" and errors):
         return outcome
-    with transaction.atomic(), _acting(actor):
-        for i, parsed in enumerate(valid, 1):
-            try:
-                with transaction.atomic():
-                    result = _apply_row(parsed.values, actor=actor, scope=scope)
-            except InvalidInput as exc:
-                column = exc.location or "身份证号"
-                errors.append({"row": parsed.row, "column": column.split("（")[0],
-                               "problem": str(exc).split(": ", 1)[-1]})
-                continue
-            except DatabaseError as exc:  # the row's savepoint is rolled back; the database's text may hold
-                # personal data (a duplicate key names the number), so only the kind of error is reported
-                errors.append({"row": parsed.row, "column": "身份证号",
-                               "problem": f"数据库拒绝保存该行（{type(exc).__name__}），请核对后重试"})
-                continue
-            if result == "imported":
-                outcome.imported += 1
-            else:
-                outcome.unchanged += 1
-            if progress is not None and i % 200 == 0:
-                progress(i, len(valid))
+    # "all": one transaction, rolled back when a row fails on writing. "valid": one transaction per
+    # PROGRESS_EVERY rows, so the progress a poller reads from another connection is committed (inside one
+    # big transaction PostgreSQL would show 0 until the end), and a crash leaves whole chunks that a re-run
+    # (idempotent) reports as unchanged.
+    whole_file = transaction.atomic() if mode == "all" else contextlib.nullcontext()
+    with whole_file, _acting(actor):
+        for start in range(0, len(valid), PROGRESS_EVERY):
+            with transaction.atomic():
+                for parsed in valid[start:start + PROGRESS_EVERY]:
+                    _import_row(parsed, outcome, actor=actor, scope=scope)
+            if progress is not None:
+                progress(min(start + PROGRESS_EVERY, len(valid)), len(valid))
         if mode == "all" and errors:
             transaction.set_rollback(True)
             outcome.imported = outcome.unchanged = 0

@@ -182,3 +182,27 @@ def test_nul_characters_in_searches_and_fields_are_no_server_error(client, offic
             "residence_area_code": village_a.code, "hukou_place": "a\x00b"}
     created = client.post("/api/v1/registry/persons", json.dumps(body), content_type="application/json")
     assert created.status_code == 400 and created.json()["detail"] == "户籍地（区外）: 含有控制字符"
+
+
+@pytest.mark.django_db
+def test_progress_is_reported_after_each_chunk_is_committed(town_a, village_a):
+    """A page polling the job reads it from another connection: progress written inside one open
+    transaction would stay invisible (0) on PostgreSQL until the whole file is done."""
+    from django.db import connection
+
+    days = [dt.date(1970, 1, 1) + dt.timedelta(days=i) for i in range(450)]
+    rows = "".join(f"人{i},男,{make_id_number('320585', day, 1)},{day:%Y-%m-%d},农业,{village_a.name}\r\n"
+                   for i, day in enumerate(days))
+    baseline = len(connection.atomic_blocks)
+    seen = []
+
+    def progress(done, total):
+        seen.append((done, total, len(connection.atomic_blocks) - baseline))
+
+    outcome = services.roster_import_file(filename="r.csv", data=(HEADER + rows).encode(), scope=town_a, actor=None,
+                                          progress=progress)
+    assert outcome.imported == 450
+    assert seen == [(200, 450, 0), (400, 450, 0), (450, 450, 0)]
+    again = services.roster_import_file(filename="r.csv", data=(HEADER + rows).encode(), scope=town_a, actor=None,
+                                        mode="all")
+    assert (again.imported, again.unchanged) == (0, 450)
