@@ -63,7 +63,7 @@ lock: $(BIN)/python
 
 ## make messages: refresh the .po files and compile them (needs GNU gettext).
 messages: install-dev
-	cd jisheng && ../$(BIN)/jisheng makemessages -l en -l zh_Hant --no-obsolete
+	cd jisheng && ../$(BIN)/jisheng makemessages -l en -l zh_Hant --no-obsolete -i "*/tests/*"
 	$(BIN)/python scripts/fill_translations.py
 	cd jisheng && ../$(BIN)/jisheng compilemessages
 
