@@ -159,7 +159,8 @@ def case_create(*, case_type: str, area: Area, application_date: dt.date, actor:
 
     Raises:
         NotPermitted: the actor may not register cases (``cases.change`` or ``cases.register``).
-        InvalidInput: unknown case type, or the procedure does not accept cases on that date.
+        InvalidInput: unknown case type, an application date after today, or the procedure does not
+            accept cases on that date.
     """
     if not (getattr(actor, "has_capability", lambda c: False)("cases.change")
             or getattr(actor, "has_capability", lambda c: False)("cases.register")):
@@ -168,6 +169,9 @@ def case_create(*, case_type: str, area: Area, application_date: dt.date, actor:
         ctype = types.get(case_type)
     except KeyError:
         raise InvalidInput(_("未知的事项：%(t)s") % {"t": case_type}, location="case_type") from None
+    if application_date > clock.today():  # a typo (2031 for 2013) would start clocks from a day to come
+        raise InvalidInput(_("申请日期 %(d)s 晚于今天") % {"d": application_date.isoformat()},
+                           location="application_date")
     if not ctype.accepts_on(application_date):
         raise InvalidInput(_("%(label)s 在 %(d)s 不再（或尚未）受理新申请") % {
             "label": ctype.label, "d": application_date.isoformat()}, location="application_date")

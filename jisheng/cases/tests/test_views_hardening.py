@@ -109,3 +109,15 @@ def test_an_unpublished_grant_appears_among_the_deadlines_at_risk(town_a: Any, a
         assert at_risk == [f"{case.number} 准予决定公开"]
     finally:
         types._types.pop("test_pub_wb", None)
+
+
+@pytest.mark.django_db
+def test_an_application_date_after_today_is_refused(test_types: dict[str, str], town_a: Any, actor_for: Any) -> None:
+    from jisheng.cases.models import Case
+    from jisheng.core import clock
+    from jisheng.core.errors import InvalidInput
+
+    with clock.frozen(dt.date(2013, 6, 3)), pytest.raises(InvalidInput, match="申请日期 2031-06-03 晚于今天"):
+        services.case_create(case_type=test_types["licensing"], area=town_a, application_date=dt.date(2031, 6, 3),
+                             actor=actor_for("cases.change"))
+    assert not Case.objects.exists()
