@@ -33,7 +33,7 @@ run: install
 	$(BIN)/jisheng bootstrap
 	$(BIN)/jisheng demo --if-empty
 	@echo "Serving http://$(HOST):$(PORT)/  (public portal: http://$(HOST):$(PORT)/portal/)  Ctrl-C stops."
-	@$(BIN)/jisheng db_worker --interval 1 & worker=$$!; \
+	@$(BIN)/jisheng db_worker --interval 1 --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/jisheng runserver --noreload $(HOST):$(PORT)
 
