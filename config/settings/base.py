@@ -189,11 +189,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"strip_query": {"()": "jisheng.core.logfilters.StripQueryString"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["strip_query"]},
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
-        # Request logs carry URLs only; personal data never goes into query strings (see ARCHITECTURE.md).
+        # Request logs carry paths only: the console handler strips query strings (search terms).
         "django.request": {"level": "WARNING"},
+        # runserver's access log: same handler, so query strings are stripped there too.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "axes": {"level": "WARNING"},
         # WeasyPrint and its font stack log every CSS/font detail at INFO.
         "weasyprint": {"level": "WARNING"},
