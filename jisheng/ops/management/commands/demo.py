@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from jisheng.accounts.demo import DEMO_ADMIN_TOTP_KEY, DEMO_PASSWORD
 from jisheng.accounts.models import User
 from jisheng.core import reference
+from jisheng.core.models import AreaLevel
 
 
 class Command(BaseCommand):
@@ -38,8 +39,10 @@ class Command(BaseCommand):
         secret = base64.b32encode(bytes.fromhex(DEMO_ADMIN_TOTP_KEY)).decode()
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
-        for user in User.objects.filter(is_demo=True).select_related("area").order_by("id"):
+        for user in User.objects.filter(is_demo=True).select_related("area__parent").order_by("id"):
             area = user.area.name if user.area else ""
+            if user.area is not None and user.area.level == AreaLevel.VILLAGE and user.area.parent is not None:
+                area = f"{user.area.parent.name} {area}"
             self.stdout.write(f"  {user.username:<10} {user.get_role_display():<16} {area}")
         self.stdout.write(f"The administrator also needs a TOTP code: authenticator secret {secret},")
         self.stdout.write("or print the current code with: .venv/bin/jisheng otp_code admin")
