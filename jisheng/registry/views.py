@@ -114,8 +114,12 @@ def person_unmask(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def _person_form_save(request: HttpRequest, form: PersonForm, person: Person | None) -> Person | None:
+def _person_form_save(request: HttpRequest, form: PersonForm, person: Person | None,
+                      keep_blank: tuple[str, ...] = ()) -> Person | None:
     data = dict(form.cleaned_data)
+    for name in keep_blank:  # a masked field left blank keeps its stored value
+        if not data.get(name):
+            data.pop(name, None)
     try:
         if person is None:
             return services.person_create(actor=request.user, source="form", **data)
@@ -143,11 +147,22 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 @route_scope(roles=CHANGE, obj="registry.person", methods=("GET", "POST"))
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Change a person's details (the history records before/after)."""
+    """Change a person's details (the history records before/after).
+
+    The ID number, phone and bank account are not put into the form (where they would be readable in
+    full, without the unmask permission and its audit): their fields show the masked value and, left
+    blank, keep the stored one.
+    """
     person = person_get_for_user(request.user, pk)
-    initial = {f: getattr(person, f) for f in PersonForm.base_fields}
+    initial = {f: getattr(person, f) for f in PersonForm.base_fields if f not in _MASKED_FIELDS}
     form = PersonForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid() and _person_form_save(request, form, person) is not None:
+    for name, mask in _MASKED_FIELDS.items():
+        current = getattr(person, name)
+        if current:
+            form.fields[name].widget.attrs["placeholder"] = mask(current)
+            form.fields[name].help_text = _("留空则保持不变")
+    if request.method == "POST" and form.is_valid() and _person_form_save(
+            request, form, person, keep_blank=tuple(_MASKED_FIELDS)) is not None:
         messages.success(request, _("已保存。"))
         return redirect("registry:person_detail", pk=person.pk)
     return render(request, "registry/person_form.html", {"form": form, "person": person})

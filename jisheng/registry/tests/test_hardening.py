@@ -206,3 +206,22 @@ def test_progress_is_reported_after_each_chunk_is_committed(town_a, village_a):
     again = services.roster_import_file(filename="r.csv", data=(HEADER + rows).encode(), scope=town_a, actor=None,
                                         mode="all")
     assert (again.imported, again.unchanged) == (0, 450)
+
+
+@pytest.mark.django_db
+def test_the_edit_form_does_not_reveal_masked_numbers_and_blank_keeps_them(client, make_user, village_a):
+    p = make_person(village_a, name="王小明", phone="13800138000", bank_account="6222020200112233445")
+    login(client, make_user("village_guide", village_a))  # may change records, may not unmask
+    url = reverse("registry:person_edit", args=[p.pk])
+    page = client.get(url).content.decode()
+    for secret in (p.id_number, "13800138000", "6222020200112233445"):
+        assert secret not in page
+    assert p.id_number[:6] + "********" + p.id_number[-4:] in page and "138****8000" in page
+    form = {"name": "王小明", "sex": "M", "birth_date": "1980-05-01", "hukou_type": "rural",
+            "hukou_area": village_a.pk, "residence_area": village_a.pk, "ethnicity": "汉族"}
+    assert client.post(url, form).status_code == 302
+    p.refresh_from_db()
+    assert (p.phone, p.bank_account) == ("13800138000", "6222020200112233445") and len(p.id_number) == 18
+    assert client.post(url, {**form, "phone": "13900139000"}).status_code == 302
+    p.refresh_from_db()
+    assert p.phone == "13900139000"
