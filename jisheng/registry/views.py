@@ -215,8 +215,10 @@ def _side(person: Person) -> dict[str, Any]:
 
 @route_scope(roles=MERGE, obj="registry.duplicate")
 def duplicate_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The two records side by side, with merge / dismiss / undo actions."""
+    """The two records side by side, with merge / dismiss / undo actions (a view of both is audited)."""
     candidate = duplicate_get_for_user(request.user, pk)
+    for person in (candidate.person_a, candidate.person_b):  # both families are shown: audited like a person page
+        audit.record_view(person, what=_("疑似重复核查（并排比对）"))
     return render(request, "registry/duplicate_detail.html", {
         "c": candidate, "a": _side(candidate.person_a), "b": _side(candidate.person_b),
     })

@@ -225,3 +225,17 @@ def test_the_edit_form_does_not_reveal_masked_numbers_and_blank_keeps_them(clien
     assert client.post(url, {**form, "phone": "13900139000"}).status_code == 302
     p.refresh_from_db()
     assert p.phone == "13900139000"
+
+
+@pytest.mark.django_db
+def test_comparing_a_duplicate_pair_is_audited_for_both_records(client, officer, village_a):
+    from jisheng.registry.models import DuplicateCandidate
+
+    a = make_person(village_a, name="陈静", sex="F", birth_date=dt.date(1988, 2, 3), with_id=False)
+    b = make_person(village_a, name="陈静", sex="F", birth_date=dt.date(1988, 2, 3), with_id=False)
+    pair = DuplicateCandidate.objects.get(person_a=a, person_b=b)
+    login(client, officer)
+    assert client.get(reverse("registry:duplicate_detail", args=[pair.pk])).status_code == 200
+    viewed = set(AuditEvent.objects.filter(action="view", object_type="registry.person", actor=officer)
+                 .values_list("object_id", flat=True))
+    assert viewed == {str(a.pk), str(b.pk)}
