@@ -136,3 +136,21 @@ def test_an_out_of_range_page_cursor_is_ignored(county: Area, make_user: Any, be
     client = login(Client(), make_user(Role.AUDITOR, county))
     response = client.get(reverse("core:audit_list"), {"before": before})
     assert response.status_code == 200 and "导出全部" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_audit_browser_masks_personal_data_that_the_trail_holds(county: Area, make_user: Any) -> None:
+    audit.record(AuditAction.UPDATE, object_type="registry.person", object_id=1, object_label="王** #1",
+                 changes={"diff": {"id_number": ["320585199001011234", "32058519900101123X"],
+                                   "phone": [None, "13800138000"], "bank_account": ["", "6222021234567890123"],
+                                   "name": ["王小明", "王晓明"], "notes": ["电话 13912345678"]}},
+                 reason="核对身份证 320585199001011234")
+    audit.record(AuditAction.UPDATE, object_type="core.area", object_id=2,
+                 changes={"diff": {"name": ["城厢镇", "新城镇"]}})
+    page = login(Client(), make_user(Role.AUDITOR, county)).get(reverse("core:audit_list")).content.decode()
+    for secret in ("320585199001011234", "13800138000", "6222021234567890123", "王小明", "王晓明", "13912345678"):
+        assert secret not in page, secret
+    assert "320585********1234" in page and "138****8000" in page and "王**" in page
+    assert "城厢镇" in page and "新城镇" in page  # area names are not personal
+    stored = AuditEvent.objects.filter(object_type="registry.person").latest("id")
+    assert stored.changes["diff"]["id_number"][0] == "320585199001011234"  # the trail itself is unchanged

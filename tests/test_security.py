@@ -180,3 +180,13 @@ def test_the_authenticator_qr_code_is_a_standalone_svg_a_browser_can_show(town_a
     assert encoded is not None
     root = ElementTree.fromstring(base64.b64decode(encoded.group(1)))  # noqa: S314  (our own output)
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
+
+
+@pytest.mark.django_db
+def test_nul_characters_are_refused_with_400_before_any_query(town_a: Area, make_user: Any) -> None:
+    client = Client()
+    client.force_login(make_user(Role.TOWN_OFFICER, town_a))
+    assert client.get(reverse("core:audit_list"), {"actor": "a\x00b"}).status_code == 400
+    assert client.post(reverse("accounts:login"), "username=x%00&password=y",
+                       content_type="application/x-www-form-urlencoded").status_code == 400
+    assert client.get(reverse("core:workbench"), {"q": "ok"}).status_code == 200

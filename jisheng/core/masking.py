@@ -94,3 +94,40 @@ def mask_text(text: str, *, names: Iterable[str] = ()) -> str:
         if len(name) >= 2:
             out = out.replace(name, mask_name(name))
     return out
+
+
+#: Field names whose values are personal identifiers wherever they appear in recorded data.
+_FIELD_MASKS = {
+    "id_number": mask_id_number,
+    "phone": mask_phone,
+    "bank_account": mask_bank_account,
+}
+#: Fields that hold a person's name in these record types (an area's ``name`` is not personal).
+_PERSON_TYPES_PREFIX = ("registry.", "benefits.enrolment", "cases.caseapplicant")
+_NAME_FIELDS = {"name", "payee_name", "spouse_name", "name_pinyin", "name_initials"}
+
+
+def mask_record(data: object, *, object_type: str = "") -> object:
+    """Return a masked copy of recorded data (audit before/after, snapshots) for display.
+
+    ``data`` is any JSON-shaped value. Values of ID-number, phone and bank-account fields are masked by
+    field; names are masked for person-like ``object_type`` values; every other string goes through
+    :func:`mask_text`, so identifiers in free text are caught too. Diffs (``[before, after]`` lists) keep
+    their shape.
+    """
+    personal = object_type.startswith(_PERSON_TYPES_PREFIX)
+
+    def walk(value: object, key: str = "") -> object:
+        if isinstance(value, dict):
+            return {k: walk(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v, key) for v in value]
+        if not isinstance(value, str) or not value:
+            return value
+        if key in _FIELD_MASKS:
+            return _FIELD_MASKS[key](value)
+        if personal and key in _NAME_FIELDS:
+            return mask_name(value) if key in ("name", "payee_name", "spouse_name") else MASK * len(value)
+        return mask_text(value)
+
+    return walk(data)

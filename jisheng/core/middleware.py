@@ -21,6 +21,30 @@ def client_ip(request: HttpRequest) -> str | None:
     return str(remote) if remote else None
 
 
+class RejectNulMiddleware:
+    """Answer 400 to a request whose path, query or form fields contain a NUL character.
+
+    PostgreSQL refuses NUL in text, so such input would otherwise end in a 500 deep inside a query.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.http import HttpResponseBadRequest
+
+        def has_nul(data: object) -> bool:
+            lists = data.lists() if hasattr(data, "lists") else []
+            return any("\x00" in k or any("\x00" in str(v) for v in vs) for k, vs in lists)
+
+        form_post = request.method == "POST" and request.content_type == "application/x-www-form-urlencoded"
+        if form_post:
+            request.body  # noqa: B018 - cache the body first, so a JSON/API view can still read it
+        if "\x00" in request.path or has_nul(request.GET) or (form_post and has_nul(request.POST)):
+            return HttpResponseBadRequest("请求中含有不允许的空字符（NUL）。".encode())
+        return self.get_response(request)
+
+
 class ChineseFirstMiddleware:
     """Serve Simplified Chinese unless the user chose another language with the switch.
 

@@ -10,6 +10,7 @@ from jisheng.accounts.roles import roles_with
 from . import modules, selectors
 from .access import area_get_for_user, route_scope
 from .forms import AuditFilterForm
+from .masking import mask_record, mask_text
 from .models import Area
 
 
@@ -75,8 +76,10 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         events = selectors.audit_events_for(request.user, before_id=before_id,
                                             **{k: v for k, v in filters.items() if v})
     next_before = events[-1].id if len(events) == selectors.AUDIT_PAGE_SIZE else None
+    # The trail holds personal data as recorded; the browser shows it masked (auditors cannot unmask).
+    rows = [(e, mask_record(e.changes, object_type=e.object_type), mask_text(e.reason)) for e in events]
     query = request.GET.copy()
     query.pop("before", None)
     return render(request, "core/audit_list.html", {
-        "form": form, "events": events, "next_before": next_before, "query": query.urlencode(),
+        "form": form, "rows": rows, "next_before": next_before, "query": query.urlencode(),
     })
