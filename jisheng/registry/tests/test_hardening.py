@@ -173,10 +173,11 @@ def test_nul_characters_in_searches_and_fields_are_no_server_error(client, offic
     """PostgreSQL refuses NUL in text (a 500 there); every entry point answers it instead."""
     make_person(village_a, name="张三")
     login(client, officer)
-    assert client.get(reverse("registry:person_list"), {"q": "\x00"}).status_code == 200
-    assert client.get(reverse("registry:person_list"), {"q": "zh", "after": "zh\x00|1"}).status_code == 200
+    # query strings: the core middleware refuses NUL with 400 before any view or API operation runs
+    assert client.get(reverse("registry:person_list"), {"q": "\x00"}).status_code == 400
+    assert client.get(reverse("registry:person_list"), {"q": "zh", "after": "zh\x00|1"}).status_code == 400
     search = client.get("/api/v1/registry/persons", {"q": "zh\x00", "area": "\x00", "status": "\x00"})
-    assert search.status_code == 200 and [p["name"] for p in search.json()["items"]] == ["张三"]
+    assert search.status_code == 400
     assert client.get("/api/v1/registry/persons", {"q": "zh", "after": "zh\x00|1"}).status_code == 400
     body = {"name": "张三", "sex": "M", "birth_date": "1990-01-01", "hukou_type": "rural",
             "residence_area_code": village_a.code, "hukou_place": "a\x00b"}
