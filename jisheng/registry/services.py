@@ -171,8 +171,7 @@ def life_event_record(person: Person, *, kind: str, date: dt.date, actor: Any,
     """
     if kind not in LifeEventKind.values:
         raise InvalidInput(f"未知的事件类型：{kind}", location="事件")
-    if date < person.birth_date or date > clock.today():
-        raise InvalidInput("事件日期应在出生之后、今天之前", location="日期")
+    _check_event_date(person, date)
     details = dict(details or {})
     if kind == LifeEventKind.DISABILITY_CERTIFICATE:
         grade = details.get("grade")
@@ -190,18 +189,24 @@ def disability_certificate_record(person: Person, *, grade: int | None, date: dt
 
 
 @transaction.atomic
-def person_record_death(person: Person, *, date: dt.date, actor: Any) -> Person:
+def person_record_death(person: Person, *, date: dt.date, actor: Any, cause: str = "") -> Person:
     """Record the death of ``person`` on ``date``; ends a current marriage by death for the spouse.
+
+    ``cause`` (optional, at most 100 characters) is kept in the death event's details.
 
     Raises:
         TransitionNotAllowed: the person is already recorded dead or merged.
-        InvalidInput: the date is before birth or in the future.
+        InvalidInput: the date is before birth or in the future, or a cause too long.
     """
     from .selectors import current_marriage
 
     if person.status in (PersonStatus.DEAD, PersonStatus.MERGED):
         raise TransitionNotAllowed("该人员已登记死亡或已合并")
-    life_event_record(person, kind=LifeEventKind.DEATH, date=date, actor=actor)
+    cause = cause.strip()
+    if len(cause) > 100 or any(ord(ch) < 32 for ch in cause):
+        raise InvalidInput("死亡原因不能超过 100 个字符，且不能含控制字符", location="死亡原因")
+    life_event_record(person, kind=LifeEventKind.DEATH, date=date, actor=actor,
+                      details={"cause": cause} if cause else None)
     marriage = current_marriage(person, date)
     with _acting(actor):
         person.status = PersonStatus.DEAD
@@ -228,6 +233,11 @@ def marriage_register(*, husband: Person, wife: Person, start_date: dt.date, act
         raise InvalidInput("丈夫应为男性，妻子应为女性", location="婚姻")
     if start_date > clock.today() or start_date < max(husband.birth_date, wife.birth_date):
         raise InvalidInput("结婚日期不合理", location="登记结婚日期")
+    for spouse in (husband, wife):
+        if spouse.status == PersonStatus.MERGED or (
+                spouse.status == PersonStatus.DEAD and spouse.death_date is not None
+                and spouse.death_date <= start_date):
+            raise InvalidInput(f"{spouse.name} 在该日期已死亡或记录已合并", location="婚姻")
     for spouse in (husband, wife):
         if current_marriage(spouse, start_date) is not None:
             raise InvalidInput(f"{spouse.name} 在该日期仍有婚姻关系", location="婚姻")
@@ -291,6 +301,125 @@ def parent_child_link(*, parent: Person, child: Person, kind: str = ParentChildK
                 date=child.birth_date if kind == ParentChildKind.BIRTH else (since or child.birth_date),
                 details={"child_id": child.pk})
     return link
+
+
+def _living(person: Person) -> None:
+    """Raises TransitionNotAllowed when ``person`` is recorded dead or merged (no more events)."""
+    if person.status in (PersonStatus.DEAD, PersonStatus.MERGED):
+        raise TransitionNotAllowed("该人员已登记死亡或已合并，不能再登记事件")
+
+
+def _check_event_date(person: Person, date: dt.date, location: str = "日期") -> None:
+    if date > clock.today():
+        raise InvalidInput("日期不能晚于今天", location=location)
+    if date < person.birth_date:
+        raise InvalidInput("日期不能早于出生日期", location=location)
+
+
+@transaction.atomic
+def child_register(*, parent: Person, actor: Any, name: str, sex: str, birth_date: dt.date, id_number: str = "",
+                   with_spouse: bool = True) -> Person:
+    """Register a newborn child of ``parent`` (出生登记) and link it by birth; duplicate detection runs.
+
+    The child lives where the parent lives and takes the parent's hukou (type, area or outside place).
+    With ``with_spouse``, the parent's spouse on ``birth_date`` is linked as the other parent.
+    Created through :func:`person_create`, so suspected duplicates are queued for review.
+
+    Raises:
+        TransitionNotAllowed: the parent is recorded dead or merged.
+        InvalidInput: a bad field (named), a living person with the same ID number, or a parent not older
+            than the child.
+    """
+    from .selectors import current_marriage
+
+    _living(parent)
+    child = person_create(
+        actor=actor, source="form", name=name, sex=sex, birth_date=birth_date, id_number=id_number,
+        hukou_type=parent.hukou_type, hukou_area=parent.hukou_area, hukou_place=parent.hukou_place,
+        residence_area=parent.residence_area, household=parent.household,
+    )
+    parent_child_link(parent=parent, child=child, kind=ParentChildKind.BIRTH, actor=actor)
+    marriage = current_marriage(parent, birth_date) if with_spouse else None
+    if marriage is not None:
+        other = marriage.wife if marriage.husband_id == parent.pk else marriage.husband
+        parent_child_link(parent=other, child=child, kind=ParentChildKind.BIRTH, actor=actor)
+    return child
+
+
+@transaction.atomic
+def person_move(person: Person, *, date: dt.date, actor: Any, to_area: Area | None = None,
+                destination: str = "") -> Person:
+    """Record a move (迁入/迁出) of ``person`` on ``date``.
+
+    With ``to_area`` (a village or town): the person now lives there (``residence_area``; a moved-out
+    person returns to the register) and a ``move_in`` event records ``{"from", "to"}`` area names.
+    Without it: the person moved out of the installation's area (status ``moved_out``) to ``destination``
+    (free text, optional) and a ``move_out`` event records it. The caller checks that ``to_area`` lies
+    in the user's scope.
+
+    Raises:
+        TransitionNotAllowed: dead or merged, or moved out twice.
+        InvalidInput: a date before birth or in the future, the same area again, an area above town level,
+            a destination longer than 128 characters, or (returning) an ID number used by a living person.
+    """
+    _living(person)
+    _check_event_date(person, date)
+    before = person.residence_area
+    if to_area is None:
+        if person.status == PersonStatus.MOVED_OUT:
+            raise TransitionNotAllowed("该人员已登记迁出")
+        destination = destination.strip()
+        if len(destination) > 128 or any(ord(ch) < 32 for ch in destination):
+            raise InvalidInput("迁往地不能超过 128 个字符，且不能含控制字符", location="迁往地")
+        with _acting(actor):
+            person.status = PersonStatus.MOVED_OUT
+            person.save()
+            LifeEvent.objects.create(person=person, kind=LifeEventKind.MOVE_OUT, date=date,
+                                     details={"from": before.name, "to": destination})
+        return person
+    if to_area.level not in (AreaLevel.TOWN, AreaLevel.VILLAGE):
+        raise InvalidInput("新居住地应为镇（街道）或村（居）", location="新居住地")
+    if to_area.pk == person.residence_area_id and person.status == PersonStatus.ALIVE:
+        raise InvalidInput("新居住地与现居住地相同", location="新居住地")
+    if person.status == PersonStatus.MOVED_OUT:
+        if person.id_number and Person.objects.filter(id_number=person.id_number, status=PersonStatus.ALIVE
+                                                      ).exclude(pk=person.pk).exists():
+            raise InvalidInput("已有在册人员使用该身份证号，请先核查重复记录", location="公民身份号码")
+        person.status = PersonStatus.ALIVE
+    person.residence_area = to_area
+    _prepare(person)
+    with _acting(actor):
+        person.save()
+        LifeEvent.objects.create(person=person, kind=LifeEventKind.MOVE_IN, date=date,
+                                 details={"from": before.name, "to": to_area.name})
+    return person
+
+
+@transaction.atomic
+def floating_register(person: Person, *, date: dt.date, actor: Any, origin: str = "") -> Person:
+    """Register ``person`` as floating population (流动人口登记) from ``origin`` on ``date``.
+
+    ``origin`` (where they came from; default the hukou place) is kept in the event's ``from``.
+
+    Raises:
+        TransitionNotAllowed: dead, merged, moved out, or already registered as floating.
+        InvalidInput: a date before birth or in the future, or an origin longer than 128 characters.
+    """
+    _living(person)
+    if person.status == PersonStatus.MOVED_OUT:
+        raise TransitionNotAllowed("该人员已迁出，请先登记迁入")
+    if person.is_floating:
+        raise TransitionNotAllowed("该人员已登记为流动人口")
+    _check_event_date(person, date)
+    origin = (origin.strip() or person.hukou_place)[:128]
+    if any(ord(ch) < 32 for ch in origin):
+        raise InvalidInput("不能含控制字符", location="来源地")
+    with _acting(actor):
+        person.is_floating = True
+        person.save()
+        LifeEvent.objects.create(person=person, kind=LifeEventKind.FLOATING_REGISTRATION, date=date,
+                                 details={"from": origin})
+    return person
 
 
 # --- roster import ---------------------------------------------------------------------------------

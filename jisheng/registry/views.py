@@ -6,26 +6,42 @@ ID numbers and phones are masked on every page; the per-record unmask action is 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jisheng.accounts.roles import roles_with
-from jisheng.core import audit
+from jisheng.core import audit, clock
 from jisheng.core.access import route_scope
 from jisheng.core.errors import DomainError, InvalidInput
+from jisheng.core.idnumber import normalise_id_number
 from jisheng.core.masking import mask_bank_account, mask_id_number, mask_phone, mask_text
 from jisheng.core.selectors import object_history
 
 from . import dedup, exports, selectors, services
-from .access import duplicate_get_for_user, person_get_for_user, roster_import_get_for_user
-from .forms import ImportForm, PersonForm, PersonSearchForm
-from .models import Person
+from .access import duplicate_get_for_user, person_get_for_user, persons_for_user, roster_import_get_for_user
+from .forms import (
+    ChildLinkForm,
+    DeathForm,
+    DisabilityForm,
+    DivorceForm,
+    FloatingForm,
+    ImportForm,
+    MarriageForm,
+    MoveForm,
+    NewbornForm,
+    PersonForm,
+    PersonSearchForm,
+)
+from .models import MarriageEndReason, ParentChild, ParentChildKind, Person, PersonStatus, Sex
 
 VIEW = roles_with("registry.view")
 CHANGE = roles_with("registry.change")
@@ -97,6 +113,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "masked_bank": mask_bank_account(person.bank_account), "parents": parents, "children": children,
         "marriages": marriages, "events": selectors.life_events_of(person), "history": _history(person),
         "grade": selectors.disability_grade(person),
+        "current_marriage": next((m for m in marriages if m.is_current(clock.today())), None),
         "can_unmask": request.user.has_capability("registry.unmask"),  # type: ignore[union-attr]
         "can_change": request.user.has_capability("registry.change"),  # type: ignore[union-attr]
     })
@@ -302,3 +319,179 @@ def import_errors(request: HttpRequest, pk: int) -> HttpResponseBase:
     rows = [[e["row"], e["column"], e["problem"]] for e in job.errors]
     stem = mask_text(job.filename.rsplit(".", 1)[0])  # "张三_3205…_花名册.csv": no ID or phone in the file name
     return exports.export_response(filename=f"{stem}_错误清单", fmt=fmt, header=("行号", "列", "问题"), rows=rows)
+
+
+# --- life events (登记事件) ----------------------------------------------------------------------------
+#
+# One small form page per event on a person in scope; the spouse or child named by ID number is looked up
+# only inside the user's scope (an unknown and an out-of-scope number give the same form error). Every
+# write is one service call (one transaction, audited through DomainModel with actor=request.user).
+
+EventHandler = Callable[[Person, dict[str, Any]], str]
+
+
+def _domain_error_to_form(form: forms.Form, exc: DomainError, locations: dict[str, str]) -> None:
+    """Attach ``exc`` to the form field its location names (``locations``: location → field), else to the form."""
+    if isinstance(exc, _Refused):  # the lookup already added its error
+        return
+    location = getattr(exc, "location", None) or ""
+    field = locations.get(location.split("（")[0])
+    if field is not None and field in form.fields:
+        form.add_error(field, str(exc).split(": ", 1)[-1])
+    else:
+        form.add_error(None, str(exc))
+
+
+def _event_page(request: HttpRequest, pk: int, *, form: forms.Form, title: str, handle: EventHandler,
+                locations: dict[str, str], intro: str = "") -> HttpResponse:
+    person = person_get_for_user(request.user, pk)
+    if request.method == "POST" and person.status in (PersonStatus.DEAD, PersonStatus.MERGED):
+        form.is_valid()
+        form.add_error(None, _("该人员已登记死亡或已合并，不能再登记事件"))
+    elif request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                done = handle(person, form.cleaned_data)
+        except DomainError as exc:
+            _domain_error_to_form(form, exc, locations)
+        else:
+            messages.success(request, done)
+            return redirect("registry:person_detail", pk=person.pk)
+    return render(request, "registry/event_form.html", {
+        "person": person, "form": form, "title": title, "intro": intro,
+        "closed": person.status in (PersonStatus.DEAD, PersonStatus.MERGED),
+    })
+
+
+def _in_scope_by_id_number(user: Any, number: str, form: forms.Form, field: str) -> Person | None:
+    """The non-merged person with exactly this ID number inside ``user``'s scope (living first), or None
+    with a form error that does not tell whether the number exists elsewhere."""
+    normalised = normalise_id_number(number)
+    qs = persons_for_user(user).filter(id_number=normalised).exclude(status=PersonStatus.MERGED) \
+        if normalised else Person.objects.none()
+    found = qs.filter(status=PersonStatus.ALIVE).first() or qs.order_by("-id").first()
+    if found is None:
+        form.add_error(field, _("本辖区内没有该身份证号的在册人员，请核对号码（其他地区人员请联系县级办公室登记）"))
+    return found
+
+
+class _Refused(DomainError):
+    """A lookup added its error to the form; nothing is written."""
+
+
+@route_scope(roles=CHANGE, obj="registry.person", methods=("GET", "POST"))
+def event_death(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a death (死亡登记): status dead, death date, death event; a current marriage ends by death."""
+    def handle(person: Person, data: dict[str, Any]) -> str:
+        services.person_record_death(person, date=data["date"], cause=data["cause"], actor=request.user)
+        return _("已登记死亡。")
+    return _event_page(request, pk, form=DeathForm(request.POST or None), title=_("死亡登记"), handle=handle,
+                       locations={"日期": "date", "死亡原因": "cause"})
+
+
+@route_scope(roles=CHANGE, obj="registry.person", methods=("GET", "POST"))
+def event_marriage(request: HttpRequest, pk: int) -> HttpResponse:
+    """Register a marriage (结婚登记) with a spouse found by exact ID number inside the user's scope."""
+    form = MarriageForm(request.POST or None)
+
+    def handle(person: Person, data: dict[str, Any]) -> str:
+        spouse = _in_scope_by_id_number(request.user, data["spouse_id_number"], form, "spouse_id_number")
+        if spouse is None:
+            raise _Refused
+        if spouse.pk == person.pk:
+            raise InvalidInput(_("配偶不能是本人"), location="配偶")
+        if spouse.sex == person.sex:
+            raise InvalidInput(_("婚姻登记双方应为一男一女"), location="配偶")
+        husband, wife = (person, spouse) if person.sex == Sex.MALE else (spouse, person)
+        services.marriage_register(husband=husband, wife=wife, start_date=data["date"], actor=request.user)
+        return _("已登记结婚。")
+    return _event_page(request, pk, form=form, title=_("结婚登记"), handle=handle,
+                       locations={"登记结婚日期": "date", "婚姻": "spouse_id_number", "配偶": "spouse_id_number"})
+
+
+@route_scope(roles=CHANGE, obj="registry.person", methods=("GET", "POST"))
+def event_divorce(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the divorce (离婚登记) that ends the person's current marriage."""
+    def handle(person: Person, data: dict[str, Any]) -> str:
+        marriage = selectors.current_marriage(person)
+        if marriage is None:
+            raise InvalidInput(_("该人员目前没有在册婚姻"), location="婚姻")
+        services.marriage_end(marriage, end_date=data["date"], end_reason=MarriageEndReason.DIVORCE,
+                              actor=request.user)
+        return _("已登记离婚。")
+    return _event_page(request, pk, form=DivorceForm(request.POST or None), title=_("离婚登记"), handle=handle,
+                       locations={"婚姻终止日期": "date"})
+
+
+@route_scope(roles=CHANGE, obj="registry.person", methods=("GET", "POST"))
+def event_child_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Link an existing person in scope as this person's child (亲生 / 收养 / 继子女) by exact ID number."""
+    form = ChildLinkForm(request.POST or None)
+
+    def handle(person: Person, data: dict[str, Any]) -> str:
+        child = _in_scope_by_id_number(request.user, data["child_id_number"], form, "child_id_number")
+        if child is None:
+            raise _Refused
+        if ParentChild.objects.filter(parent=person, child=child).exists():
+            raise InvalidInput(_("该亲子关系已登记"), location="子女")
+        kind = data["kind"]
+        since = data.get("since") if kind != ParentChildKind.BIRTH else None
+        if since is not None and since < child.birth_date:
+            raise InvalidInput(_("关系成立日期不能早于子女出生日期"), location="起始日期")
+        services.parent_child_link(parent=person, child=child, kind=kind, since=since, actor=request.user)
+        return _("已登记子女。")
+    return _event_page(request, pk, form=form, title=_("子女登记（关联已在册人员）"), handle=handle,
+                       locations={"子女": "child_id_number", "亲子关系": "child_id_number", "关系": "kind",
+                                  "起始日期": "since"})
+
+
+@route_scope(roles=CHANGE, obj="registry.person", methods=("GET", "POST"))
+def event_newborn(request: HttpRequest, pk: int) -> HttpResponse:
+    """Register a newborn child (出生登记) of this person; duplicate detection runs as for any new person."""
+    def handle(person: Person, data: dict[str, Any]) -> str:
+        child = services.child_register(
+            parent=person, actor=request.user, name=data["name"], sex=data["sex"], birth_date=data["birth_date"],
+            id_number=data["id_number"], with_spouse=data["with_spouse"])
+        n = len(dedup.find_duplicates(child))
+        return _("已登记子女 %(name)s。") % {"name": child.name} + (
+            _("发现 %(n)s 条疑似重复记录，已送核查。") % {"n": n} if n else "")
+    return _event_page(request, pk, form=NewbornForm(request.POST or None), title=_("子女登记（新生儿）"),
+                       handle=handle, locations={"姓名": "name", "性别": "sex", "出生日期": "birth_date",
+                                                 "公民身份号码": "id_number", "亲子关系": "birth_date"})
+
+
+@route_scope(roles=CHANGE, obj="registry.person", methods=("GET", "POST"))
+def event_disability(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a disability certificate (残疾人证) of grade 1–4."""
+    def handle(person: Person, data: dict[str, Any]) -> str:
+        services.disability_certificate_record(person, grade=data["grade"], date=data["date"],
+                                               category=data["category"], number=data["number"],
+                                               actor=request.user)
+        return _("已登记残疾人证。")
+    return _event_page(request, pk, form=DisabilityForm(request.POST or None), title=_("残疾人证登记"),
+                       handle=handle, locations={"日期": "date", "等级": "grade"})
+
+
+@route_scope(roles=CHANGE, obj="registry.person", methods=("GET", "POST"))
+def event_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a move: to a new residence area inside the user's scope (迁入/迁居), or out of it (迁出)."""
+    form = MoveForm(request.POST or None, user=request.user)
+
+    def handle(person: Person, data: dict[str, Any]) -> str:
+        if data["direction"] == MoveForm.MOVE_OUT:
+            services.person_move(person, date=data["date"], destination=data["destination"], actor=request.user)
+            return _("已登记迁出。")
+        services.person_move(person, date=data["date"], to_area=data["to_area"], actor=request.user)
+        return _("已登记迁入（迁居）。")
+    return _event_page(request, pk, form=form, title=_("迁入 / 迁出登记"), handle=handle,
+                       locations={"日期": "date", "新居住地": "to_area", "迁往地": "destination"})
+
+
+@route_scope(roles=CHANGE, obj="registry.person", methods=("GET", "POST"))
+def event_floating(request: HttpRequest, pk: int) -> HttpResponse:
+    """Register the person as floating population (流动人口登记)."""
+    def handle(person: Person, data: dict[str, Any]) -> str:
+        services.floating_register(person, date=data["date"], origin=data["origin"], actor=request.user)
+        return _("已登记为流动人口。")
+    return _event_page(request, pk, form=FloatingForm(request.POST or None), title=_("流动人口登记"),
+                       handle=handle, locations={"日期": "date", "来源地": "origin"})
