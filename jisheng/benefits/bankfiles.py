@@ -32,6 +32,8 @@ from jisheng.core.errors import InvalidInput
 DATA_FILE = Path(__file__).parent / "data" / "bank_layouts.yaml"
 FIELDS = ("seq", "reference", "account_name", "bank_account", "bank_name", "amount", "amount_fen", "memo")
 TEXT_FIELDS = ("reference", "bank_account")
+#: A line reference in a return file: ASCII digits that fit a 64-bit id (``str.isdigit`` also accepts "²").
+REFERENCE = re.compile(r"[0-9]{1,18}")
 
 
 @dataclass(frozen=True)
@@ -235,7 +237,8 @@ def _read_table(content: bytes, filename: str) -> Iterator[list[str]]:
         except Exception as exc:
             raise InvalidInput(f"not a readable .xlsx file ({exc.__class__.__name__})", location=filename) from exc
         for values in wb.worksheets[0].iter_rows(values_only=True):
-            yield ["" if v is None else (f"{v:.2f}" if isinstance(v, float) else str(v)).strip() for v in values]
+            yield ["" if v is None else (f"{v:.2f}" if isinstance(v, float) else str(v)).replace("\x00", "").strip()
+                   for v in values]
         return
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -245,8 +248,11 @@ def _read_table(content: bytes, filename: str) -> Iterator[list[str]]:
             continue
     else:
         raise InvalidInput("the file is neither UTF-8 nor GB18030 text", location=filename)
-    for values in csv.reader(io.StringIO(text)):
-        yield [v.strip() for v in values]
+    try:
+        for values in csv.reader(io.StringIO(text)):
+            yield [v.replace("\x00", "").strip() for v in values]  # PostgreSQL refuses NUL in text
+    except csv.Error as exc:
+        raise InvalidInput(f"not a readable CSV file ({exc})", location=filename) from None
 
 
 def parse_returns(content: bytes, filename: str) -> list[ReturnRow]:
@@ -254,7 +260,9 @@ def parse_returns(content: bytes, filename: str) -> list[ReturnRow]:
 
     Raises:
         InvalidInput: unreadable file, a missing required column (流水号, 结果), or bad rows — the message
-        lists every bad row as ``row R, column: problem``.
+        lists every bad row as ``row R, column: problem``. Bad rows include a reference that is not 1–18
+        ASCII digits, an amount that is not a finite number, and a reference already reported in an earlier
+        row of the file (a payment has one result; a duplicated row would be counted twice).
     """
     config = _config()["returns"]
     success = {str(s) for s in config["success"]}
@@ -274,6 +282,7 @@ def parse_returns(content: bytes, filename: str) -> list[ReturnRow]:
             raise InvalidInput(f"missing column {config['headers'][required][0]}", location=filename)
     rows: list[ReturnRow] = []
     problems: list[str] = []
+    seen: dict[str, int] = {}  # reference → the row that reported it: one result per payment and file
     for r, values in enumerate(table, start=2):
         if not any(values):
             continue
@@ -291,11 +300,18 @@ def parse_returns(content: bytes, filename: str) -> list[ReturnRow]:
             try:
                 amount = Decimal(get("amount").replace(",", ""))
             except InvalidOperation:
+                amount = None
+            if amount is None or not amount.is_finite() or abs(amount) >= 10 ** 12:
                 problems.append(f"row {r}, {header[index['amount']]}: not an amount {get('amount')!r}")
                 continue
-        if not get("reference").isdigit():
+        if not REFERENCE.fullmatch(get("reference")):
             problems.append(f"row {r}, {header[index['reference']]}: not a reference {get('reference')!r}")
             continue
+        if get("reference") in seen:
+            problems.append(f"row {r}, {header[index['reference']]}: {get('reference')} "
+                            f"already reported in row {seen[get('reference')]}")
+            continue
+        seen[get("reference")] = r
         rows.append(ReturnRow(row=r, reference=get("reference"), bank_account=get("bank_account"), amount=amount,
                               paid=result in success, reason=get("reason")[:200],
                               bank_reference=get("bank_reference")[:64]))
