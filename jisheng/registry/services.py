@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 
 from jisheng.core import audit, clock
 from jisheng.core.errors import InvalidInput, TransitionNotAllowed
@@ -205,6 +206,13 @@ def person_record_death(person: Person, *, date: dt.date, actor: Any, cause: str
     cause = cause.strip()
     if len(cause) > 100 or any(ord(ch) < 32 for ch in cause):
         raise InvalidInput("死亡原因不能超过 100 个字符，且不能含控制字符", location="死亡原因")
+    Person.objects.select_for_update().filter(pk=person.pk).first()  # serialise with concurrent events
+    later = (LifeEvent.objects.filter(person=person, date__gt=date)
+             .exclude(kind=LifeEventKind.BIRTH)  # a child may be born after the father's death
+             .order_by("date").first())
+    if later is not None:
+        raise InvalidInput(f"死亡日期早于已登记的{later.get_kind_display()}（{later.date:%Y-%m-%d}）",
+                           location="日期")
     life_event_record(person, kind=LifeEventKind.DEATH, date=date, actor=actor,
                       details={"cause": cause} if cause else None)
     marriage = current_marriage(person, date)
@@ -227,7 +235,7 @@ def marriage_register(*, husband: Person, wife: Person, start_date: dt.date, act
         InvalidInput: wrong sexes, the same person twice, a date before either birth or in the future,
             or either spouse still married on ``start_date``.
     """
-    from .selectors import current_marriage
+    from .selectors import current_marriage, marriages_of
 
     if husband.sex != Sex.MALE or wife.sex != Sex.FEMALE:
         raise InvalidInput("丈夫应为男性，妻子应为女性", location="婚姻")
@@ -238,8 +246,12 @@ def marriage_register(*, husband: Person, wife: Person, start_date: dt.date, act
                 spouse.status == PersonStatus.DEAD and spouse.death_date is not None
                 and spouse.death_date <= start_date):
             raise InvalidInput(f"{spouse.name} 在该日期已死亡或记录已合并", location="婚姻")
+    # lock both records so two officers cannot register two current marriages at once (PostgreSQL)
+    list(Person.objects.select_for_update().filter(pk__in=[husband.pk, wife.pk]).order_by("pk"))
     for spouse in (husband, wife):
-        if current_marriage(spouse, start_date) is not None:
+        # in force on the date, or any marriage not ended by then (also one registered with a later date)
+        if current_marriage(spouse, start_date) is not None or marriages_of(spouse).filter(
+                Q(end_date__isnull=True) | Q(end_date__gt=start_date)).exists():
             raise InvalidInput(f"{spouse.name} 在该日期仍有婚姻关系", location="婚姻")
     with _acting(actor):
         marriage = Marriage.objects.create(husband=husband, wife=wife, start_date=start_date)

@@ -387,3 +387,40 @@ def test_village_guide_records_in_own_village_only(client, make_user, village_a,
     assert client.post(url("event_marriage", husband), {"spouse_id_number": wife.id_number,
                                                         "date": "2005-05-01"}).status_code == 302
     assert AuditEvent.objects.filter(object_type="registry.marriage", action="create").get().actor == guide
+
+
+@pytest.mark.django_db
+def test_death_before_a_registered_marriage_or_move_is_refused(client_a, couple, village_a, town_a):
+    husband, wife = couple
+    client_a.post(url("event_marriage", husband), {"spouse_id_number": wife.id_number, "date": "2005-05-01"})
+    before = snapshot()
+    response = client_a.post(url("event_death", husband), {"date": "2004-01-01"})
+    assert "死亡日期早于已登记的结婚（2005-05-01）" in " ".join(errors_of(response)["date"])
+    assert snapshot() == before
+    # a child born after the father's death is no obstacle
+    child = make_person(village_a, name="遗腹子", sex="M", birth_date=D(2026, 6, 1))
+    client_a.post(url("event_child_link", husband), {"child_id_number": child.id_number, "kind": "birth"})
+    assert client_a.post(url("event_death", husband), {"date": "2026-02-01"}).status_code == 302
+
+
+@pytest.mark.django_db
+def test_marriage_dated_before_an_open_later_one_is_refused(client_a, couple, village_a):
+    husband, wife = couple
+    client_a.post(url("event_marriage", husband), {"spouse_id_number": wife.id_number, "date": "2010-05-01"})
+    other = make_person(village_a, name="王芳", sex="F", birth_date=D(1985, 3, 3))
+    before = snapshot()
+    response = client_a.post(url("event_marriage", other), {"spouse_id_number": husband.id_number,
+                                                           "date": "2005-01-01"})
+    assert "仍有婚姻关系" in " ".join(errors_of(response)["spouse_id_number"])
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_marriage_with_a_dead_person_is_refused(client_a, couple):
+    husband, wife = couple
+    client_a.post(url("event_death", wife), {"date": "2020-01-01"})
+    before = snapshot()
+    response = client_a.post(url("event_marriage", husband), {"spouse_id_number": wife.id_number,
+                                                             "date": "2021-01-01"})
+    assert "已死亡" in " ".join(errors_of(response)["spouse_id_number"])
+    assert snapshot() == before
