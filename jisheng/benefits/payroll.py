@@ -33,6 +33,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 
 from jisheng.core import clock
+from jisheng.core.errors import TransitionNotAllowed
 from jisheng.core.models import Area
 from jisheng.registry.models import Person
 
@@ -176,6 +177,9 @@ def generate_lines(roll: PaymentRoll, *, actor: Any = None, chunk_size: int = CH
         if programme.categories and rates:
             params += programme.category_keys()
         with transaction.atomic():
+            # the roll's row lock orders this chunk with an approval in another tab: once approved, not a line more
+            if PaymentRoll.objects.select_for_update().filter(pk=roll.pk, status__in=FROZEN_ROLL_STATUSES).exists():
+                raise TransitionNotAllowed("花名册已审核，停止生成")
             _insert_chunk(sql, params)
             run.cursor = hi
             run.chunks += 1

@@ -564,13 +564,34 @@ def registry_stops_sync(*, programme: str, area: Area, after_event_id: int = 0, 
 
 
 def roll_open(*, programme: str, month: dt.date, area: Area, actor: Any) -> PaymentRoll:
-    """Return the roll of ``programme`` for ``month`` paid by ``area``, creating it (idempotent)."""
+    """Return the roll of ``programme`` for ``month`` paid by ``area``, creating it (idempotent).
+
+    Raises:
+        InvalidInput: ``month`` is after the current month (a roll pays months that have begun: approving
+            it would close a month whose deaths and changes are not known yet), or a roll of the programme
+            and month already exists for an area containing or inside ``area`` (its people would be split
+            between two rolls, or left out of the payer's roll).
+    """
     _require(actor, "benefits.prepare_roll")
     prog = programmes.get(programme)
     month = rules.month_start(month)
+    if month > rules.month_start(clock.today()):
+        raise InvalidInput(f"{month:%Y-%m} 尚未到来，不能生成该月花名册", location="month")
     prog.rule_version(month)
-    roll, _ = PaymentRoll.objects.get_or_create(programme=prog.key, month=month, area=area)
+    with transaction.atomic():
+        overlapping = (PaymentRoll.objects.filter(programme=prog.key, month=month).exclude(area=area)
+                       .select_related("area"))
+        for other in overlapping:
+            if other.area.contains(area) or area.contains(other.area):
+                raise InvalidInput(f"{other.area.name}已有{prog.name} {month:%Y-%m} 的花名册（#{other.pk}），"
+                                   f"同一对象不能分在两本花名册中", location="area")
+        roll, _ = PaymentRoll.objects.get_or_create(programme=prog.key, month=month, area=area)
     return roll
+
+
+def _generation_unfinished(roll: PaymentRoll) -> bool:
+    """Whether a generation run of ``roll`` was started and has not finished (running, or crashed midway)."""
+    return RollRun.objects.filter(roll=roll, step="generate").exclude(status=RunStatus.DONE).exists()
 
 
 def roll_generate(roll: PaymentRoll, *, actor: Any, chunk_size: int = payroll.CHUNK_SIZE,
@@ -635,6 +656,9 @@ def roll_return(roll: PaymentRoll, *, actor: Any, reason: str = "") -> PaymentRo
     with transaction.atomic():
         roll = PaymentRoll.objects.select_for_update().get(pk=roll.pk)
         roll.status = workflows.next_status(workflows.ROLL_TRANSITIONS, roll.status, "return")
+        if RollRun.objects.filter(roll=roll, step="generate", status=RunStatus.RUNNING,
+                                  started_at__gt=clock.now() - dt.timedelta(minutes=10)).exists():
+            raise TransitionNotAllowed("花名册正在生成，请待生成完成后再退回")
         flagged = list(RollLine.objects.filter(roll=roll).exclude(kind="regular")
                        .values_list("enrolment_id", flat=True))
         RollLine.objects.filter(roll=roll).delete()
@@ -652,7 +676,9 @@ def roll_approve(roll: PaymentRoll, *, actor: Any) -> PaymentRoll:
 
     Raises:
         NotPermitted: no actor, the actor lacks ``benefits.approve_roll``, or prepared the roll (maker–checker).
-        TransitionNotAllowed: the roll is not awaiting approval.
+        TransitionNotAllowed: the roll is not awaiting approval, or a generation run is unfinished or its
+            lines no longer match the line count and total shown to the checker (a regeneration started in
+            another tab): approving then would close lines nobody checked.
     """
     if _user(actor) is None:
         raise NotPermitted("审核花名册须由具名的财务人员进行")
@@ -661,6 +687,10 @@ def roll_approve(roll: PaymentRoll, *, actor: Any) -> PaymentRoll:
         roll = PaymentRoll.objects.select_for_update().get(pk=roll.pk)
         if roll.status == RollStatus.GENERATED and roll.prepared_by_id == actor.pk:
             raise NotPermitted("制表人不能审核自己的花名册（制表、审核须由不同人员进行）")
+        if roll.status == RollStatus.GENERATED and (
+                _generation_unfinished(roll) or payroll.roll_totals(roll) != (roll.line_count, roll.total_amount)):
+            raise TransitionNotAllowed("花名册正在重新生成（或上次生成中断），明细与所示合计不一致；"
+                                       "请待生成完成后再审核")
         roll.status = workflows.next_status(workflows.ROLL_TRANSITIONS, roll.status, "approve")
         roll.approved_by, roll.approved_at = actor, clock.now()
         roll.save()

@@ -4,14 +4,16 @@ approval racing a regeneration. Each test is the regression test of a fix found 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from jisheng.benefits import bankfiles, services
-from jisheng.benefits.enums import LineStatus
-from jisheng.benefits.models import PaymentRoll, RollLine
-from jisheng.core.errors import InvalidInput
+from jisheng.benefits import bankfiles, payroll, services
+from jisheng.benefits.enums import LineStatus, RollStatus, RunStatus
+from jisheng.benefits.models import PaymentRoll, RollLine, RollRun
+from jisheng.core import clock
+from jisheng.core.errors import InvalidInput, TransitionNotAllowed
 
 from .factories import approved_enrolment
 from .test_payroll import _return_file, _roll
@@ -69,3 +71,66 @@ def test_nul_characters_in_a_return_file_are_dropped_not_sent_to_the_database(vi
     record = services.roll_import_returns(roll, content=content, filename="r.csv", actor=finance[0])
     assert (record.paid, record.failed) == (1, 1)
     assert RollLine.objects.get(pk=a.pk).failure_reason == "账户冻结"
+
+
+# --- rolls opened for the wrong month or area; approval racing a regeneration ------------------------------
+
+
+def test_a_roll_for_a_month_to_come_is_refused(county, finance):
+    """Approving it would close a month whose deaths and changes are not known yet."""
+    with clock.frozen(M(2026, 11, 29)):
+        with pytest.raises(InvalidInput) as err:
+            services.roll_open(programme="special-assistance", month=M(2026, 12, 1), area=county, actor=finance[0])
+        assert err.value.location == "month"
+        assert services.roll_open(programme="special-assistance", month=M(2026, 11, 1), area=county,
+                                  actor=finance[0]).month == M(2026, 11, 1)
+    assert not PaymentRoll.objects.filter(month=M(2026, 12, 1)).exists()
+
+
+def test_a_town_roll_beside_the_county_roll_of_the_same_month_is_refused(village_a, county, town_a, make_user,
+                                                                        finance):
+    """A town's roll used to take its people out of the county's roll of the month (the line constraint
+    kept them from being paid twice, but the payer's roll silently missed them)."""
+    town_finance = make_user("finance_officer", town_a)
+    approved_enrolment(village_a)
+    with clock.frozen(M(2026, 11, 29)):
+        county_roll = _roll("special-assistance", M(2026, 11, 1), county, finance[0])
+        with pytest.raises(InvalidInput) as err:
+            services.roll_open(programme="special-assistance", month=M(2026, 11, 1), area=town_a,
+                               actor=town_finance)
+    assert f"#{county_roll.pk}" in str(err.value) and county_roll.line_count == 1
+    assert PaymentRoll.objects.count() == 1
+
+
+def test_a_roll_cannot_be_approved_while_its_generation_is_unfinished(village_a, county, finance):
+    """Tab 1: the maker regenerates; tab 2: the checker approves. The approval used to close a roll whose
+    lines were still being inserted, so it paid lines the checker never saw."""
+    maker, checker = finance
+    approved_enrolment(village_a)
+    roll = _roll("special-assistance", M(2026, 11, 1), county, maker)
+    run = RollRun.objects.create(roll=roll, step="generate", status=RunStatus.RUNNING, started_at=clock.now())
+    with pytest.raises(TransitionNotAllowed):
+        services.roll_approve(roll, actor=checker)
+    with pytest.raises(TransitionNotAllowed):
+        services.roll_return(roll, actor=checker)
+    # lines added behind the checker's back (count/total no longer those shown) also block approval
+    RollRun.objects.filter(pk=run.pk).update(status=RunStatus.DONE)
+    approved_enrolment(village_a)
+    RollLine.objects.filter(roll=roll).update(amount=Decimal("400.00"))
+    with pytest.raises(TransitionNotAllowed):
+        services.roll_approve(roll, actor=checker)
+    services.roll_generate(roll, actor=maker)
+    roll.refresh_from_db()
+    assert (roll.line_count, roll.total_amount) == (2, Decimal("900.00"))
+    assert services.roll_approve(roll, actor=checker).status == RollStatus.APPROVED
+
+
+def test_a_generation_chunk_after_approval_inserts_nothing(village_a, county, finance):
+    maker, checker = finance
+    approved_enrolment(village_a)
+    roll = _roll("special-assistance", M(2026, 11, 1), county, maker)
+    services.roll_approve(roll, actor=checker)
+    approved_enrolment(village_a)
+    with pytest.raises(TransitionNotAllowed):
+        payroll.generate_lines(roll, actor=maker)   # a run already past roll_generate's status check
+    assert roll.lines.count() == 1

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from jisheng.benefits import bankfiles, payroll, services
 from jisheng.benefits.enums import LineStatus, RollStatus, RunStatus
 from jisheng.benefits.models import Enrolment, PaymentRoll, RollLine, RollRun
+from jisheng.core import clock
 from jisheng.core.errors import InvalidInput, NotPermitted, TransitionNotAllowed
 from jisheng.law.parameters import ParameterValue
 from jisheng.registry import services as registry_services
@@ -148,14 +149,16 @@ def test_overdue_verification_suspends_payment_until_done_then_pays_arrears(vill
     services.verification_schedule(programme="special-assistance", year=2027, area=county, actor=None)
     e.refresh_from_db()
     assert e.verification_due == M(2027, 3, 31)
-    _close(_roll("special-assistance", M(2027, 3, 1), county, maker), checker)   # due date not passed: paid
-    _close(_roll("special-assistance", M(2027, 4, 1), county, maker), checker)   # overdue on 1 April: not paid
+    with clock.frozen(M(2027, 4, 2)):  # rolls are generated for months that have begun
+        _close(_roll("special-assistance", M(2027, 3, 1), county, maker), checker)   # due date not passed: paid
+        _close(_roll("special-assistance", M(2027, 4, 1), county, maker), checker)   # overdue on 1 April: unpaid
     assert [m for m, _, _ in _lines(e.person_id)] == [M(2027, 3, 1)]
     services.verification_complete(e.verifications.get(year=2027), result="continue", done_on=M(2027, 4, 18),
                                    actor=None)
     e.refresh_from_db()
     assert e.verification_due == M(2028, 3, 31) and e.verifications.get(year=2028).done_on is None
-    may = _roll("special-assistance", M(2027, 5, 1), county, maker)
+    with clock.frozen(M(2027, 5, 2)):
+        may = _roll("special-assistance", M(2027, 5, 1), county, maker)
     assert _lines(e.person_id, roll=may) == [(M(2027, 4, 1), "arrears", Decimal("500.00")),
                                              (M(2027, 5, 1), "regular", Decimal("500.00"))]
 
