@@ -343,7 +343,7 @@ def _domain_error_to_form(form: forms.Form, exc: DomainError, locations: dict[st
 
 
 def _event_page(request: HttpRequest, pk: int, *, form: forms.Form, title: str, handle: EventHandler,
-                locations: dict[str, str], intro: str = "") -> HttpResponse:
+                locations: dict[str, str], intro: Callable[[Person], str] | None = None) -> HttpResponse:
     person = person_get_for_user(request.user, pk)
     if request.method == "POST" and person.status in (PersonStatus.DEAD, PersonStatus.MERGED):
         form.is_valid()
@@ -358,7 +358,7 @@ def _event_page(request: HttpRequest, pk: int, *, form: forms.Form, title: str, 
             messages.success(request, done)
             return redirect("registry:person_detail", pk=person.pk)
     return render(request, "registry/event_form.html", {
-        "person": person, "form": form, "title": title, "intro": intro,
+        "person": person, "form": form, "title": title, "intro": intro(person) if intro else "",
         "closed": person.status in (PersonStatus.DEAD, PersonStatus.MERGED),
     })
 
@@ -419,8 +419,15 @@ def event_divorce(request: HttpRequest, pk: int) -> HttpResponse:
         services.marriage_end(marriage, end_date=data["date"], end_reason=MarriageEndReason.DIVORCE,
                               actor=request.user)
         return _("已登记离婚。")
+    def intro(person: Person) -> str:
+        marriage = selectors.current_marriage(person)
+        if marriage is None:
+            return _("该人员目前没有在册婚姻。")
+        spouse = marriage.wife if marriage.husband_id == person.pk else marriage.husband
+        return _("将终止与 %(spouse)s 于 %(date)s 登记的婚姻。") % {
+            "spouse": spouse.name, "date": f"{marriage.start_date:%Y-%m-%d}"}
     return _event_page(request, pk, form=DivorceForm(request.POST or None), title=_("离婚登记"), handle=handle,
-                       locations={"婚姻终止日期": "date"})
+                       locations={"婚姻终止日期": "date"}, intro=intro)
 
 
 @route_scope(roles=CHANGE, obj="registry.person", methods=("GET", "POST"))
@@ -455,8 +462,11 @@ def event_newborn(request: HttpRequest, pk: int) -> HttpResponse:
         n = len(dedup.find_duplicates(child))
         return _("已登记子女 %(name)s。") % {"name": child.name} + (
             _("发现 %(n)s 条疑似重复记录，已送核查。") % {"n": n} if n else "")
+    def intro(person: Person) -> str:
+        return _("子女登记在本人的现居住地（%(area)s），户籍随本人；与已有记录姓名、出生日期相同的，"
+                 "将送疑似重复核查。") % {"area": person.residence_area.name}
     return _event_page(request, pk, form=NewbornForm(request.POST or None), title=_("子女登记（新生儿）"),
-                       handle=handle, locations={"姓名": "name", "性别": "sex", "出生日期": "birth_date",
+                       handle=handle, intro=intro, locations={"姓名": "name", "性别": "sex", "出生日期": "birth_date",
                                                  "公民身份号码": "id_number", "亲子关系": "birth_date"})
 
 

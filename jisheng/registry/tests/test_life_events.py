@@ -424,3 +424,11 @@ def test_marriage_with_a_dead_person_is_refused(client_a, couple):
                                                              "date": "2021-01-01"})
     assert "已死亡" in " ".join(errors_of(response)["spouse_id_number"])
     assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_divorce_page_names_the_marriage_it_ends(client_a, couple):
+    husband, wife = couple
+    assert "没有在册婚姻" in client_a.get(url("event_divorce", husband)).content.decode()
+    client_a.post(url("event_marriage", husband), {"spouse_id_number": wife.id_number, "date": "2005-05-01"})
+    assert "将终止与 李娜 于 2005-05-01 登记的婚姻" in client_a.get(url("event_divorce", husband)).content.decode()
