@@ -37,6 +37,8 @@ from .enums import (
     VerificationResult,
 )
 
+SOURCE_LABELS = {"staff": _("工作人员录入"), "licensing": _("审批系统转入"), "import": _("批量导入")}
+
 
 def _programme_choices() -> list[tuple[str, str]]:
     return programmes.choices()
@@ -118,6 +120,16 @@ class Enrolment(DomainModel):
     @property
     def category_name(self) -> str:
         return self.programme_def.category_name(self.category) if self.category else ""
+
+    @property
+    def end_reason_label(self) -> str:
+        """The stop change that ended payment, in words (``end_reason`` holds a :class:`ChangeKind` value)."""
+        return str(ChangeKind(self.end_reason).label) if self.end_reason in ChangeKind.values else self.end_reason
+
+    @property
+    def source_label(self) -> str:
+        """Where the application came from, in words."""
+        return str(SOURCE_LABELS.get(self.source, self.source))
 
 
 class Posting(DomainModel):

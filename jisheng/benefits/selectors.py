@@ -19,7 +19,7 @@ from jisheng.core.modules import Todo, WorkbenchItems
 
 from . import programmes, rules
 from .access import enrolments_for_user, rolls_for_user
-from .enums import EnrolmentStatus, LineKind, LineStatus, RollStatus
+from .enums import FROZEN_ROLL_STATUSES, EnrolmentStatus, LineKind, LineStatus, RollStatus
 from .models import Enrolment, PaymentRoll, RollLine, RollRun, Verification
 
 PAGE_SIZE = 50
@@ -99,9 +99,11 @@ def reconciliation(roll: PaymentRoll) -> Reconciliation:
 
 def report_by_town(user: Any, *, month: dt.date, programme: str = "") -> list[dict[str, Any]]:
     """Beneficiaries (persons) and amounts paid for ``month`` by town and programme: the lines (all kinds, so
-    corrections count in the roll month that pays them) of beneficiaries in ``user``'s scope, whoever pays.
+    corrections count in the roll month that pays them) of approved rolls (a roll awaiting approval may still
+    be returned and regenerated) of beneficiaries in ``user``'s scope, whoever pays.
     """
-    qs = in_scope(RollLine.objects.filter(roll__month=rules.month_start(month)), user, area_field="area")
+    qs = in_scope(RollLine.objects.filter(roll__month=rules.month_start(month), roll__status__in=FROZEN_ROLL_STATUSES),
+                  user, area_field="area")
     if programme:
         qs = qs.filter(programme=programme)
     rows = list(qs.values("town__name", "programme").annotate(persons=Count("person", distinct=True),
@@ -114,8 +116,9 @@ def report_by_town(user: Any, *, month: dt.date, programme: str = "") -> list[di
 
 
 def report_by_month(user: Any, *, year: int, programme: str = "") -> list[dict[str, Any]]:
-    """Persons and amounts per roll month and programme for ``year`` in ``user``'s scope."""
-    qs = in_scope(RollLine.objects.filter(roll__month__year=year), user, area_field="area")
+    """Persons and amounts per roll month and programme for ``year`` in ``user``'s scope (approved rolls only)."""
+    qs = in_scope(RollLine.objects.filter(roll__month__year=year, roll__status__in=FROZEN_ROLL_STATUSES), user,
+                  area_field="area")
     if programme:
         qs = qs.filter(programme=programme)
     rows = list(qs.values("roll__month", "programme").annotate(persons=Count("person", distinct=True),

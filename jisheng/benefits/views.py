@@ -462,7 +462,7 @@ def _report_xlsx(request: HttpRequest, month: dt.date, programme: str, by_town: 
         for e in items:
             ws3.append([label, mask_name(e.person.name), e.area.name, e.programme_name,
                         f"{e.start_month:%Y-%m}" if e.start_month else "",
-                        f"{e.end_month:%Y-%m}" if e.end_month else "", e.end_reason])
+                        f"{e.end_month:%Y-%m}" if e.end_month else "", e.end_reason_label])
     out = io.BytesIO()
     wb.save(out)
     count = len(by_town) + len(by_month) + sum(map(len, moves.values()))

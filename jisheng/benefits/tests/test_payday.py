@@ -134,3 +134,34 @@ def test_a_generation_chunk_after_approval_inserts_nothing(village_a, county, fi
     with pytest.raises(TransitionNotAllowed):
         payroll.generate_lines(roll, actor=maker)   # a run already past roll_generate's status check
     assert roll.lines.count() == 1
+
+
+# --- reports ----------------------------------------------------------------------------------------------------
+
+
+def test_reports_count_approved_rolls_only_and_name_the_end_reason_in_words(client, village_a, county, finance):
+    from io import BytesIO
+
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    from jisheng.registry import services as registry_services
+    from tests.conftest import login
+
+    maker, checker = finance
+    approved_enrolment(village_a, start_month=M(2026, 9, 1))
+    leaving = approved_enrolment(village_a, start_month=M(2026, 9, 1))
+    registry_services.person_record_death(leaving.person, date=M(2026, 10, 20), actor=None)
+    with clock.frozen(M(2026, 11, 29)):
+        october = _roll("special-assistance", M(2026, 10, 1), county, maker)
+        services.roll_approve(october, actor=checker)
+        _roll("special-assistance", M(2026, 11, 1), county, maker)   # awaiting approval: not paid yet
+        login(client, checker)
+        page = client.get(reverse("benefits:reports"), {"month": "2026-11"}).content.decode()
+        xlsx = load_workbook(BytesIO(client.get(reverse("benefits:reports"),
+                                                {"month": "2026-11", "format": "xlsx"}).content))
+    assert [[c.value for c in row] for row in xlsx["按月"].iter_rows(min_row=2)] == [
+        ["2026-10", "计划生育家庭特别扶助", 2, 1000]]
+    assert list(xlsx["按镇"].iter_rows(min_row=2)) == []
+    assert [c.value for c in xlsx["新增与退出"][2]][-1] == "死亡" and "· 死亡</li>" in page
+    assert "1000.00" in page and "death" not in page

@@ -73,8 +73,9 @@ def test_reports_by_town_and_the_excel_export_is_audited(client, county, village
     officer = make_user("finance_officer", county)
     from jisheng.benefits import services
 
-    services.roll_generate(services.roll_open(programme="special-assistance", month=dt.date(2026, 11, 1),
-                                              area=county, actor=officer), actor=officer)
+    roll = services.roll_open(programme="special-assistance", month=dt.date(2026, 11, 1), area=county, actor=officer)
+    services.roll_generate(roll, actor=officer)
+    services.roll_approve(roll, actor=make_user("finance_officer", county))
     town_officer = make_user("town_officer", village_a.parent)
     login(client, town_officer)
     page = client.get(reverse("benefits:reports"), {"month": "2026-11"}).content.decode()
