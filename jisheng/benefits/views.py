@@ -361,10 +361,16 @@ def roll_action(request: HttpRequest, pk: int) -> HttpResponseBase:
             form = ReturnsForm(request.POST, request.FILES)
             if form.is_valid():
                 upload = form.cleaned_data["file"]
+                before = roll.return_imports.count()
                 record = services.roll_import_returns(roll, content=upload.read(), filename=upload.name,
                                                       actor=request.user)
-                messages.success(request, _("回盘导入：到账 %(p)s，失败 %(f)s，无变化 %(u)s")
-                                 % {"p": record.paid, "f": record.failed, "u": record.unchanged})
+                if roll.return_imports.count() == before:
+                    messages.info(request, _("该回盘文件已于 %(at)s 导入（%(name)s），本次未作任何更改")
+                                  % {"at": f"{clock.local(record.imported_at):%Y-%m-%d %H:%M}",
+                                     "name": record.filename})
+                else:
+                    messages.success(request, _("回盘导入：到账 %(p)s，失败 %(f)s，无变化 %(u)s")
+                                     % {"p": record.paid, "f": record.failed, "u": record.unchanged})
             else:
                 messages.error(request, _("请选择回盘文件"))
         elif action == "retry":

@@ -165,3 +165,52 @@ def test_reports_count_approved_rolls_only_and_name_the_end_reason_in_words(clie
     assert list(xlsx["按镇"].iter_rows(min_row=2)) == []
     assert [c.value for c in xlsx["新增与退出"][2]][-1] == "死亡" and "· 死亡</li>" in page
     assert "1000.00" in page and "death" not in page
+
+
+# --- the command line -------------------------------------------------------------------------------------------
+
+
+def test_every_cli_export_is_audited_and_a_repeated_return_import_says_nothing_changed(village_a, county, finance,
+                                                                                      tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    from jisheng.core.models import AuditEvent
+
+    roll, (a, b) = _exported(village_a, county, finance)
+    before = AuditEvent.objects.filter(action="export", object_type="benefits.rollline").count()
+    for name in ("a.csv", "b.csv"):
+        call_command("payroll", "export", "--roll", str(roll.pk), "--format", "csv", "--out",
+                     str(tmp_path / name), stdout=io.StringIO())
+    events = AuditEvent.objects.filter(action="export", object_type="benefits.rollline").order_by("id")
+    assert events.count() == before + 2
+    assert events.last().changes["filters"] == {"roll": roll.pk, "batch": 1, "layout": "csv-standard", "out": "b.csv"}
+    returns = tmp_path / "r.csv"
+    returns.write_bytes(_return_file([(a.pk, a.bank_account, "500.00", "成功"),
+                                      (b.pk, b.bank_account, "500.00", "成功")]))
+    first, second = io.StringIO(), io.StringIO()
+    call_command("payroll", "import-returns", "--roll", str(roll.pk), str(returns), stdout=first)
+    call_command("payroll", "import-returns", "--roll", str(roll.pk), str(returns), stdout=second)
+    assert "paid 2, failed 0, unchanged 0" in first.getvalue()
+    assert "already imported" in second.getvalue() and "nothing changed" in second.getvalue()
+
+
+def test_uploading_the_same_return_file_twice_says_it_was_already_imported(client, village_a, county, finance):
+    from django.contrib.messages import get_messages
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    roll, (a, b) = _exported(village_a, county, finance)
+    content = _return_file([(a.pk, a.bank_account, "500.00", "失败"), (b.pk, b.bank_account, "500.00", "成功")])
+    login(client, finance[0])
+    said = []
+    for _ in range(2):
+        response = client.post(reverse("benefits:roll_action", args=[roll.pk]),
+                               {"action": "returns", "file": SimpleUploadedFile("回盘.csv", content)})
+        said.append([str(m) for m in get_messages(response.wsgi_request)])
+    assert said[0] == ["回盘导入：到账 1，失败 1，无变化 0"]
+    assert "已于" in said[1][-1] and "本次未作任何更改" in said[1][-1]
+    assert roll.return_imports.count() == 1

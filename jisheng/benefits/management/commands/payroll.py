@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from jisheng.core import audit
+from jisheng.core import audit, clock
 from jisheng.core.errors import DomainError
 from jisheng.core.models import Area
 
@@ -89,6 +89,9 @@ class Command(BaseCommand):
         tmp = out.with_name(out.name + ".part")
         tmp.write_bytes(content)
         tmp.replace(out)
+        # every file written holds names and accounts: audited like a download from the roll page
+        audit.record_export(object_type="benefits.rollline", count=batch.line_count, fmt=layout.format,
+                            filters={"roll": roll.pk, "batch": batch.number, "layout": layout.key, "out": out.name})
         self.stdout.write(f"roll {roll.pk} batch {batch.number}: {batch.line_count} lines, total "
                           f"{batch.total_amount} yuan → {out}")
 
@@ -101,7 +104,12 @@ class Command(BaseCommand):
             content = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"{path}: cannot read ({exc.strerror})", returncode=2) from None
+        before = roll.return_imports.count()
         record = services.roll_import_returns(roll, content=content, filename=path.name, actor=None)
+        if roll.return_imports.count() == before:
+            self.stdout.write(f"roll {roll.pk}: {path.name} was already imported as {record.filename} "
+                              f"({clock.local(record.imported_at):%Y-%m-%d %H:%M}); nothing changed")
+            return
         self.stdout.write(f"roll {roll.pk}: paid {record.paid}, failed {record.failed}, unchanged {record.unchanged}")
 
     def _retry(self, options: dict[str, Any]) -> None:
