@@ -122,6 +122,13 @@ class Enrolment(DomainModel):
         return self.programme_def.category_name(self.category) if self.category else ""
 
     @property
+    def masked_name(self) -> str:
+        """The beneficiary's name masked for lists (surname kept; the full name is on the audited detail page)."""
+        from jisheng.core.masking import mask_name
+
+        return mask_name(self.person.name)
+
+    @property
     def end_reason_label(self) -> str:
         """The stop change that ended payment, in words (``end_reason`` holds a :class:`ChangeKind` value)."""
         return str(ChangeKind(self.end_reason).label) if self.end_reason in ChangeKind.values else self.end_reason

@@ -214,3 +214,29 @@ def test_uploading_the_same_return_file_twice_says_it_was_already_imported(clien
     assert said[0] == ["回盘导入：到账 1，失败 1，无变化 0"]
     assert "已于" in said[1][-1] and "本次未作任何更改" in said[1][-1]
     assert roll.return_imports.count() == 1
+
+
+# --- pages ------------------------------------------------------------------------------------------------------
+
+
+def test_the_enrolment_list_names_each_beneficiary_masked_in_one_query_and_home_says_which_amounts_are_budgeted(
+        client, village_a, county, make_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    approved_enrolment(village_a, name="欧阳娜娜")
+    login(client, make_user("town_officer", village_a.parent))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("benefits:enrolment_list"))
+    for i in range(5):
+        approved_enrolment(village_a, name=f"李{'一二三四五'[i]}")
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(reverse("benefits:enrolment_list")).content.decode()
+    assert "欧阳**" in page and "李*" in page and "欧阳娜娜" not in page
+    assert len(many.captured_queries) == len(few.captured_queries)
+    home = client.get(reverse("benefits:home")).content.decode()
+    assert home.count("金额逐人核定（在预算内）") == 2          # the public-welfare fund and hardship aid
+    assert home.count("金额逐人核定（尚无法定标准参数）") == 2    # the two one-time rewards
