@@ -35,6 +35,14 @@ ROLL_TRANSITIONS: dict[tuple[str, str], str] = {
 }
 
 
+#: What each action is called in messages (a second approval in another tab reads "当前状态为「已审核」，不能审核").
+ACTION_LABELS = {
+    "determine": "认定资格", "reject": "不予确认", "pass_village": "通过村级审核", "pass_town": "通过镇级审核",
+    "approve": "审核", "end": "终止", "generate": "生成", "return": "退回", "export": "生成银行文件",
+    "import_returns": "导入回盘", "close": "对账完毕",
+}
+
+
 def next_status(table: dict[tuple[str, str], str], status: str, action: str) -> str:
     """Return the status after ``action`` from ``status``.
 
@@ -44,7 +52,9 @@ def next_status(table: dict[tuple[str, str], str], status: str, action: str) -> 
     try:
         return table[(status, action)]
     except KeyError:
-        raise TransitionNotAllowed(f"「{action}」不能在状态「{status}」下进行") from None
+        labels = dict(E.choices) | dict(R.choices)
+        doing = ACTION_LABELS.get(action, action)
+        raise TransitionNotAllowed(f"当前状态为「{labels.get(status, status)}」，不能{doing}") from None
 
 
 def enrolment_actions(status: str) -> list[str]:

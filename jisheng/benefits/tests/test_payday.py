@@ -240,3 +240,13 @@ def test_the_enrolment_list_names_each_beneficiary_masked_in_one_query_and_home_
     home = client.get(reverse("benefits:home")).content.decode()
     assert home.count("金额逐人核定（在预算内）") == 2          # the public-welfare fund and hardship aid
     assert home.count("金额逐人核定（尚无法定标准参数）") == 2    # the two one-time rewards
+
+
+def test_approving_twice_in_two_tabs_says_the_roll_is_already_approved_in_words(village_a, county, finance):
+    maker, checker = finance
+    approved_enrolment(village_a)
+    roll = _roll("special-assistance", M(2026, 11, 1), county, maker)
+    services.roll_approve(roll, actor=checker)
+    with pytest.raises(TransitionNotAllowed) as err:
+        services.roll_approve(roll, actor=checker)
+    assert str(err.value) == "当前状态为「已审核」，不能审核"
