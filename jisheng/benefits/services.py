@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Exists, OuterRef, Sum
 
 from jisheng.core import audit, clock
 from jisheng.core.errors import InvalidInput, NotPermitted, TransitionNotAllowed
@@ -482,6 +482,10 @@ def enrolment_change(
                 enrolment=enrolment, month__gte=effective,
                 roll__status__in=[RollStatus.DRAFT, RollStatus.GENERATED],
             ).update(bank_name=enrolment.bank_name, bank_account=account)
+            # failed lines queued for retry whose bank file is not written yet go to the new account too
+            sent = ExportBatch.objects.filter(roll_id=OuterRef("roll_id"), number=OuterRef("batch_no"))
+            RollLine.objects.filter(enrolment=enrolment, status=LineStatus.PENDING, attempts__gt=0).exclude(
+                Exists(sent)).update(bank_name=enrolment.bank_name, bank_account=account)
             details = {"bank_name": enrolment.bank_name, "bank_account_last4": account[-4:]}
         else:
             raise InvalidInput(f"未知的变更事项 {kind!r}", location="kind")

@@ -250,3 +250,23 @@ def test_approving_twice_in_two_tabs_says_the_roll_is_already_approved_in_words(
     with pytest.raises(TransitionNotAllowed) as err:
         services.roll_approve(roll, actor=checker)
     assert str(err.value) == "当前状态为「已审核」，不能审核"
+
+
+def test_a_new_account_recorded_after_retry_was_queued_goes_into_the_retry_file(village_a, county, finance):
+    """Retry copies the account at the time; an account changed before the retry file is written used to be
+    ignored, so the payment went to the closed account again."""
+    maker, _checker = finance
+    roll, (a, b) = _exported(village_a, county, finance)
+    services.roll_import_returns(roll, content=_return_file([(a.pk, a.bank_account, "500.00", "失败"),
+                                                             (b.pk, b.bank_account, "500.00", "成功")]),
+                                 filename="r.csv", actor=maker)
+    assert services.roll_retry_failed(roll, actor=maker) == 1
+    services.enrolment_change(a.enrolment, kind="bank_account", event_date=M(2026, 11, 25), actor=None,
+                              details={"bank_name": "工商银行", "bank_account": "6222000011112222"})
+    batch = services.roll_export(roll, layout=bankfiles.layout_for(fmt="csv"), actor=maker)
+    assert batch.number == 2 and "6222000011112222" in services.render_batch(batch).decode("utf-8-sig")
+    # once that file is written, a later change no longer rewrites what was sent
+    services.enrolment_change(a.enrolment, kind="bank_account", event_date=M(2026, 11, 26), actor=None,
+                              details={"bank_name": "建设银行", "bank_account": "6217000099998888"})
+    assert RollLine.objects.get(pk=a.pk).bank_account == "6222000011112222"
+    assert RollLine.objects.get(pk=b.pk).bank_account == b.bank_account
