@@ -11,16 +11,6 @@ from jisheng.accounts.roles import Role
 from jisheng.cases import types
 from jisheng.cases.types import CaseType, MaterialSpec
 from jisheng.cases.workflows import WORKFLOWS
-from tests.conftest import (  # noqa: F401
-    county,
-    django_db_setup,
-    make_user,
-    staff_client,
-    town_a,
-    town_b,
-    village_a,
-    village_b,
-)
 
 #: A role that has each transition capability (used to act in the walk test).
 ROLE_FOR = {
@@ -49,7 +39,7 @@ def test_types() -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture
-def actor_for(make_user: Callable[..., Any], town_a: Any) -> Callable[[str], Any]:  # noqa: F811
+def actor_for(make_user: Callable[..., Any], town_a: Any) -> Callable[[str], Any]:
     made: dict[str, Any] = {}
 
     def get(capability: str) -> Any:

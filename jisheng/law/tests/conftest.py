@@ -7,7 +7,6 @@ from collections.abc import Iterator
 import pytest
 
 from jisheng.law import calendar
-from tests.conftest import county, django_db_setup, make_user, staff_client, town_a, town_b  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

@@ -4,17 +4,6 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import (  # noqa: F401
-    county,
-    django_db_setup,
-    make_user,
-    staff_client,
-    town_a,
-    town_b,
-    village_a,
-    village_b,
-)
-
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: Any, nextitem: Any) -> Any:
