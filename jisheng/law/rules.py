@@ -111,8 +111,8 @@ class Facts:
         self.data: Mapping[str, Any] = data or {}
         self.missing: list[str] = []
 
-    def get(self, path: str) -> Any:
-        """The value at ``path``, or :data:`MISSING` (recorded) when absent."""
+    def _walk(self, path: str) -> Any:
+        """The value at dotted ``path`` (list items by index), or :data:`MISSING`; records nothing."""
         node: Any = self.data
         for part in path.split("."):
             if isinstance(node, Mapping) and part in node:
@@ -120,22 +120,19 @@ class Facts:
             elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
                 node = node[int(part)]
             else:
-                if path not in self.missing:
-                    self.missing.append(path)
                 return MISSING
+        return node
+
+    def get(self, path: str) -> Any:
+        """The value at ``path``, or :data:`MISSING` (recorded) when absent."""
+        node = self._walk(path)
+        if node is MISSING and path not in self.missing:
+            self.missing.append(path)
         return node
 
     def has(self, path: str) -> bool:
         """True when ``path`` is present (does not record anything)."""
-        node: Any = self.data
-        for part in path.split("."):
-            if isinstance(node, Mapping) and part in node:
-                node = node[part]
-            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            else:
-                return False
-        return True
+        return self._walk(path) is not MISSING
 
     def date(self, path: str) -> Any:
         """The ISO date at ``path`` as a :class:`datetime.date`, :data:`MISSING`, or None for null.
