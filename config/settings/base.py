@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("JISHENG_VAR_DIR", BASE_DIR / "var"))
+# The vendored document fonts (`jisheng fonts fetch`, docs/adr/0044); outside var/ so a clean database keeps them.
+JISHENG_FONT_DIR = Path(os.environ.get("JISHENG_FONT_DIR", BASE_DIR / "vendor" / "fonts"))
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 DEBUG = False

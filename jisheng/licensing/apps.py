@@ -12,10 +12,7 @@ class LicensingConfig(AppConfig):
     def ready(self) -> None:
         from jisheng.core import modules
 
-        from . import (
-            checks,  # noqa: F401
-            rules,  # noqa: F401  (registers the birth-approval rule)
-        )
+        from . import rules  # noqa: F401  (registers the birth-approval rule)
         from .casetypes import register_all
 
         register_all()

@@ -2,8 +2,9 @@
 
 A4; margins 37 mm top, 35 mm bottom, 28 mm left, 26 mm right; issuer mark in red over a red rule; title
 in bold serif 22 pt (二号); body in serif 16 pt (三号), about 28 characters × 22 lines; Arabic-numeral dates;
-page numbers "— 1 —" at the foot. Fonts are Noto CJK from fontconfig, embedded (subset) in every PDF —
-the system check ``licensing.E001`` refuses to start without a CJK font, so nothing prints as boxes.
+page numbers "— 1 —" at the foot. Fonts are the vendored ones of :mod:`jisheng.core.fonts` (never the machine's),
+registered through ``@font-face`` and embedded (subset) in every PDF; the system check ``core.E002`` refuses to
+start while one is missing, so nothing prints as boxes and every machine lays a document out the same way.
 
 Kinds: ``acceptance_receipt`` (受理通知书, by the town), ``supplement_notice`` (补正材料一次性告知书, by
 the town), ``decision`` (准予/不予决定书, by the county-level department) and ``certificate`` (生育证).
@@ -12,13 +13,14 @@ the town), ``decision`` (准予/不予决定书, by the county-level department)
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Any
 
 from django.template.loader import render_to_string
 
 from jisheng.cases.models import Case, CaseDocument
 from jisheng.cases.services import case_store_generated_document
-from jisheng.core import clock
+from jisheng.core import clock, fonts
 from jisheng.core.models import Area, AreaLevel
 
 from . import rules
@@ -65,12 +67,25 @@ def _names(case: Case) -> dict[str, str]:
     return out
 
 
+_fonts = threading.local()
+
+
+def _font_config() -> Any:
+    """One WeasyPrint font configuration per thread: the vendored fonts are loaded once, not per document."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    config = getattr(_fonts, "config", None)
+    if config is None:
+        config = _fonts.config = FontConfiguration()
+    return config
+
+
 def render_pdf(template: str, context: dict[str, Any]) -> bytes:
-    """Render ``licensing/pdf/<template>.html`` to PDF bytes with embedded CJK fonts."""
+    """Render ``licensing/pdf/<template>.html`` to PDF bytes with the vendored fonts embedded."""
     from weasyprint import HTML
 
-    html = render_to_string(f"licensing/pdf/{template}.html", context)
-    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+    html = render_to_string(f"licensing/pdf/{template}.html", {**context, "font_faces": fonts.font_face_css()})
+    return HTML(string=html).write_pdf(font_config=_font_config())  # type: ignore[no-any-return]
 
 
 def _doc_number(case: Case, prefix: str) -> str:
