@@ -8,7 +8,19 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
-.PHONY: run test install install-dev lint typecheck importlint pytest bench lock messages serve clean
+.PHONY: run test install install-dev system-deps system-deps-test fonts lint typecheck importlint pytest bench lock \
+	messages serve clean
+
+## Debian packages (one list, scripts/system-deps, shared with .ci/run): installed when missing and run as root,
+## otherwise make stops at once and prints the apt-get command.
+system-deps:
+	@PYTHON=$(PYTHON) scripts/system-deps run
+system-deps-test:
+	@PYTHON=$(PYTHON) scripts/system-deps test
+
+## The pinned open fonts official documents are printed with (docs/adr/0044): fetched once, verified every time.
+fonts: $(VENV)/.installed
+	@$(BIN)/jisheng fonts fetch
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed, found " + sys.version.split()[0]'
@@ -28,7 +40,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 ## make run: set up, load reference and demo data, serve at http://127.0.0.1:8000 with a task worker.
-run: install
+run: system-deps install fonts
 	$(BIN)/jisheng migrate --no-input
 	$(BIN)/jisheng bootstrap
 	$(BIN)/jisheng demo --if-empty
@@ -38,7 +50,7 @@ run: install
 	$(BIN)/jisheng runserver --noreload $(HOST):$(PORT)
 
 ## make test: linters, type checks, layer contracts and the test suite (SQLite; PostgreSQL with DATABASE_URL).
-test: install-dev lint typecheck importlint pytest
+test: system-deps-test install-dev fonts lint typecheck importlint pytest
 
 lint:
 	$(BIN)/ruff check .
@@ -68,4 +80,4 @@ messages: install-dev
 	cd jisheng && ../$(BIN)/jisheng compilemessages
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var vendor
