@@ -1,8 +1,10 @@
-"""Shared fixtures: reference areas loaded once per test session, staff users per role and area."""
+"""Shared fixtures: the suite's clock, reference areas loaded once per test session, staff users per role and area."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -12,9 +14,28 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jisheng.accounts.middleware import second_factor_required
 from jisheng.accounts.models import User
+from jisheng.core import clock
 from jisheng.core.areas import load_address_codes, load_areas
 from jisheng.core.demo import generate_villages
 from jisheng.core.models import Area
+
+#: The day the whole suite runs on unless ``JISHENG_TEST_CLOCK=YYYY-MM-DD`` says otherwise: no test depends on
+#: the real date. A test that needs another day freezes ``core.clock`` inside this one (``clock.frozen`` nests).
+SUITE_TODAY = dt.date(2026, 11, 16)
+
+
+def suite_today() -> dt.date:
+    """The suite's "today": ``JISHENG_TEST_CLOCK`` when set (tests/test_clock_boundaries.py sets it), else
+    :data:`SUITE_TODAY`."""
+    value = os.environ.get("JISHENG_TEST_CLOCK")
+    return dt.date.fromisoformat(value) if value else SUITE_TODAY
+
+
+@pytest.fixture(autouse=True)
+def _suite_clock() -> Iterator[None]:
+    """Freeze ``core.clock`` at :func:`suite_today` (09:00 CST) for every test."""
+    with clock.frozen(suite_today()):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -18,12 +18,11 @@ from django.urls import reverse
 from jisheng.accounts.roles import Role
 from jisheng.core.models import Area
 
+from . import tools
 from .conftest import login
 
 ROOT = Path(settings.BASE_DIR)
 STYLES = [ROOT / "jisheng/core/static/vendor/pico/pico.min.css", ROOT / "jisheng/core/static/jisheng/app.css"]
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 def _header_boxes(page: Any, html: str) -> dict[str, Any]:
@@ -66,7 +65,7 @@ def test_portal_and_staff_headers_fit_a_phone_in_every_language(town_a: Area, ma
     client = login(Client(), make_user(Role.TOWN_OFFICER, town_a, first_name="华明", last_name="龙"))
     pages.append(client.get(reverse("core:workbench")).content.decode())
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = p.chromium.launch(executable_path=tools.chromium(), args=tools.CHROMIUM_ARGS)
         try:
             phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
             for html in pages:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -96,13 +97,32 @@ def test_csrf_is_enforced_on_forms(town_a: Area, make_user: Any) -> None:
     assert response.status_code == 403
 
 
+#: Operational warnings, not deployment faults: the working-day calendar lacks next year (from 1 December) or
+#: this year's entered notice differs from a newer chinesecalendar release. They depend on the date, not on the
+#: settings, so the deploy check ignores them and fails on every other warning.
+OPERATIONAL_WARNINGS = {"law.W001", "law.W002"}
+
+
 def test_deploy_check_is_clean_with_production_settings() -> None:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.production",
            "DJANGO_SECRET_KEY": "k" * 20 + "Q9#x" * 10 + "z" * 20, "DJANGO_ALLOWED_HOSTS": "jisheng.example.org"}
-    result = subprocess.run([sys.executable, "-m", "jisheng", "check", "--deploy", "--fail-level", "WARNING"],
+    result = subprocess.run([sys.executable, "-m", "jisheng", "check", "--deploy", "--fail-level", "ERROR"],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "no issues" in result.stdout
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    reported = set(re.findall(r"\(([a-z_]+\.[EWCI]\d{3})\)", output))
+    assert reported <= OPERATIONAL_WARNINGS, output
+    assert "no issues" in output or reported, output
+
+
+def test_the_deploy_check_still_fails_on_a_real_warning() -> None:
+    """The filter above must not hide deployment faults: a weak secret key (one distinct character) is reported."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.production",
+           "DJANGO_SECRET_KEY": "k" * 60, "DJANGO_ALLOWED_HOSTS": "jisheng.example.org"}
+    result = subprocess.run([sys.executable, "-m", "jisheng", "check", "--deploy", "--fail-level", "ERROR"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
+    reported = set(re.findall(r"\(([a-z_]+\.[EWCI]\d{3})\)", result.stdout + result.stderr))
+    assert result.returncode == 0 and "security.W009" in reported and not reported <= OPERATIONAL_WARNINGS
 
 
 def test_production_settings_refuse_a_missing_secret() -> None:

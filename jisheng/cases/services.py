@@ -189,7 +189,7 @@ def case_create(*, case_type: str, area: Area, application_date: dt.date, actor:
         _event(case, kind="created", actor=actor,
                summary=_("登记%(label)s申请，案号 %(number)s") % {"label": ctype.label, "number": case.number},
                data={"application_date": application_date.isoformat(), "special": is_special})
-        _apply_clock_rules(case, ctype, "create", clock.today(), actor)
+        _apply_clock_rules(case, ctype, "create", application_date, actor)  # received that day
     return case
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import subprocess
 from typing import Any
 
 import pytest
@@ -15,6 +14,7 @@ from jisheng.cases.models import CaseDocument
 from jisheng.core import clock
 from jisheng.core.errors import TransitionNotAllowed
 from jisheng.licensing import services
+from tests import tools
 
 from .helpers import make_couple
 
@@ -26,8 +26,7 @@ PDF = b"%PDF-1.4\n% scanned material\n"
 def pdf_text(doc: CaseDocument) -> str:
     doc.file.open("rb")
     data = doc.file.read()
-    result = subprocess.run(["/usr/bin/pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True)
-    return result.stdout.decode()
+    return tools.pdftotext(data, layout=True)
 
 
 @pytest.fixture

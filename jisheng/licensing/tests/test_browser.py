@@ -4,7 +4,6 @@ to the decision PDF, the clock's explanation, and a special case blocked until i
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,12 +12,11 @@ from django.test import Client
 
 from jisheng.accounts.roles import Role
 from jisheng.core import clock
+from tests import tools
 from tests.conftest import login
 
 from .helpers import make_couple
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 PDF = b"%PDF-1.4\n% scanned material\n"
 
 
@@ -30,7 +28,7 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        b = p.chromium.launch(executable_path=tools.chromium(), args=tools.CHROMIUM_ARGS)
         yield b
         b.close()
 
@@ -143,8 +141,7 @@ def test_birth_approval_in_the_browser(restore_reference_data: None, live_server
         with city.expect_download() as info:
             city.locator("#documents a.doc-decision").click()
         pdf = open(info.value.path(), "rb").read()  # noqa: SIM115
-        text = subprocess.run(["/usr/bin/pdftotext", "-", "-"], input=pdf, capture_output=True,
-                              check=True).stdout.decode()
+        text = tools.pdftotext(pdf)
         assert "准予再生育决定书" in text and "王小红" in text and "太仓市人口和计划生育委员会" in text
         # the town-opinion clock shows how its due date was computed (端午节 2013 and make-up workdays)
         clock_box = city.locator("#clocks article", has_text="镇（街道）审核意见")

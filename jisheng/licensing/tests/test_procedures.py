@@ -74,11 +74,13 @@ def test_an_objection_goes_to_the_final_provincial_re_appraisal(village_a: Any, 
     decider = make_user(Role.CITY_ADMIN, county)
     case = procedures.appraisal_register(wife=wife, husband=husband, child=child, actor=decider,
                                          application_date=dt.date(2013, 6, 4))
-    cases.case_transition(case, action="county_review", actor=decider)
-    procedures.appraisal_schedule(case, session_date=dt.date(2013, 9, 10), actor=decider)
-    procedures.appraisal_record_conclusion(case, conclusion="not_disabled", actor=decider)
-    cases.case_transition(case, action="object", actor=make_user(Role.TOWN_OFFICER, town_a))
-    procedures.appraisal_record_conclusion(case, conclusion="severe_hereditary", actor=decider, final=True)
+    with clock.frozen(dt.date(2013, 9, 10)):  # the objection window (one month) starts on the conclusion's day
+        cases.case_transition(case, action="county_review", actor=decider)
+        procedures.appraisal_schedule(case, session_date=dt.date(2013, 9, 10), actor=decider)
+        procedures.appraisal_record_conclusion(case, conclusion="not_disabled", actor=decider)
+    with clock.frozen(dt.date(2013, 9, 20)):
+        cases.case_transition(case, action="object", actor=make_user(Role.TOWN_OFFICER, town_a))
+        procedures.appraisal_record_conclusion(case, conclusion="severe_hereditary", actor=decider, final=True)
     case.refresh_from_db()
     assert case.status == "final" and case.facts["conclusion"] == "severe_hereditary"
     with pytest.raises(TransitionNotAllowed):
@@ -160,10 +162,11 @@ def test_the_appraisal_through_the_staff_pages(village_a: Any, town_a: Any, coun
     assert case.status == "county_reviewed"
     page = city.get(f"/cases/{case.number}/").content.decode()
     assert 'id="appraisal-panel"' in page and 'name="session_date"' in page
-    city.post(f"/licensing/appraisals/{case.number}/step/", data={"action": "schedule_session",
-                                                                   "session_date": "2013-09-10"})
-    city.post(f"/licensing/appraisals/{case.number}/step/", data={"action": "record_conclusion",
-                                                                   "conclusion": "not_disabled"})
+    with clock.frozen(dt.date(2013, 9, 10)):  # the objection window (one month) starts on the conclusion's day
+        city.post(f"/licensing/appraisals/{case.number}/step/", data={"action": "schedule_session",
+                                                                       "session_date": "2013-09-10"})
+        city.post(f"/licensing/appraisals/{case.number}/step/", data={"action": "record_conclusion",
+                                                                       "conclusion": "not_disabled"})
     case.refresh_from_db()
     assert (case.status, case.facts["session_date"], case.facts["conclusion"]) == (
         "concluded", "2013-09-10", "not_disabled")
