@@ -57,6 +57,20 @@ def current() -> AuditContext:
     return _current.get(_NOBODY)
 
 
+def acting(actor: Any) -> contextlib.AbstractContextManager[AuditContext]:
+    """The audit context every service write runs in: ``actor`` acting, from the request in force.
+
+    Inside a request (or a command that set an address), the client address and request id of the current
+    context are kept and only the actor is set, so a service's events carry where the request came from.
+    Outside any context (a task, a test) it opens a fresh one for ``actor``. ``actor`` None keeps the
+    current context as it is (the system acting inside someone's request, e.g. a signal).
+    """
+    here = current()
+    if actor is None:
+        return contextlib.nullcontext(here)
+    return context(actor=actor, ip=here.ip, request_id=here.request_id or None)
+
+
 def _json_value(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
