@@ -1,9 +1,16 @@
-"""Root URL configuration. Every route declares its scope (see jisheng/core/access.py)."""
+"""Root URL configuration. Every route declares its scope (see jisheng/core/access.py).
+
+Error pages: Django's 403 and 404 views render ``403.html`` and ``404.html`` (jisheng/templates) with the
+request, so signed-in staff keep the navigation; the 500 page has its own handler that survives a failing
+layout or database (``jisheng.core.views.server_error``).
+"""
 
 from django.urls import include, path
 from django.views.i18n import set_language
 
 from jisheng.core.access import route_scope
+
+handler500 = "jisheng.core.views.server_error"
 
 urlpatterns = [
     path("", include("jisheng.core.urls")),

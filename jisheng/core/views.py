@@ -1,9 +1,12 @@
-"""Staff workbench, module placeholders, the area tree and the audit browser."""
+"""Staff workbench, module placeholders, the area tree, the audit browser and the server-error page."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+import logging
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 
 from jisheng.accounts.roles import roles_with
 
@@ -12,6 +15,15 @@ from .access import area_get_for_user, route_scope
 from .forms import AuditFilterForm
 from .masking import mask_record, mask_text
 from .models import Area
+
+logger = logging.getLogger(__name__)
+
+#: What the 500 handler answers when not even the plain template can be rendered.
+_LAST_RESORT_500 = (
+    '<!doctype html><html lang="zh-hans"><head><meta charset="utf-8"><title>系统出错</title></head><body>'
+    "<h1>系统出错</h1><p>处理您的请求时系统出错，错误已记录。请稍后重试；如问题持续，请联系系统管理员。</p>"
+    '<p><a href="/">返回工作台</a> · <a href="/portal/">公众门户首页</a></p></body></html>'
+)
 
 
 @route_scope()
@@ -83,3 +95,22 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     return render(request, "core/audit_list.html", {
         "form": form, "rows": rows, "next_before": next_before, "query": query.urlencode(),
     })
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page (``handler500``): the full layout when it can be rendered, else a plain page, else fixed text.
+
+    What failed may be the database or the layout itself (the navigation context processor, the signed-in user,
+    a static-file manifest), so rendering ``500.html`` in the staff layout can fail again. Then ``500_plain.html``
+    is rendered without the request (no context processors, nothing from the database), and if even that fails
+    a fixed Chinese text answers: the error page itself must never raise.
+    """
+    try:
+        return HttpResponseServerError(loader.render_to_string("500.html", request=request))
+    except Exception as exc:  # any failure of the layout: fall back to the plain page
+        logger.warning("500 page: full layout failed (%s), answering the plain page", type(exc).__name__)
+    try:
+        return HttpResponseServerError(loader.render_to_string("500_plain.html"))
+    except Exception as exc:  # the error page must answer whatever else is broken
+        logger.warning("500 page: plain template failed (%s), answering fixed text", type(exc).__name__)
+    return HttpResponseServerError(_LAST_RESORT_500)
