@@ -7,15 +7,21 @@ Apps register themselves in ``AppConfig.ready()``:
     modules.register_workbench(registry_workbench)   # fn(user) -> WorkbenchItems
 
 A module that has not landed yet stays in :data:`PLANNED` and links to a "not yet available" page.
+
+A provider lists a to-do only for an account that may open its link (it checks the capability of the linked
+route); :func:`workbench_for` also drops any item whose route the account's role is refused, and logs it, so a
+provider's slip never puts a 403 on someone's to-do list.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -75,6 +81,8 @@ PLANNED: list[Module] = [
     Module("statistics", _("统计分析"), None, "statistics.view", 90),
 ]
 
+logger = logging.getLogger(__name__)
+
 _registered: dict[str, Module] = {}
 _workbench: list[Callable[[Any], WorkbenchItems]] = []
 
@@ -107,6 +115,40 @@ def get(key: str) -> Module | None:
     return {m.key: m for m in all_modules()}.get(key)
 
 
+def may_open(user: Any, url: str) -> bool:
+    """Whether the route behind ``url`` (a path on this site) admits ``user``'s role (its ``route_scope``).
+
+    Object scope is not judged here (the page's access function answers 404 outside the user's area); a URL
+    that resolves to no route is left to the provider's tests.
+    """
+    from .access import scopes_of
+
+    try:
+        match = resolve(urlsplit(url).path)
+    except Resolver404:
+        return True
+    scopes = scopes_of(match.func)
+    scope = scopes.get("GET") or scopes.get("*")
+    return scope is None or scope.allows_role(getattr(user, "role", None))
+
+
+def _openable(user: Any, todos: list[Todo], module: str) -> list[Todo]:
+    kept = []
+    for todo in todos:
+        if may_open(user, todo.url):
+            kept.append(todo)
+        else:
+            logger.warning("workbench: %s listed %s for role %s, which the route refuses; not shown",
+                           module, urlsplit(todo.url).path, getattr(user, "role", None))
+    return kept
+
+
 def workbench_for(user: Any) -> list[WorkbenchItems]:
-    """Collect every registered module's workbench items for ``user``."""
-    return [provider(user) for provider in _workbench]
+    """Collect every registered module's workbench items for ``user`` (only links the user's role may open)."""
+    collected = []
+    for provider in _workbench:
+        items = provider(user)
+        items.todos = _openable(user, items.todos, items.module)
+        items.deadlines_at_risk = _openable(user, items.deadlines_at_risk, items.module)
+        collected.append(items)
+    return collected

@@ -11,22 +11,29 @@ from jisheng.core.modules import Todo, WorkbenchItems
 
 
 def registry_workbench(user: Any) -> WorkbenchItems:
-    """Counts of people in scope (capped), pending duplicate reviews and running imports for ``user``."""
+    """Counts of people in scope (capped), pending duplicate reviews and running imports for ``user``.
+
+    A to-do is listed only for an account whose role may open the page it links to: the duplicate review
+    needs ``registry.merge`` and an import's page ``registry.import`` (the capabilities of those routes in
+    :mod:`.views`), so a leader or an auditor is not sent to a page that refuses them.
+    """
     from .models import ImportStatus, PersonStatus
     from .selectors import COUNT_CAP, imports_for, pending_duplicates_for, visible_persons
 
     items = WorkbenchItems(module="registry")
-    if not getattr(user, "has_capability", lambda c: False)("registry.view"):
+    has = getattr(user, "has_capability", lambda c: False)
+    if not has("registry.view"):
         return items
     alive = visible_persons(user).filter(status=PersonStatus.ALIVE).order_by()[: COUNT_CAP + 1].count()
     items.counts[_("在册人口")] = alive
     pending = pending_duplicates_for(user)
     n_pending = pending[:1000].count()
     items.counts[_("待核查疑似重复")] = n_pending
-    if n_pending:
+    if n_pending and has("registry.merge"):
         items.todos.append(Todo(label=_("核查疑似重复人员（%(n)s 组）") % {"n": n_pending},
                                 url=reverse("registry:duplicate_list"), module="registry"))
-    for imp in imports_for(user).filter(status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING])[:5]:
-        items.todos.append(Todo(label=_("花名册导入进行中：%(f)s") % {"f": imp.filename},
-                                url=reverse("registry:import_detail", args=[imp.pk]), module="registry"))
+    if has("registry.import"):
+        for imp in imports_for(user).filter(status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING])[:5]:
+            items.todos.append(Todo(label=_("花名册导入进行中：%(f)s") % {"f": imp.filename},
+                                    url=reverse("registry:import_detail", args=[imp.pk]), module="registry"))
     return items
