@@ -74,7 +74,7 @@ def calendar_import(*, years: range | None = None, actor: Any = None) -> str:
     years = years or calendar.chinesecalendar_years()
     wanted = {d: (kind, name) for d, kind, name in calendar.chinesecalendar_exceptions() if d.year in years}
     created = updated = 0
-    with transaction.atomic(), audit.context(actor=actor):
+    with transaction.atomic(), audit.acting(actor):
         for year in years:
             CalendarYear.objects.update_or_create(year=year, defaults={"source": source})
         existing = {row.date: row for row in CalendarDay.objects.filter(date__year__in=list(years), local=False)}
@@ -124,7 +124,7 @@ def calendar_day_set(*, date: dt.date, kind: str, name: str, actor: Any,
         raise InvalidInput(_("类型必须是 holiday 或 workday。"), location="kind")
     if not name.strip():
         raise InvalidInput(_("请填写名称。"), location="name")
-    with transaction.atomic(), audit.context(actor=actor):
+    with transaction.atomic(), audit.acting(actor):
         _ensure_imported(actor)
         if not CalendarYear.objects.filter(year=date.year).exists():
             raise calendar.CalendarYearMissing(date.year)
@@ -143,7 +143,7 @@ def calendar_day_remove(*, date: dt.date, actor: Any, reason: str = "") -> list[
     statutory day comes back instead of the date silently becoming an ordinary weekday.
     Imported (statutory) days cannot be removed here; raises :class:`InvalidInput` for them or a missing day.
     """
-    with transaction.atomic(), audit.context(actor=actor):
+    with transaction.atomic(), audit.acting(actor):
         row = CalendarDay.objects.filter(date=date).first()
         if row is None or not row.local:
             raise InvalidInput(_("%(d)s 不是管理员添加的地方性日期，不能删除。") % {"d": date.isoformat()},
@@ -167,7 +167,7 @@ def provisions_load(*, actor: Any = None) -> str:
     """
     instruments = load_instruments()
     counts = {"instruments": 0, "versions": 0, "provisions": 0}
-    with transaction.atomic(), audit.context(actor=actor):
+    with transaction.atomic(), audit.acting(actor):
         for inst in instruments.values():
             instrument, _created = LegalInstrument.objects.update_or_create(key=inst.key, defaults={
                 "title": inst.title, "short_title": inst.short_title, "issuer": inst.issuer,
@@ -218,10 +218,12 @@ def provisions_ensure_loaded() -> None:
 
 
 def _provisions_loader(stdout: Any = None) -> str:
-    """``jisheng bootstrap`` step: load the provision catalogue."""
-    return provisions_load()
+    """``jisheng bootstrap`` step: load the provision catalogue (a command: its own audit context, no request)."""
+    with audit.context(actor=None):
+        return provisions_load()
 
 
 def _calendar_loader(stdout: Any = None) -> str:
-    """``jisheng bootstrap`` step: import the working-day calendar."""
-    return calendar_import()
+    """``jisheng bootstrap`` step: import the working-day calendar (a command: its own audit context, no request)."""
+    with audit.context(actor=None):
+        return calendar_import()
