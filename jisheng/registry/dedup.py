@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Min, Q
 
-from jisheng.core import clock
+from jisheng.core import audit, clock
 from jisheng.core.errors import TransitionNotAllowed
 
 from .models import (
@@ -101,8 +101,6 @@ def duplicate_merge(candidate: DuplicateCandidate, *, actor: Any) -> Person:
     Raises:
         TransitionNotAllowed: the pair is not pending (or undone) review, or either record is already merged.
     """
-    from .services import _acting
-
     candidate = DuplicateCandidate.objects.select_for_update().get(pk=candidate.pk)
     if candidate.status not in (DuplicateStatus.PENDING, DuplicateStatus.UNDONE):
         raise TransitionNotAllowed("该疑似重复已处理")
@@ -111,7 +109,7 @@ def duplicate_merge(candidate: DuplicateCandidate, *, actor: Any) -> Person:
         raise TransitionNotAllowed("其中一条记录已被合并")
     log: dict[str, Any] = {"a_before": {}, "b_before": {"status": b.status, "id_number": b.id_number},
                            "moved": {}, "removed_links": []}
-    with _acting(actor):
+    with audit.acting(actor):
         moved: dict[str, list[int]] = {}
         for link in ParentChild.objects.filter(Q(parent=b) | Q(child=b)):
             side = "parent" if link.parent_id == b.pk else "child"
@@ -161,15 +159,13 @@ def duplicate_undo_merge(candidate: DuplicateCandidate, *, actor: Any) -> tuple[
     Raises:
         TransitionNotAllowed: the pair was not merged.
     """
-    from .services import _acting
-
     candidate = DuplicateCandidate.objects.select_for_update().get(pk=candidate.pk)
     if candidate.status != DuplicateStatus.MERGED:
         raise TransitionNotAllowed("只有已合并的记录可以撤销合并")
     log = candidate.merge_log
     a = Person.objects.select_for_update().get(pk=candidate.person_a_id)
     b = Person.objects.select_for_update().get(pk=candidate.person_b_id)
-    with _acting(actor):
+    with audit.acting(actor):
         if log.get("a_before"):
             for f, v in log["a_before"].items():
                 setattr(a, f, v)
@@ -207,11 +203,9 @@ def duplicate_dismiss(candidate: DuplicateCandidate, *, actor: Any) -> Duplicate
     Raises:
         TransitionNotAllowed: the pair is not pending (or undone) review.
     """
-    from .services import _acting
-
     if candidate.status not in (DuplicateStatus.PENDING, DuplicateStatus.UNDONE):
         raise TransitionNotAllowed("该疑似重复已处理")
-    with _acting(actor):
+    with audit.acting(actor):
         candidate.status = DuplicateStatus.DISMISSED
         candidate.decided_by = actor if getattr(actor, "is_authenticated", False) else None
         candidate.decided_at = clock.now()

@@ -48,13 +48,6 @@ PERSON_FIELDS = (
 )
 
 
-def _acting(actor: Any) -> contextlib.AbstractContextManager[Any]:
-    """Audit context for ``actor`` unless a request or command already set one."""
-    if actor is not None and audit.current().actor is None:
-        return audit.context(actor=actor)
-    return contextlib.nullcontext()
-
-
 def town_of(area: Area | None) -> Area | None:
     """Return the town (镇/街道) containing ``area`` (itself when it is a town), or None above town level."""
     if area is None:
@@ -133,7 +126,7 @@ def person_create(*, actor: Any, source: str = "form", **fields: Any) -> Person:
         clash = Person.objects.filter(id_number=person.id_number, status=PersonStatus.ALIVE).first()
         if clash is not None:
             raise InvalidInput("已有在册人员使用该身份证号", location=f"公民身份号码（人员 #{clash.pk}）")
-    with _acting(actor):
+    with audit.acting(actor):
         person.save()
         flag_duplicates(person, source=source)
     return person
@@ -157,7 +150,7 @@ def person_update(person: Person, *, actor: Any, **changes: Any) -> Person:
                  .exclude(pk=person.pk).first())
         if clash is not None:
             raise InvalidInput("已有在册人员使用该身份证号", location=f"公民身份号码（人员 #{clash.pk}）")
-    with _acting(actor):
+    with audit.acting(actor):
         person.save()
     return person
 
@@ -178,7 +171,7 @@ def life_event_record(person: Person, *, kind: str, date: dt.date, actor: Any,
         grade = details.get("grade")
         if grade is not None and (not isinstance(grade, int) or not 1 <= grade <= 4):
             raise InvalidInput("残疾等级应为 1–4 级", location="等级")
-    with _acting(actor):
+    with audit.acting(actor):
         return LifeEvent.objects.create(person=person, kind=kind, date=date, details=details)
 
 
@@ -216,7 +209,7 @@ def person_record_death(person: Person, *, date: dt.date, actor: Any, cause: str
     life_event_record(person, kind=LifeEventKind.DEATH, date=date, actor=actor,
                       details={"cause": cause} if cause else None)
     marriage = current_marriage(person, date)
-    with _acting(actor):
+    with audit.acting(actor):
         person.status = PersonStatus.DEAD
         person.death_date = date
         person.save()
@@ -253,7 +246,7 @@ def marriage_register(*, husband: Person, wife: Person, start_date: dt.date, act
         if current_marriage(spouse, start_date) is not None or marriages_of(spouse).filter(
                 Q(end_date__isnull=True) | Q(end_date__gt=start_date)).exists():
             raise InvalidInput(f"{spouse.name} 在该日期仍有婚姻关系", location="婚姻")
-    with _acting(actor):
+    with audit.acting(actor):
         marriage = Marriage.objects.create(husband=husband, wife=wife, start_date=start_date)
         for spouse in (husband, wife):
             LifeEvent.objects.create(person=spouse, kind=LifeEventKind.MARRIAGE, date=start_date,
@@ -275,7 +268,7 @@ def marriage_end(marriage: Marriage, *, end_date: dt.date, end_reason: str, acto
         raise InvalidInput(f"未知的终止原因：{end_reason}", location="终止原因")
     if end_date < marriage.start_date or end_date > clock.today():
         raise InvalidInput("终止日期不合理", location="婚姻终止日期")
-    with _acting(actor):
+    with audit.acting(actor):
         marriage.end_date = end_date
         marriage.end_reason = end_reason
         marriage.save()
@@ -305,7 +298,7 @@ def parent_child_link(*, parent: Person, child: Person, kind: str = ParentChildK
     existing = ParentChild.objects.filter(parent=parent, child=child).first()
     if existing is not None:
         return existing
-    with _acting(actor):
+    with audit.acting(actor):
         link = ParentChild.objects.create(parent=parent, child=child, kind=kind, since=since)
         if kind in (ParentChildKind.BIRTH, ParentChildKind.ADOPTION):
             LifeEvent.objects.create(
@@ -383,7 +376,7 @@ def person_move(person: Person, *, date: dt.date, actor: Any, to_area: Area | No
         destination = destination.strip()
         if len(destination) > 128 or any(ord(ch) < 32 for ch in destination):
             raise InvalidInput("迁往地不能超过 128 个字符，且不能含控制字符", location="迁往地")
-        with _acting(actor):
+        with audit.acting(actor):
             person.status = PersonStatus.MOVED_OUT
             person.save()
             LifeEvent.objects.create(person=person, kind=LifeEventKind.MOVE_OUT, date=date,
@@ -400,7 +393,7 @@ def person_move(person: Person, *, date: dt.date, actor: Any, to_area: Area | No
         person.status = PersonStatus.ALIVE
     person.residence_area = to_area
     _prepare(person)
-    with _acting(actor):
+    with audit.acting(actor):
         person.save()
         LifeEvent.objects.create(person=person, kind=LifeEventKind.MOVE_IN, date=date,
                                  details={"from": before.name, "to": to_area.name})
@@ -426,7 +419,7 @@ def floating_register(person: Person, *, date: dt.date, actor: Any, origin: str 
     origin = (origin.strip() or person.hukou_place)[:128]
     if any(ord(ch) < 32 for ch in origin):
         raise InvalidInput("不能含控制字符", location="来源地")
-    with _acting(actor):
+    with audit.acting(actor):
         person.is_floating = True
         person.save()
         LifeEvent.objects.create(person=person, kind=LifeEventKind.FLOATING_REGISTRATION, date=date,
@@ -533,7 +526,7 @@ def roster_import_file(*, filename: str, data: bytes, scope: Area, actor: Any, m
     # big transaction PostgreSQL would show 0 until the end), and a crash leaves whole chunks that a re-run
     # (idempotent) reports as unchanged.
     whole_file = transaction.atomic() if mode == "all" else contextlib.nullcontext()
-    with whole_file, _acting(actor):
+    with whole_file, audit.acting(actor):
         for start in range(0, len(valid), PROGRESS_EVERY):
             with transaction.atomic():
                 for parsed in valid[start:start + PROGRESS_EVERY]:
@@ -566,7 +559,7 @@ def roster_import_create(*, filename: str, data: bytes, mode: str, area: Area, a
     if len(data) > MAX_ROSTER_BYTES:  # the file is kept in the database; split larger rosters by town
         raise InvalidInput(f"文件过大：{len(data) / 1024 / 1024:.1f} MB，上限 {MAX_ROSTER_BYTES // 1024 // 1024} MB，"
                            "请按镇（街道）分开导入", location="文件")
-    with _acting(actor):
+    with audit.acting(actor):
         job = RosterImport.objects.create(
             filename=filename[:255], content=data, sha256=hashlib.sha256(data).hexdigest(), mode=mode, area=area,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
