@@ -1,7 +1,8 @@
 """Every write of the benefits app: enrolment, reviews and postings, verification, changes, payment rolls.
 
 Conventions: keyword-only arguments, ``actor=`` on every state change (None = the system, e.g. a CLI run
-or a task), one transaction per call (roll generation commits per chunk — see :mod:`.payroll`).
+or a task), one transaction per call (roll generation commits per chunk — see :mod:`.payroll`). Each write
+runs in ``audit.acting(actor)``: its events name the actor and keep the request's address and id.
 Errors: :class:`~jisheng.core.errors.InvalidInput` (bad input, names the field),
 :class:`~jisheng.core.errors.TransitionNotAllowed` (nothing changed), :class:`~jisheng.core.errors.NotPermitted`.
 """
@@ -146,7 +147,7 @@ def enrolment_apply(
     if version.amount_rule == "granted" and (granted_amount is None or yuan(granted_amount) <= 0):
         raise InvalidInput("请填写核定金额（元）", location="granted_amount")
     try:
-        with transaction.atomic():
+        with transaction.atomic(), audit.acting(actor):
             return Enrolment.objects.create(
                 programme=prog.key, category=category, person=person, area=person.residence_area,
                 town=town_of(person.residence_area), hukou_type=person.hukou_type,
@@ -168,7 +169,7 @@ def enrolment_determine(enrolment: Enrolment, *, actor: Any, as_of: dt.date | No
     """
     _require(actor, "benefits.change")
     day = as_of or enrolment.application_date
-    with transaction.atomic():
+    with transaction.atomic(), audit.acting(actor):
         enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
         if enrolment.status != EnrolmentStatus.APPLIED:
             raise TransitionNotAllowed("只能对申请中的记录认定资格")
@@ -231,7 +232,7 @@ def posting_open(
         if e.programme != prog.key or not area.contains(e.area) or e.status != status_for_level:
             raise InvalidInput(f"记录 #{e.pk} 不在本级公示范围内", location="enrolments")
     end_date = start_date + dt.timedelta(days=prog.posting_days - 1)
-    with transaction.atomic():
+    with transaction.atomic(), audit.acting(actor):
         posting = Posting.objects.create(
             programme=prog.key, level=level, area=area, start_date=start_date, end_date=end_date,
             title=title or f"{area.name}{prog.name}对象{ReviewLevel(level).label}公示",
@@ -253,7 +254,7 @@ def posting_close(posting: Posting, *, actor: Any, objections: str = "", today: 
     """
     _require(actor, "benefits.change")
     day = today or clock.today()
-    with transaction.atomic():
+    with transaction.atomic(), audit.acting(actor):
         posting = Posting.objects.select_for_update().get(pk=posting.pk)
         if posting.status != PostingStatus.OPEN:
             raise TransitionNotAllowed("公示已结束")
@@ -295,7 +296,7 @@ def enrolment_review(
     """
     _require(actor, "benefits.change")
     day = today or clock.today()
-    with transaction.atomic():
+    with transaction.atomic(), audit.acting(actor):
         enrolment = Enrolment.objects.select_for_update().select_related("area").get(pk=enrolment.pk)
         level = LEVEL_OF_STATUS.get(EnrolmentStatus(enrolment.status))
         if level is None:
@@ -356,8 +357,9 @@ def grant_budget_set(*, programme: str, year: int, area: Area, amount: Decimal, 
     prog = programmes.get(programme)
     if prog.frequency != programmes.GRANT:
         raise InvalidInput("只有酌情救助项目设预算", location="programme")
-    budget, _ = GrantBudget.objects.update_or_create(programme=prog.key, year=year, area=area,
-                                                     defaults={"amount": yuan(amount)})
+    with audit.acting(actor):
+        budget, _ = GrantBudget.objects.update_or_create(programme=prog.key, year=year, area=area,
+                                                         defaults={"amount": yuan(amount)})
     return budget
 
 
@@ -376,7 +378,7 @@ def verification_schedule(*, programme: str, year: int, area: Area, actor: Any) 
         return 0
     due = rules.next_month(dt.date(year, prog.verification_month, 1)) - dt.timedelta(days=1)
     created = 0
-    with transaction.atomic():
+    with transaction.atomic(), audit.acting(actor):
         qs = Enrolment.objects.filter(programme=prog.key, status=EnrolmentStatus.APPROVED,
                                       area__path__startswith=area.path, approved_on__lt=dt.date(year, 1, 1))
         for enrolment in qs.select_for_update():
@@ -401,7 +403,7 @@ def verification_complete(verification: Verification, *, result: str, actor: Any
     """
     _require(actor, "benefits.change")
     day = done_on or clock.today()
-    with transaction.atomic():
+    with transaction.atomic(), audit.acting(actor):
         verification = Verification.objects.select_for_update().select_related("enrolment").get(pk=verification.pk)
         if verification.done_on is not None:
             raise TransitionNotAllowed("本年度年审已完成")
@@ -449,7 +451,7 @@ def enrolment_change(
     """
     _require(actor, "benefits.change")
     details = dict(details or {})
-    with transaction.atomic():
+    with transaction.atomic(), audit.acting(actor):
         enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
         if kind in STOP_CHANGES:
             last = rules.last_payable_month(stop_date=event_date)
@@ -582,7 +584,7 @@ def roll_open(*, programme: str, month: dt.date, area: Area, actor: Any) -> Paym
     if month > rules.month_start(clock.today()):
         raise InvalidInput(f"{month:%Y-%m} 尚未到来，不能生成该月花名册", location="month")
     prog.rule_version(month)
-    with transaction.atomic():
+    with transaction.atomic(), audit.acting(actor):
         overlapping = (PaymentRoll.objects.filter(programme=prog.key, month=month).exclude(area=area)
                        .select_related("area"))
         for other in overlapping:
@@ -630,7 +632,7 @@ def roll_generate(roll: PaymentRoll, *, actor: Any, chunk_size: int = payroll.CH
     run = payroll.generate_lines(roll, actor=actor, chunk_size=chunk_size, lookup=lookup, progress=progress)
     added = payroll.correction_lines(roll, lookup=lookup)
     count, total = payroll.roll_totals(roll)
-    with transaction.atomic():
+    with transaction.atomic(), audit.acting(actor):
         locked = PaymentRoll.objects.select_for_update().get(pk=roll.pk)
         changed = (locked.status != RollStatus.GENERATED or locked.line_count != count
                    or locked.total_amount != total)
@@ -657,7 +659,7 @@ def roll_return(roll: PaymentRoll, *, actor: Any, reason: str = "") -> PaymentRo
         TransitionNotAllowed: the roll is not awaiting approval (approved months are never rewritten).
     """
     _require(actor, "benefits.approve_roll")
-    with transaction.atomic():
+    with transaction.atomic(), audit.acting(actor):
         roll = PaymentRoll.objects.select_for_update().get(pk=roll.pk)
         roll.status = workflows.next_status(workflows.ROLL_TRANSITIONS, roll.status, "return")
         if RollRun.objects.filter(roll=roll, step="generate", status=RunStatus.RUNNING,
@@ -687,7 +689,7 @@ def roll_approve(roll: PaymentRoll, *, actor: Any) -> PaymentRoll:
     if _user(actor) is None:
         raise NotPermitted("审核花名册须由具名的财务人员进行")
     _require(actor, "benefits.approve_roll")
-    with transaction.atomic():
+    with transaction.atomic(), audit.acting(actor):
         roll = PaymentRoll.objects.select_for_update().get(pk=roll.pk)
         if roll.status == RollStatus.GENERATED and roll.prepared_by_id == actor.pk:
             raise NotPermitted("制表人不能审核自己的花名册（制表、审核须由不同人员进行）")
@@ -709,7 +711,7 @@ def roll_export(roll: PaymentRoll, *, layout: bankfiles.Layout, actor: Any) -> E
         TransitionNotAllowed: the roll is not approved yet.
     """
     _require(actor, "benefits.prepare_roll")
-    with transaction.atomic():
+    with transaction.atomic(), audit.acting(actor):
         roll = PaymentRoll.objects.select_for_update().get(pk=roll.pk)
         if roll.status not in (RollStatus.APPROVED, RollStatus.EXPORTED, RollStatus.CLOSED):
             raise TransitionNotAllowed("花名册审核后才能生成银行文件")
@@ -812,7 +814,7 @@ def roll_import_returns(roll: PaymentRoll, *, content: bytes, filename: str, act
     if previous is not None:
         return previous
     rows = bankfiles.parse_returns(content, filename)
-    with transaction.atomic():
+    with transaction.atomic(), audit.acting(actor):
         roll = PaymentRoll.objects.select_for_update().get(pk=roll.pk)
         if not roll.batches.exists():
             raise TransitionNotAllowed("尚未生成银行文件")
@@ -868,7 +870,7 @@ def roll_retry_failed(roll: PaymentRoll, *, actor: Any) -> int:
     Returns the number of lines queued (0 when none failed — running it again changes nothing).
     """
     _require(actor, "benefits.prepare_roll")
-    with transaction.atomic():
+    with transaction.atomic(), audit.acting(actor):
         roll = PaymentRoll.objects.select_for_update().get(pk=roll.pk)
         failed = list(RollLine.objects.filter(roll=roll, status=LineStatus.FAILED).select_related("enrolment"))
         if not failed:
@@ -892,7 +894,7 @@ def roll_close(roll: PaymentRoll, *, actor: Any) -> PaymentRoll:
         TransitionNotAllowed: lines are still pending, or the roll was not exported.
     """
     _require(actor, "benefits.approve_roll")
-    with transaction.atomic():
+    with transaction.atomic(), audit.acting(actor):
         roll = PaymentRoll.objects.select_for_update().get(pk=roll.pk)
         if RollLine.objects.filter(roll=roll, status=LineStatus.PENDING, amount__gt=0).exists():
             raise TransitionNotAllowed("仍有明细等待银行回盘")

@@ -2,6 +2,10 @@
 
 Roll generation for a county runs over every enrolment of the programme; it runs here so the page can
 show a progress bar (``RollRun.done / total``) and a crash resumes from the run's cursor when re-enqueued.
+
+A task acts for the user who queued it through ``audit.acting``: in the worker that is a context of its own;
+when a request is in force (a backend that runs the task as the page's transaction commits) its events keep
+the request's client address and request id.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ def generate_roll(roll_id: int, actor_id: int | None) -> str:
 
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
     roll = PaymentRoll.objects.get(pk=roll_id)
-    with audit.context(actor=actor):
+    with audit.acting(actor):
         run = services.roll_generate(roll, actor=actor)
     return run.message
 
@@ -29,10 +33,12 @@ def generate_roll(roll_id: int, actor_id: int | None) -> str:
 def write_bank_file(batch_id: int, layout_key: str, actor_id: int | None) -> str:
     """Write the bank file of export batch ``batch_id`` in layout ``layout_key``; returns the file name."""
     from jisheng.accounts.models import User
+    from jisheng.core import audit
 
     from . import bankfiles, services
     from .models import ExportBatch
 
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
     batch = ExportBatch.objects.select_related("roll").get(pk=batch_id)
-    return services.batch_file_write(batch, bankfiles.layout_for(key=layout_key), actor=actor).name
+    with audit.acting(actor):
+        return services.batch_file_write(batch, bankfiles.layout_for(key=layout_key), actor=actor).name
