@@ -37,6 +37,15 @@ def pdftotext(data: bytes, *, layout: bool = False) -> str:
     return subprocess.run(args, input=data, capture_output=True, check=True).stdout.decode()  # noqa: S603
 
 
+def pdf_pages(data: bytes) -> list[str]:
+    """The text of each page of a PDF, in order (poppler's ``pdfinfo`` for the count, ``pdftotext -f N -l N``)."""
+    info = subprocess.run([program("pdfinfo", "poppler-utils"), "-"], input=data, capture_output=True,  # noqa: S603
+                          check=True).stdout.decode()
+    count = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    return [subprocess.run([program("pdftotext", "poppler-utils"), "-f", str(n), "-l", str(n), "-", "-"],  # noqa: S603
+                           input=data, capture_output=True, check=True).stdout.decode() for n in range(1, count + 1)]
+
+
 def pdffonts(path: str) -> str:
     """poppler's ``pdffonts`` listing of a PDF file."""
     return subprocess.run([program("pdffonts", "poppler-utils"), path], capture_output=True, check=True,  # noqa: S603

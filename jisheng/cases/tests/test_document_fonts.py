@@ -12,12 +12,11 @@ PDF_FONTS = {"Jisheng-Serif", "Jisheng-Serif-Bold", "Jisheng-Sans-Bold", "Jishen
 
 
 def test_a_document_embeds_only_the_vendored_fonts(tmp_path: Path) -> None:
-    from jisheng.licensing.documents import render_pdf
+    from jisheng.cases.documents import BASE_TEMPLATE, render_pdf
 
-    pdf = render_pdf("acceptance_receipt", {
+    pdf = render_pdf(BASE_TEMPLATE, {
         "title": "受理通知书", "issuer": "城厢镇人民政府", "doc_number": "城厢计生受〔2013〕00001号",
-        "wife": "王小红", "husband": "李建国", "application_date": "2013年6月3日", "date": "2013年6月5日",
-        "commission": "太仓市人口和计划生育委员会", "case": {"number": "BA2013-00001"}})
+        "signed_on": "2013年6月5日"})
     path = tmp_path / "receipt.pdf"
     path.write_bytes(pdf)
     listing = tools.pdffonts(str(path))
