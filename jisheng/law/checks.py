@@ -3,6 +3,7 @@
 - ``law.E001``: a parameter file under ``jisheng/law/data/parameters/`` does not load (message names file
   and line) — the application refuses to start.
 - ``law.E002``: an instrument file does not load; ``law.E003``: a parameter cites an unknown provision;
+- ``law.E004``: code or data of an app cites an unknown provision (``citations.register_cited_keys``);
 - ``law.W001``: from 1 December, next year is missing from the working-day calendar;
 - ``law.W002``: the current year is missing (every deadline computation fails).
 """
@@ -72,3 +73,20 @@ def check_provisions(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
                 messages.append(Error(f"{value.location}: 参数 {parameter.key} 引用了不存在的条款 {value.provision}",
                                       id="law.E003", hint="Add the provision to jisheng/law/data/instruments/."))
     return messages
+
+
+@register("law")
+def check_cited_keys(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    """law.E004: every provision key an app's code or data cites (clock bases, rule provisions, programme bases,
+    engine constants) exists in the catalogue — registered with ``citations.register_cited_keys``."""
+    from jisheng.core.errors import InvalidInput
+
+    from .citations import unknown_cited_keys
+
+    try:
+        unknown = unknown_cited_keys()
+    except InvalidInput:
+        return []  # the catalogue does not load: reported by law.E002
+    return [Error(f"{app}: {where} 引用了不存在的条款 {key}", id="law.E004",
+                  hint="Fix the key, or add the provision to jisheng/law/data/instruments/.")
+            for app, key, where in unknown]

@@ -75,5 +75,25 @@ def _rule_citations(provision_key: str) -> list[Citation]:
     return found
 
 
+#: ``() -> [(provision key, where it is cited)]`` per app: every key the app's code and data cite, checked at
+#: start-up (``law.E004``) so a typo or a removed provision stops the application instead of printing a key.
+CitedKeys = Callable[[], list[tuple[str, str]]]
+_cited: dict[str, CitedKeys] = {}
+
+
+def register_cited_keys(name: str, func: CitedKeys) -> None:
+    """Register ``func() -> [(provision_key, where)]`` listing the keys app ``name`` cites (clock bases, rule
+    provisions, programme bases, engine constants…)."""
+    _cited[name] = func
+
+
+def unknown_cited_keys() -> list[tuple[str, str, str]]:
+    """``[(app, key, where)]`` for every registered citation whose key is not in the provision catalogue."""
+    from .provisions import provision_exists
+
+    return [(name, key, where) for name, func in sorted(_cited.items()) for key, where in func()
+            if key and not provision_exists(key)]
+
+
 register_citer("law.parameters", _parameter_citations)
 register_citer("law.rules", _rule_citations)

@@ -171,8 +171,8 @@ class DeadlineRecomputation(models.Model):
 
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     subject = models.CharField(_("期限"), max_length=200)
-    old_due = models.DateField(_("原届满日"))
-    new_due = models.DateField(_("新届满日"))
+    old_due = models.DateField(_("原届满日"), null=True, blank=True, help_text=_("空：原先待录入工作日历"))
+    new_due = models.DateField(_("新届满日"), null=True, blank=True, help_text=_("空：待录入工作日历"))
     reason = models.CharField(_("原因"), max_length=300)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                               related_name="+")

@@ -243,3 +243,100 @@ def version_data(key: str) -> VersionData:
 def version_of(key: str) -> VersionData:
     """The version a provision key belongs to (``js-pfp-reg-2002/art-22/item-6`` → ``js-pfp-reg-2002``)."""
     return version_data(key.split("/", 1)[0])
+
+
+def in_force_state(key: str, on: dt.date) -> bool | None:
+    """Whether provision (or version) ``key`` is in force on ``on``: True, False, or None when the catalogue
+    cannot tell (its version's dates are not verified yet — ``effective: null``).
+
+    A version is in force from its ``effective`` date (or its adoption) until the next version's or the repeal
+    (exclusive). False for an unknown key, a day before a known start or on/after a known end.
+    """
+    if not provision_exists(key):
+        return False
+    version = version_of(key)
+    inst = catalogue()[version.instrument]
+    start = version.effective or version.adopted
+    later = [v for v in inst.versions if v.key != version.key
+             and inst.versions.index(v) > inst.versions.index(version)]
+    end = version.valid_to if (version.valid_to is not None or not later) else None
+    if start is not None and on < start:
+        return False
+    if end is not None and on >= end:
+        return False
+    if inst.repealed is not None and on >= inst.repealed:
+        return False
+    if start is None or (end is None and later):
+        return None
+    return True
+
+
+def in_force(key: str, on: dt.date) -> bool:
+    """True when provision ``key`` is known to be in force on ``on`` (see :func:`in_force_state`)."""
+    return in_force_state(key, on) is True
+
+
+def instrument_of(key: str) -> InstrumentData:
+    """The instrument a provision or version key belongs to."""
+    return catalogue()[version_of(key).instrument]
+
+
+def describe(key: str) -> str:
+    """A provision in words for people: ``《江苏省人口与计划生育条例》第22条第6项（…）``; the key itself only when it
+    is not in the catalogue (never shown for a known provision)."""
+    if not provision_exists(key):
+        return key
+    instrument = instrument_of(key)
+    if key in _versions():
+        return f"《{instrument.title}》（{version_data(key).label}）"
+    p = provision_data(key)
+    return f"《{instrument.title}》{p.label}（{p.title}）" if p.title else f"《{instrument.title}》{p.label}"
+
+
+def provisions_in_force(on: dt.date, query: str = "") -> list[ProvisionData]:
+    """Every provision in force on ``on`` — or whose version's dates are not yet verified, so the catalogue
+    cannot rule it out (:func:`in_force_state` None) — whose words match ``query`` (instrument title, short
+    title, label, title, summary or key; empty = all), by instrument and article: the pick-list of a decision's
+    legal basis."""
+    needle = query.strip().lower()
+    out = []
+    for inst in catalogue().values():
+        for version in inst.versions:
+            if not version.provisions or in_force_state(version.key, on) is False:
+                continue
+            for p in version.provisions:
+                if needle and not any(needle in text.lower() for text in (
+                        inst.title, inst.short_title, p.label, p.title, p.summary, p.key)):
+                    continue
+                out.append(p)
+    return sorted(out, key=lambda p: (instrument_of(p.key).title, p.article, p.paragraph or 0, p.item or 0))
+
+
+def resolve(ref: str, on: dt.date) -> str:
+    """The provision key ``ref`` stands for on ``on``: a full key is returned as it is; ``instrument:cite``
+    (e.g. ``admin-licensing-law:art-45``) names the article of whichever version of the instrument is in
+    force that day, so code that cites "the licensing law's Art. 45" prints the right text for 2013 and 2026.
+    Falls back to the newest version having the cite when none is in force on ``on``; returns ``""`` when
+    no version has it."""
+    if ":" not in ref:
+        return ref
+    instrument, _sep, cite = ref.partition(":")
+    inst = catalogue().get(instrument)
+    if inst is None:
+        return ""
+    having = [v for v in inst.versions if f"{v.key}/{cite}" in _provisions()]
+    for version in having:
+        if in_force(version.key, on):
+            return f"{version.key}/{cite}"
+    return f"{having[-1].key}/{cite}" if having else ""
+
+
+def keys_of(ref: str) -> list[str]:
+    """Every catalogue key ``ref`` can stand for (for start-up checks): ``[ref]`` for a full key, each version's
+    key for ``instrument:cite``, or ``[ref]`` itself when no version has it (so the check reports it)."""
+    if ":" not in ref:
+        return [ref]
+    instrument, _sep, cite = ref.partition(":")
+    inst = catalogue().get(instrument)
+    found = [f"{v.key}/{cite}" for v in (inst.versions if inst else ()) if f"{v.key}/{cite}" in _provisions()]
+    return found or [ref]

@@ -43,11 +43,12 @@ from .provisions import load_instruments
 
 @dataclass(frozen=True)
 class Recomputed:
-    """A deadline that moved: ``subject`` names it (e.g. ``"cases.case:42/decision"``)."""
+    """A deadline that moved: ``subject`` names it (e.g. ``"cases.case:42/decision"``); a due date is None
+    while the calendar lacked a year the period runs into (pending calendar)."""
 
     subject: str
-    old_due: dt.date
-    new_due: dt.date
+    old_due: dt.date | None
+    new_due: dt.date | None
 
 
 Recomputer = Callable[..., list[Recomputed]]
