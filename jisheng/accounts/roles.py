@@ -3,6 +3,10 @@
 A role is a job at the commission (see the handbook's user table). Capabilities are checked by
 services and views with ``user.has_capability("registry.unmask")``; area scope is separate (every
 account has one area and sees only that subtree).
+
+Procedures on the case engine have capabilities of their own namespace (``licensing.view``,
+``licensing.decide``…, see ``jisheng/cases/types.py`` ``ENGINE_CAPABILITIES``): a role handles only the
+procedures whose capabilities it holds.
 """
 
 from __future__ import annotations
@@ -32,26 +36,27 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Role.CITY_ADMIN: frozenset({
         "accounts.manage", "audit.view", "law.manage", "calendar.manage",
         "registry.view", "registry.change", "registry.unmask", "registry.import", "registry.export",
-        "registry.merge", "cases.view", "cases.change", "cases.decide", "benefits.view", "benefits.change",
-        "disclosure.publish", "petitions.view", "activities.view", "activities.change", "statistics.view",
+        "registry.merge", "licensing.view", "licensing.change", "licensing.decide", "licensing.publish",
+        "enforcement.view", "benefits.view", "benefits.change", "disclosure.publish", "petitions.view",
+        "activities.view", "activities.change", "statistics.view",
     }),
     Role.TOWN_OFFICER: frozenset({
         "registry.view", "registry.change", "registry.unmask", "registry.import", "registry.export",
-        "registry.merge", "cases.view", "cases.change", "cases.town_opinion", "benefits.view",
-        "benefits.change", "petitions.view", "petitions.change", "activities.view", "activities.change",
-        "statistics.view",
+        "registry.merge", "licensing.view", "licensing.register", "licensing.change", "licensing.town_opinion",
+        "benefits.view", "benefits.change", "petitions.view", "petitions.change", "activities.view",
+        "activities.change", "statistics.view",
     }),
     Role.VILLAGE_GUIDE: frozenset({
-        "registry.view", "registry.change", "cases.view", "cases.register", "benefits.view",
+        "registry.view", "registry.change", "licensing.view", "licensing.register", "benefits.view",
         "activities.view", "activities.change",
     }),
     Role.LEGAL_REVIEWER: frozenset({
-        "law.manage", "registry.view", "cases.view", "cases.legal_review", "cases.file_review",
-        "statistics.view",
+        "law.manage", "registry.view", "licensing.view", "licensing.legal_review", "licensing.file_review",
+        "enforcement.view", "statistics.view",
     }),
     Role.LEADER: frozenset({
-        "registry.view", "cases.view", "cases.approve_extension", "benefits.view", "petitions.view",
-        "activities.view", "statistics.view",
+        "registry.view", "licensing.view", "licensing.approve_extension", "enforcement.view", "benefits.view",
+        "petitions.view", "activities.view", "statistics.view",
     }),
     Role.PETITION_CLERK: frozenset({"petitions.view", "petitions.change", "registry.view"}),
     Role.FINANCE_OFFICER: frozenset({
@@ -59,8 +64,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     }),
     Role.HEALTH_OFFICER: frozenset({"activities.view", "activities.change", "registry.view", "statistics.view"}),
     Role.AUDITOR: frozenset({
-        "audit.view", "registry.view", "cases.view", "benefits.view", "petitions.view", "activities.view",
-        "statistics.view",
+        "audit.view", "registry.view", "licensing.view", "enforcement.view", "benefits.view", "petitions.view",
+        "activities.view", "statistics.view",
     }),
 }
 

@@ -118,3 +118,40 @@ def superior_commission_name(area: Area, on: dt.date) -> str | None:
 def town_office_name(area: Area) -> str:
     """The receiving town's issuing name: 镇 → 人民政府, 街道 → 办事处."""
     return f"{area.name}{'办事处' if area.name.endswith('街道') else '人民政府'}"
+
+
+# --- the legal review opinion (法制审核意见书), a paper of the engine itself ------------------------------
+
+def legal_review_opinion(case: Any, review: Any, actor: Any) -> Any:
+    """Render and file the 法制审核意见书 of ``review`` (a :class:`~jisheng.cases.models.LegalReview` of ``case``):
+    the matter, the parties, what the file proposes and on what basis, the reviewer's opinion and conclusion.
+
+    Issued in the name of the deciding commission (its legal office reviews, 国办发〔2018〕118号); numbered
+    ``<county initial>法审〔year〕<case seq>-<n>号``. Returns the stored :class:`CaseDocument`.
+    """
+    from jisheng.law.provisions import describe
+
+    from . import types
+    from .services import case_store_generated_document
+
+    ctype = types.get(case.case_type)
+    on = review.reviewed_on
+    county = county_of(case.area)
+    n = case.legal_reviews.filter(pk__lte=review.pk).count()
+    number = f"{county.name[:1]}法审〔{on.year}〕{case.number.rsplit('-', 1)[-1]}-{n}号"
+    parties = [(str(next((p.label for p in ctype.parties if p.role == a.role), a.role)), a.display_name)
+               for a in case.applicants.select_related("person")]
+    last_step = case.steps.exclude(action__in=("request_legal_review",)).order_by("-seq").first()
+    context = {
+        "title": "法制审核意见书", "issuer": commission_name(case.area, on), "doc_number": number,
+        "signed_on": cn_date(on), "case": case, "type_label": str(ctype.label), "parties": parties,
+        "application_date": cn_date(case.application_date),
+        "basis": [describe(k) for k in ctype.decision_basis(case)],
+        "handling_opinion": last_step.opinion if last_step is not None else "",
+        "outcome": review.get_outcome_display(), "opinion": review.opinion,
+        "reviewer": str(getattr(actor, "display_name", "") or getattr(actor, "username", "")),
+    }
+    pdf = render_pdf("cases/pdf/legal_review_opinion.html", context)
+    return case_store_generated_document(case, kind="legal_review_opinion", title="法制审核意见书", content=pdf,
+                                         actor=actor, doc_number=number,
+                                         filename=f"{case.number}-legal-review-{n}.pdf")

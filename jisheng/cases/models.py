@@ -80,19 +80,34 @@ class ApplicantRole(models.TextChoices):
 
 
 class CaseApplicant(DomainModel):
-    """A person from the registry who is a party to the case, in a role."""
+    """A party to the case in a role of the case type's ``parties``: a person of the registry (``person``) or,
+    where the type admits it, someone outside it named here (a petitioner, a company, a hospital)."""
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="applicants", verbose_name=_("案件"))
-    person = models.ForeignKey("registry.Person", models.PROTECT, related_name="+", verbose_name=_("人员"))
-    role = models.CharField(_("身份"), max_length=16, choices=ApplicantRole.choices)
+    person = models.ForeignKey("registry.Person", models.PROTECT, null=True, blank=True, related_name="+",
+                               verbose_name=_("人员"))
+    role = models.CharField(_("身份"), max_length=16)
+    name = models.CharField(_("名称"), max_length=100, blank=True,
+                            help_text=_("不在人口信息中的当事人（信访人、单位、医院）"))
+    id_number = models.CharField(_("证件号码"), max_length=32, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=32, blank=True)
 
     class Meta:
         verbose_name = _("当事人")
         verbose_name_plural = _("当事人")
-        constraints = [models.UniqueConstraint(fields=["case", "person"], name="cases_applicant_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "person"], name="cases_applicant_unique"),
+            models.CheckConstraint(condition=models.Q(person__isnull=False) | ~models.Q(name=""),
+                                   name="cases_applicant_person_or_name"),
+        ]
 
     def audit_area_id(self) -> int | None:
         return self.case.area_id if self.case_id else None
+
+    @property
+    def display_name(self) -> str:
+        """The party's name (the registry's for a registry person)."""
+        return self.person.name if self.person is not None else self.name
 
 
 class AppendOnlyQuerySet(models.QuerySet[Any]):
@@ -130,7 +145,9 @@ class CaseStep(AppendOnly):
     to_status = models.CharField(_("新状态"), max_length=32)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("经办人"))
     actor_label = models.CharField(_("经办人"), max_length=150)
-    at = models.DateTimeField(_("时间"))
+    at = models.DateTimeField(_("录入时间"))
+    on = models.DateField(_("办理日期"), help_text=_("该环节依法发生之日；补录历史案卷时可早于录入日期"))
+    backdate_reason = models.CharField(_("补录理由"), max_length=255, blank=True)
     opinion = models.TextField(_("意见"), blank=True)
 
     class Meta:
@@ -215,6 +232,12 @@ class CaseDocument(DomainModel):
                                     help_text=_("按应用时钟记录的入卷时间（与案件记录一致）"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
                                    verbose_name=_("经办人"))
+    #: An upload that replaced an earlier one names it; the earlier one stays in the file, inactive.
+    replaces = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="replaced_by",
+                                 verbose_name=_("替换的文件"))
+    active = models.BooleanField(_("有效"), default=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("撤回或替换理由"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("案卷文书")
@@ -234,31 +257,38 @@ class ClockUnit(models.TextChoices):
 class CaseClock(DomainModel):
     """A statutory time limit running on a case (法定期限).
 
-    ``due`` and ``explanation`` are computed by :func:`jisheng.law.deadlines.compute_due` from
-    ``start`` (not counted), ``amount`` ``unit``s, the suspensions and at most one extension.
-    ``met_on`` is the date the step that meets the clock happened (None while running).
+    ``start`` is the legal start date — the date of the event named in ``start_event`` (receipt, a step,
+    a record such as the service of a decision), not the day it was typed in. ``due`` and ``explanation``
+    are computed by :func:`jisheng.law.deadlines.compute_due` from ``start`` (not counted), ``amount``
+    ``unit``s, the suspensions and the extensions; ``due`` is None with ``pending_year`` set while the
+    working-day calendar lacks a year the period runs into ("pending calendar"), and is filled in when an
+    administrator enters that year. ``met_on`` is the date of the event that ended the duty (``met_by``).
+    ``instance`` tells apart several clocks of one kind (e.g. one per assigned unit).
     """
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="clocks", verbose_name=_("案件"))
     kind = models.CharField(_("期限"), max_length=32)
-    label = models.CharField(_("名称"), max_length=64)
+    instance = models.CharField(_("对象"), max_length=64, blank=True, default="")
+    label = models.CharField(_("名称"), max_length=128)
+    start_event = models.CharField(_("起算事件"), max_length=48, blank=True)
     start = models.DateField(_("起算日"))
     unit = models.CharField(_("单位"), max_length=10, choices=ClockUnit.choices)
     amount = models.PositiveSmallIntegerField(_("期限"))
     parameter = models.CharField(_("参数"), max_length=96, blank=True)
     basis = models.CharField(_("依据"), max_length=128, blank=True)
     source_note = models.CharField(_("期限来源"), max_length=255, blank=True)
-    extension = models.PositiveSmallIntegerField(_("延长"), null=True, blank=True)
-    extension_reason = models.CharField(_("延长理由"), max_length=255, blank=True)
-    due = models.DateField(_("届满日"))
+    due = models.DateField(_("届满日"), null=True, blank=True)
+    pending_year = models.PositiveSmallIntegerField(_("待录入工作日历的年份"), null=True, blank=True)
     explanation = models.JSONField(_("计算说明"), default=list, blank=True)
     met_on = models.DateField(_("完成日"), null=True, blank=True)
+    met_by = models.CharField(_("完成事件"), max_length=48, blank=True)
 
     class Meta:
         verbose_name = _("法定期限")
         verbose_name_plural = _("法定期限")
         ordering = ["case", "start", "id"]
-        constraints = [models.UniqueConstraint(fields=["case", "kind"], name="cases_clock_kind_unique")]
+        constraints = [models.UniqueConstraint(fields=["case", "kind", "instance"], name="cases_clock_kind_unique")]
+        indexes = [models.Index(fields=["met_on", "due"], name="cases_clock_open_due")]
 
     def audit_area_id(self) -> int | None:
         return self.case.area_id if self.case_id else None
@@ -269,8 +299,27 @@ class CaseClock(DomainModel):
 
     @property
     def met_in_time(self) -> bool | None:
-        """True/False once met (on or before the due date); None while running."""
-        return None if self.met_on is None else self.met_on <= self.due
+        """True/False once met (on or before the due date); None while running or pending the calendar."""
+        if self.met_on is None or self.due is None:
+            return None
+        return self.met_on <= self.due
+
+
+class ClockExtension(DomainModel):
+    """One lawful extension of a clock (行政许可法 Art. 42; 信访: ≤ 30 days): units added, reason, approver."""
+
+    clock = models.ForeignKey(CaseClock, models.CASCADE, related_name="extensions", verbose_name=_("期限"))
+    amount = models.PositiveSmallIntegerField(_("延长"))
+    reason = models.CharField(_("延长理由"), max_length=255)
+    on = models.DateField(_("批准日期"))
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("批准人"))
+    approver_label = models.CharField(_("批准人"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("期限延长")
+        verbose_name_plural = _("期限延长")
+        ordering = ["clock", "id"]
 
 
 class ClockSuspension(DomainModel):
@@ -288,15 +337,19 @@ class ClockSuspension(DomainModel):
 
 
 class DecisionOutcome(models.TextChoices):
+    """The outcomes of licensing decisions (other case types declare their own in ``CaseType.outcomes``)."""
+
     GRANTED = "granted", _("准予")
     REFUSED = "refused", _("不予")
 
 
 class CaseDecision(DomainModel):
-    """The decision on a case with its reasons, the provisions it rests on and the remedies told."""
+    """The decision on a case: outcome (one of the type's), reasons, the provisions in force it rests on,
+    the remedies told, and what the rules said (``rule_verdict``): a decision against them carries the
+    written ``deviation_reason`` the case-file review shows."""
 
     case = models.OneToOneField(Case, models.PROTECT, related_name="decision", verbose_name=_("案件"))
-    outcome = models.CharField(_("结果"), max_length=10, choices=DecisionOutcome.choices)
+    outcome = models.CharField(_("结果"), max_length=24)
     decided_on = models.DateField(_("决定日期"))
     reasons = models.TextField(_("理由"))
     provision_keys = models.JSONField(_("法律依据"), default=list)
@@ -304,10 +357,80 @@ class CaseDecision(DomainModel):
     doc_number = models.CharField(_("文号"), max_length=64, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
                                    verbose_name=_("决定人"))
+    rule_verdict = models.JSONField(_("规则校验"), null=True, blank=True)
+    against_rule = models.BooleanField(_("与规则校验不一致"), default=False)
+    deviation_reason = models.TextField(_("不一致的理由"), blank=True)
+    backdate_reason = models.CharField(_("补录理由"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("决定")
         verbose_name_plural = _("决定")
+
+    def audit_area_id(self) -> int | None:
+        return self.case.area_id if self.case_id else None
+
+    def outcome_label(self) -> str:
+        """The outcome as the case type names it."""
+        from . import types
+
+        try:
+            return str(types.get(self.case.case_type).outcome(self.outcome).label)
+        except KeyError:
+            return self.outcome
+
+    def get_outcome_display(self) -> str:
+        return self.outcome_label()
+
+
+class LegalReviewOutcome(models.TextChoices):
+    AGREE = "agree", _("同意")
+    DISAGREE = "disagree", _("不同意")
+    RETURN = "return", _("退回补充")
+
+
+class LegalReview(DomainModel):
+    """A legal review (法制审核) of a major decision: the outcome, the written opinion, who and when, and the
+    法制审核意见书 filed in the case. Only the latest review counts; a decision needs one that agreed."""
+
+    case = models.ForeignKey(Case, models.PROTECT, related_name="legal_reviews", verbose_name=_("案件"))
+    outcome = models.CharField(_("审核结论"), max_length=12, choices=LegalReviewOutcome.choices)
+    opinion = models.TextField(_("审核意见"))
+    reviewed_on = models.DateField(_("审核日期"))
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                 verbose_name=_("审核人"))
+    document = models.ForeignKey(CaseDocument, models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name=_("法制审核意见书"))
+
+    class Meta:
+        verbose_name = _("法制审核")
+        verbose_name_plural = _("法制审核")
+        ordering = ["case", "id"]
+
+    def audit_area_id(self) -> int | None:
+        return self.case.area_id if self.case_id else None
+
+
+class CaseRecord(DomainModel):
+    """A record in the case file besides materials (a kind of the type's ``records``): prior notice,
+    statements, service record (送达回证), hearing, publication, reply… with its legal date ``on``, which can
+    start or end statutory clocks. ``instance`` names the clock instance it concerns (e.g. an assigned unit)."""
+
+    case = models.ForeignKey(Case, models.PROTECT, related_name="records", verbose_name=_("案件"))
+    kind = models.CharField(_("类别"), max_length=32)
+    instance = models.CharField(_("对象"), max_length=64, blank=True, default="")
+    on = models.DateField(_("日期"))
+    text = models.TextField(_("内容"), blank=True)
+    data = models.JSONField(_("数据"), default=dict, blank=True)
+    document = models.ForeignKey(CaseDocument, models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name=_("文件"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                    verbose_name=_("记录人"))
+    backdate_reason = models.CharField(_("补录理由"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("案卷记录")
+        verbose_name_plural = _("案卷记录")
+        ordering = ["case", "on", "id"]
 
     def audit_area_id(self) -> int | None:
         return self.case.area_id if self.case_id else None

@@ -1,16 +1,18 @@
 """Case-file review (案卷评查, legal-facts §8.1): a weighted checklist scored from the case record.
 
-Veto items (否决项): any failure makes the file 不合格 with score 0. Form items (卷面, 20 points) and
-content items (内容, 80 points) deduct their weight when they fail. Each item returns its evidence —
-the dates, documents and steps it looked at — so the review page shows why each point was lost.
-Items that do not apply to a file (e.g. a supplement notice when none was needed) pass as "不适用".
+Veto items (否决项): any failure makes the file 不合格 with score 0. Form items (卷面) and content items
+(内容) deduct their weight when they fail. Each item returns its evidence — the dates, documents and steps it
+looked at — so the review page shows why each point was lost. Items that do not apply to a file (e.g. a
+supplement notice when none was needed) pass as "不适用".
 
-The checklist is data (:data:`LICENSING_CHECKLIST`); :func:`score_case` is pure over the case record.
+Each case type declares its checklist (``CaseType.checklist``) from the item builders here (clocks, documents,
+legal basis, decider, legal review, reasons, remedies, rule deviations…); :func:`score_case` is the one
+scoring loop, pure over the case record.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +20,11 @@ from jisheng.core import clock
 
 from .models import Case
 from .types import SPECIAL_RECORDS
+
+__all__ = ["CONTENT", "FORM", "VETO", "Outcome", "ReviewItem", "ReviewResult", "basis_cited", "clock_met",
+           "decided", "decider_competent", "decision_follows_rules", "doc_present", "legal_review_agreed",
+           "materials_at_acceptance", "reasons_given", "remedies_told", "score_case", "three_records",
+           "town_ranking", "was"]
 
 VETO, FORM, CONTENT = "veto", "form", "content"
 CATEGORY_LABELS = {VETO: "否决项", FORM: "卷面", CONTENT: "内容"}
@@ -69,21 +76,34 @@ def _step(case: Case, action: str) -> Any:
 
 
 def _doc(case: Case, kind: str) -> Any:
-    return min((d for d in case.documents.all() if d.kind == kind), key=lambda d: d.pk, default=None)
+    return min((d for d in case.documents.all() if d.kind == kind and d.active), key=lambda d: d.pk, default=None)
 
 
-def _clock(kind: str, label: str) -> Callable[[Case], Outcome]:
+def clock_met(kind: str, label: str) -> Callable[[Case], Outcome]:
+    """Every clock of ``kind`` was met by its due date (running ones fail once overdue)."""
     def check(case: Case) -> Outcome:
-        c = min((c for c in case.clocks.all() if c.kind == kind), key=lambda c: c.pk, default=None)
-        if c is None:
+        found = sorted((c for c in case.clocks.all() if c.kind == kind), key=lambda c: c.pk)
+        if not found:
             return Outcome(None, f"本案未启动“{label}”期限")
-        if c.met_on is None:
-            today = clock.today()
-            if today > c.due:
-                return Outcome(False, f"届满日 {c.due:%Y-%m-%d}，至 {today:%Y-%m-%d} 仍未完成（超期）")
-            return Outcome(None, f"届满日 {c.due:%Y-%m-%d}，尚在期限内")
-        ok = c.met_on <= c.due
-        return Outcome(ok, f"届满日 {c.due:%Y-%m-%d}，完成于 {c.met_on:%Y-%m-%d}" + ("" if ok else "（超期）"))
+        today = clock.today()
+        notes, failed, open_ = [], False, False
+        for c in found:
+            if c.due is None:
+                open_ = True
+                notes.append(f"{c.label}：届满日待定（工作日历缺少{c.pending_year}年）")
+            elif c.met_on is None:
+                if today > c.due:
+                    failed = True
+                    notes.append(f"{c.label}：届满日 {c.due:%Y-%m-%d}，至 {today:%Y-%m-%d} 仍未完成（超期）")
+                else:
+                    open_ = True
+                    notes.append(f"{c.label}：届满日 {c.due:%Y-%m-%d}，尚在期限内")
+            else:
+                late = c.met_on > c.due
+                failed = failed or late
+                notes.append(f"{c.label}：届满日 {c.due:%Y-%m-%d}，完成于 {c.met_on:%Y-%m-%d}"
+                             + ("（超期）" if late else ""))
+        return Outcome(False if failed else None if open_ else True, "；".join(notes))
     return check
 
 
@@ -91,45 +111,84 @@ def _decided(case: Case) -> Any:
     return getattr(case, "decision", None)
 
 
-def _basis_cited(case: Case) -> Outcome:
+def basis_cited(case: Case) -> Outcome:
+    """Every provision of the decision exists in the catalogue and was in force on the decision date (a key
+    whose version's dates are unverified passes, with that said in the evidence)."""
+    from jisheng.law.provisions import describe, in_force_state
+
     d = _decided(case)
     if d is None:
         return Outcome(None, "尚未作出决定")
-    if d.outcome == "granted" and not d.provision_keys:
-        return Outcome(False, "准予决定未引用法律依据条款")
-    return Outcome(True, "依据：" + ("、".join(d.provision_keys) or "（不予决定，依据见理由）"))
+    if not d.provision_keys:
+        return Outcome(False, "决定未引用法律依据条款")
+    states = {k: in_force_state(k, d.decided_on) for k in d.provision_keys}
+    bad = [k for k, state in states.items() if state is False]
+    if bad:
+        return Outcome(False, "决定之日无效或不存在的依据：" + "、".join(describe(k) for k in bad))
+    unsure = [k for k, state in states.items() if state is None]
+    return Outcome(True, "依据：" + "、".join(describe(k) for k in d.provision_keys)
+                   + ("（施行日期待核实：" + "、".join(describe(k) for k in unsure) + "）" if unsure else ""))
 
 
-def _decider_competent(case: Case) -> Outcome:
-    step = next(iter(_steps(case, "grant", "refuse")), None)
+def decision_follows_rules(case: Case) -> Outcome:
+    """A decision against the rules' verdict carries a written reason (shown here)."""
+    d = _decided(case)
+    if d is None:
+        return Outcome(None, "尚未作出决定")
+    verdict = d.rule_verdict or {}
+    if not verdict.get("checked"):
+        return Outcome(None, "本事项无规则校验")
+    said = {True: "符合", False: "不符合", None: "事实不全，无法判断"}[verdict.get("eligible")]
+    if not d.against_rule:
+        return Outcome(True, f"规则校验：{said}；决定与之一致")
+    if d.deviation_reason.strip():
+        return Outcome(True, f"规则校验：{said}；决定与之不一致，理由：{d.deviation_reason[:80]}")
+    return Outcome(False, f"规则校验：{said}；决定与之不一致且未写明理由")
+
+
+def decider_competent(case: Case) -> Outcome:
+    """The decision was taken by an account holding the type's ``decide`` capability."""
+    from . import types
+
+    ctype = types.get(case.case_type)
+    step = next(iter(_steps(case, *ctype.decision_actions)), None)
     if step is None:
         return Outcome(None, "尚未作出决定")
     if step.actor is None:
         return Outcome(False, f"决定人：{step.actor_label}（账号已不存在，无法核实权限）")
-    ok = step.actor.has_capability("cases.decide")
+    ok = step.actor.has_capability(ctype.capability("decide"))
     return Outcome(ok, f"决定人：{step.actor_label}（{step.actor.get_role_display()}）")
 
 
-def _three_records(case: Case) -> Outcome:
+def three_records(case: Case) -> Outcome:
+    """A special case carries the three records (seed 二(三))."""
     if not case.is_special:
         return Outcome(None, "非特殊案件")
-    present = {d.kind for d in case.documents.all()}
+    present = {d.kind for d in case.documents.all() if d.active}
     missing = [str(label) for key, label in SPECIAL_RECORDS.items() if key not in present]
     return Outcome(not missing, "三项记录齐全" if not missing else "缺：" + "、".join(missing))
 
 
-def _legal_review(case: Case) -> Outcome:
+def legal_review_agreed(case: Case) -> Outcome:
+    """A major decision was preceded by a legal review that agreed, with its written opinion."""
+    from . import types
+    from .workflows import LEGAL_REVIEW_AGREE
+
     if not (case.is_special or case.is_major):
         return Outcome(None, "非重大决定")
-    review = _step(case, "complete_legal_review")
-    decision = next(iter(_steps(case, "grant", "refuse")), None)
+    decision = next(iter(_steps(case, *types.get(case.case_type).decision_actions)), None)
     if decision is None:
         return Outcome(None, "尚未作出决定")
-    ok = review is not None and review.seq < decision.seq
-    return Outcome(ok, f"法制审核：{review.actor_label} {review.at:%Y-%m-%d}" if review else "决定前无法制审核")
+    reviews = [s for s in _steps(case, LEGAL_REVIEW_AGREE, "return_legal_review") if s.seq < decision.seq]
+    last = reviews[-1] if reviews else None
+    ok = last is not None and last.action == LEGAL_REVIEW_AGREE
+    if last is None:
+        return Outcome(False, "决定前无法制审核")
+    return Outcome(ok, f"法制审核：{last.actor_label} {last.on:%Y-%m-%d}，{last.opinion[:60]}")
 
 
-def _doc_present(kind: str, label: str, needed: Callable[[Case], bool]) -> Callable[[Case], Outcome]:
+def doc_present(kind: str, label: str, needed: Callable[[Case], bool]) -> Callable[[Case], Outcome]:
+    """The generated document ``kind`` is in the file when ``needed(case)``."""
     def check(case: Case) -> Outcome:
         if not needed(case):
             return Outcome(None, "不适用")
@@ -138,21 +197,31 @@ def _doc_present(kind: str, label: str, needed: Callable[[Case], bool]) -> Calla
     return check
 
 
-def _reasons(case: Case) -> Outcome:
+def reasons_given(case: Case) -> Outcome:
+    """The decision states its reasons."""
     d = _decided(case)
     if d is None:
         return Outcome(None, "尚未作出决定")
     return Outcome(bool(d.reasons.strip()), f"理由：{d.reasons[:40]}" if d.reasons.strip() else "决定未写明理由")
 
 
-def _remedies(case: Case) -> Outcome:
+def remedies_told(case: Case) -> Outcome:
+    """An unfavourable decision tells reconsideration and litigation (two remedy lines at least)."""
+    from . import types
+
     d = _decided(case)
-    if d is None or d.outcome != "refused":
-        return Outcome(None, "不适用（非不予决定）")
+    try:
+        tells = d is not None and types.get(case.case_type).outcome(d.outcome).tells_remedies
+    except KeyError:
+        tells = False
+    if not tells:
+        return Outcome(None, "不适用（非不利决定）")
+    assert d is not None
     return Outcome(len(d.remedies) >= 2, f"告知救济途径 {len(d.remedies)} 项")
 
 
-def _materials_at_acceptance(case: Case) -> Outcome:
+def materials_at_acceptance(case: Case) -> Outcome:
+    """The required materials were complete when the case was accepted."""
     step = _step(case, "accept")
     if step is None:
         return Outcome(None, "尚未受理")
@@ -160,34 +229,22 @@ def _materials_at_acceptance(case: Case) -> Outcome:
     return Outcome(missing == 0, "受理时材料齐全" if missing == 0 else f"仍缺 {missing} 项必需材料")
 
 
-def _was(action: str) -> Callable[[Case], bool]:
+def was(action: str) -> Callable[[Case], bool]:
+    """``needed`` for :func:`doc_present`: the step ``action`` happened."""
     return lambda case: bool(_steps(case, action))
 
 
-LICENSING_CHECKLIST: list[ReviewItem] = [
-    ReviewItem("V1", VETO, 0, "引用法律依据正确（条款）", _basis_cited),
-    ReviewItem("V2", VETO, 0, "决定主体合法（有审批权限）", _decider_competent),
-    ReviewItem("V3", VETO, 0, "特殊案件附三项记录", _three_records),
-    ReviewItem("V4", VETO, 0, "重大决定经法制审核", _legal_review),
-    ReviewItem("F1", FORM, 5, "受理通知书入卷", _doc_present("acceptance_receipt", "受理通知书", _was("accept"))),
-    ReviewItem("F2", FORM, 5, "补正告知书入卷", _doc_present("supplement_notice", "补正告知书",
-                                                       _was("request_supplement"))),
-    ReviewItem("F3", FORM, 5, "决定书入卷", _doc_present("decision", "决定书", lambda c: _decided(c) is not None)),
-    ReviewItem("F4", FORM, 5, "准予的发证入卷", _doc_present(
-        "certificate", "生育证", lambda c: getattr(_decided(c), "outcome", "") == "granted")),
-    ReviewItem("C1", CONTENT, 10, "3个工作日内一次性告知补正", _clock("supplement_notice", "一次性告知")),
-    ReviewItem("C2", CONTENT, 15, "镇（街道）按期出具审核意见", _clock("town_opinion", "镇级审核")),
-    ReviewItem("C3", CONTENT, 15, "按期作出审批决定", _clock("decision", "审批决定")),
-    ReviewItem("C4", CONTENT, 10, "决定写明理由", _reasons),
-    ReviewItem("C5", CONTENT, 10, "不予决定告知复议、诉讼权利和期限", _remedies),
-    ReviewItem("C6", CONTENT, 10, "受理时材料齐全", _materials_at_acceptance),
-    ReviewItem("C7", CONTENT, 10, "准予决定按期公开", _clock("publication", "决定公开")),
-]
+def decided() -> Callable[[Case], bool]:
+    """``needed`` for :func:`doc_present`: the case has a decision."""
+    return lambda case: _decided(case) is not None
 
 
-def score_case(case: Case, checklist: list[ReviewItem] | None = None) -> ReviewResult:
-    """Score ``case`` against the checklist: 100 minus failed weights, 0 when a veto item fails."""
-    items = checklist or LICENSING_CHECKLIST
+def score_case(case: Case, checklist: Sequence[ReviewItem] | None = None) -> ReviewResult:
+    """Score ``case`` against its type's checklist (or ``checklist``): 100 minus failed weights, 0 when a veto
+    item fails."""
+    from . import types
+
+    items = checklist if checklist is not None else types.get(case.case_type).checklist
     lines = []
     vetoed = False
     deducted = 0
@@ -207,7 +264,7 @@ def score_case(case: Case, checklist: list[ReviewItem] | None = None) -> ReviewR
 
 
 #: Related rows the checks read; prefetch them when scoring many files.
-PREFETCH = ("steps__actor", "documents", "clocks", "materials")
+PREFETCH = ("steps__actor", "documents", "clocks", "materials", "legal_reviews")
 
 
 def town_ranking(cases: Any) -> list[dict[str, Any]]:

@@ -1,18 +1,18 @@
-"""Reads of the case engine: guard snapshots, lists, histories, clocks."""
+"""Reads of the case engine: guard snapshots, actions a user may take, lists, histories, clocks."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from jisheng.core import clock
 
 from . import types
-from .models import Case, CaseClock, CaseDocument, CaseEvent, CaseStep
+from .models import Case, CaseClock, CaseDocument, CaseEvent, CaseStep, LegalReview, LegalReviewOutcome
 from .types import SPECIAL_RECORDS
-from .workflows import GuardContext, Workflow
+from .workflows import ENGINE_PAYLOAD_ACTIONS, GuardContext, Workflow
 
 PAGE_SIZE = 50
 
@@ -24,7 +24,7 @@ def case_workflow(case: Case) -> Workflow:
 
 def special_records_missing(case: Case) -> list[str]:
     """Labels of the three special-case records not yet attached (empty when all three are there)."""
-    present = set(CaseDocument.objects.filter(case=case, kind__in=list(SPECIAL_RECORDS))
+    present = set(CaseDocument.objects.filter(case=case, kind__in=list(SPECIAL_RECORDS), active=True)
                   .values_list("kind", flat=True))
     return [str(label) for key, label in SPECIAL_RECORDS.items() if key not in present]
 
@@ -34,51 +34,91 @@ def case_requires_legal_review(case: Case) -> bool:
     return bool(case.is_special or case.is_major)
 
 
+def latest_legal_review(case: Case) -> LegalReview | None:
+    """The case's most recent legal review (only it counts)."""
+    return case.legal_reviews.order_by("-id").first()
+
+
 def case_guard_context(case: Case) -> GuardContext:
     """Build the snapshot the workflow guards judge (see :class:`~jisheng.cases.workflows.GuardContext`)."""
     missing = tuple(case.materials.filter(required=True, provided=False).values_list("name", flat=True))
     notices = case.steps.filter(action="request_supplement").count()
-    reviewed = case.steps.filter(action="complete_legal_review").exists()
+    review = latest_legal_review(case)
+    running = tuple(case.clocks.filter(met_on__isnull=True).values_list("label", flat=True))
+    try:
+        extra = dict(types.get(case.case_type).guard_facts(case))
+    except KeyError:
+        extra = {}
     return GuardContext(
         materials_missing=missing,
         supplement_notices=notices,
         is_special=case.is_special,
         special_records_missing=tuple(special_records_missing(case)) if case.is_special else (),
         requires_legal_review=case_requires_legal_review(case),
-        legal_review_done=reviewed,
+        legal_review_done=review is not None and review.outcome == LegalReviewOutcome.AGREE,
         has_decision=hasattr(case, "decision"),
+        running_clocks=running,
+        extra=extra,
     )
 
 
 def available_actions(case: Case, user: Any) -> list[dict[str, Any]]:
-    """The actions of the case's workflow from its status that ``user``'s role may take.
+    """The actions of the case's workflow from its status that ``user`` may take for this type.
 
-    Each item: ``{"action", "label", "target", "blocked": message or None}`` — blocked actions are
-    shown with the guard's reason so staff see why a step is not yet possible.
+    Each item: ``{"action", "label", "target", "blocked": message or None, "kind": "step" | "decision" |
+    "legal_review" | "payload"}`` — blocked actions are shown with the guard's reason so staff see why a step
+    is not yet possible; ``kind`` says which form takes it.
     """
-    workflow = case_workflow(case)
+    ctype = types.get(case.case_type)
+    workflow = ctype.workflow
     ctx = case_guard_context(case)
     items = []
     for row in workflow.actions_from(case.status):
-        if not user.has_capability(row.capability):
+        if not types.may(user, ctype, row.capability):
             continue
         blocked = next((msg for g in row.guards if (msg := g(ctx))), None)
+        kind = ("decision" if row.action in ctype.decision_actions else "legal_review"
+                if row.action in ENGINE_PAYLOAD_ACTIONS else "payload" if row.action in ctype.payload_actions
+                else "step")
         items.append({"action": row.action, "label": workflow.actions[row.action],
-                      "target": workflow.statuses[row.target], "blocked": blocked})
+                      "target": workflow.statuses[row.target], "blocked": blocked, "kind": kind})
     return items
 
 
-def case_list(queryset: QuerySet[Case], *, case_type: str = "", status: str = "",
-              after_id: int | None = None) -> list[Case]:
-    """One page of cases (newest first by id, keyset pagination on ``after_id``), filtered."""
+def open_statuses(case_type: types.CaseType) -> list[str]:
+    """The statuses of a type in which the case is still being handled (not terminal)."""
+    return [s for s in case_type.workflow.statuses if s not in case_type.workflow.terminal]
+
+
+def case_list(queryset: QuerySet[Case], *, case_type: str = "", status: str = "", area_code: str = "",
+              applicant: str = "", due: str = "", after_id: int | None = None,
+              limit: int | None = PAGE_SIZE) -> list[Case]:
+    """One page of cases (newest first by id, keyset pagination on ``after_id``), filtered by type, status,
+    receiving area (subtree of ``area_code``), a party's name or ID number, and the due window of their
+    running clocks (``overdue``, ``3`` or ``7`` days, ``pending`` calendar)."""
     qs = queryset.select_related("area").order_by("-id")
     if case_type:
         qs = qs.filter(case_type=case_type)
     if status:
         qs = qs.filter(status=status)
+    if area_code:
+        qs = qs.filter(area__path__contains=f"{area_code}/")
+    if applicant:
+        qs = qs.filter(Q(applicants__person__name__startswith=applicant) | Q(applicants__person__id_number=applicant)
+                       | Q(applicants__name__startswith=applicant)).distinct()
+    if due:
+        today = clock.today()
+        running = CaseClock.objects.filter(met_on__isnull=True)
+        if due == "overdue":
+            running = running.filter(due__lt=today)
+        elif due == "pending":
+            running = running.filter(due__isnull=True)
+        elif due.isdigit():
+            running = running.filter(due__lte=today + dt.timedelta(days=int(due)))
+        qs = qs.filter(id__in=running.values("case_id"))
     if after_id:
         qs = qs.filter(id__lt=after_id)
-    return list(qs[:PAGE_SIZE])
+    return list(qs[:limit] if limit else qs)
 
 
 def case_history(case: Case) -> list[CaseEvent]:
@@ -92,10 +132,13 @@ def case_steps(case: Case) -> list[CaseStep]:
 
 
 def clock_state(c: CaseClock, today: dt.date | None = None) -> str:
-    """``met`` (in time), ``late`` (met after the due date), ``overdue``, ``due_soon`` (≤ 2 days) or ``running``."""
+    """``met`` (in time), ``late`` (met after the due date), ``pending`` (due date waits for the calendar),
+    ``overdue``, ``due_soon`` (≤ 2 days) or ``running``."""
     day = today or clock.today()
     if c.met_on is not None:
-        return "met" if c.met_on <= c.due else "late"
+        return "late" if c.due is not None and c.met_on > c.due else "met"
+    if c.due is None:
+        return "pending"
     if day > c.due:
         return "overdue"
     if (c.due - day).days <= 2:
@@ -103,14 +146,53 @@ def clock_state(c: CaseClock, today: dt.date | None = None) -> str:
     return "running"
 
 
+def days_left(c: CaseClock, today: dt.date | None = None) -> int | None:
+    """Calendar days until the due date (negative when overdue); None when met or pending the calendar."""
+    if c.met_on is not None or c.due is None:
+        return None
+    return (c.due - (today or clock.today())).days
+
+
+def _open_cases(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    """Cases of the queryset not in a terminal status of their type (closed files never count as at risk)."""
+    closed = Q()
+    for t in types.all_types():
+        if t.workflow.terminal:
+            closed |= Q(case_type=t.key, status__in=list(t.workflow.terminal))
+    return queryset.exclude(closed) if closed else queryset
+
+
 def clocks_at_risk(queryset: QuerySet[Case], *, within_days: int = 3) -> list[CaseClock]:
-    """Running clocks of these cases due within ``within_days`` calendar days or already overdue."""
+    """Running clocks of the open cases of ``queryset`` due within ``within_days`` calendar days, overdue, or
+    waiting for the calendar; soonest first."""
     limit = clock.today() + dt.timedelta(days=within_days)
-    return list(CaseClock.objects.filter(case__in=queryset, met_on__isnull=True, due__lte=limit)
-                .select_related("case").order_by("due"))
+    return list(CaseClock.objects.filter(case__in=_open_cases(queryset), met_on__isnull=True)
+                .filter(Q(due__lte=limit) | Q(due__isnull=True))
+                .select_related("case").order_by("due", "id"))
 
 
 def publication_queue(queryset: QuerySet[Case]) -> list[CaseClock]:
-    """Granted decisions waiting for publication (the running ``publication`` clocks), oldest due first."""
+    """Decisions waiting for publication (the running ``publication`` clocks), oldest due first."""
     return list(CaseClock.objects.filter(case__in=queryset, kind="publication", met_on__isnull=True)
                 .select_related("case").order_by("due"))
+
+
+def awaiting_legal_review(queryset: QuerySet[Case], user: Any) -> list[Case]:
+    """Cases waiting for a legal review that ``user`` may give (the legal reviewer's to-do)."""
+    from .workflows import LEGAL_REVIEW_AGREE
+
+    waiting = Q(pk__in=[])
+    for t in types.all_types():
+        if not types.may(user, t, "legal_review"):
+            continue
+        statuses = [row.source for row in t.workflow.transitions if row.action == LEGAL_REVIEW_AGREE]
+        if statuses:
+            waiting |= Q(case_type=t.key, status__in=statuses)
+    return list(queryset.filter(waiting).select_related("area").order_by("id"))
+
+
+def provision_words(key: str) -> str:
+    """A provision in words for the case page (never the internal key when the catalogue knows it)."""
+    from jisheng.law.provisions import describe
+
+    return describe(key) if key else ""

@@ -1,7 +1,12 @@
-"""Staff case pages: the list, the case page (status, steps, clocks, materials, documents, history)
-and the POST endpoints that call the services. Every case is fetched through :mod:`.access`."""
+"""Staff case pages: the list, the case page (status, parties, clocks, materials, documents, records, steps,
+decision, history), the legal review page and the POST endpoints that call the services. Every case is
+fetched through :mod:`.access` (404 for what the account may not open); every write goes through a service,
+which checks the capability of the case's type again."""
 
 from __future__ import annotations
+
+import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -9,35 +14,43 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from jisheng.accounts.roles import roles_with
 from jisheng.core import audit, clock
-from jisheng.core.access import require, route_scope
+from jisheng.core.access import route_scope
 from jisheng.core.errors import DomainError
 from jisheng.core.masking import mask_name
 
 from . import selectors, services, types
 from .access import case_document_get_for_user, case_get_for_user, cases_for_user
-from .forms import ActionForm, ClockForm, DecideForm, SpecialForm, UploadForm
-from .models import Case
+from .forms import ActionForm, ClockForm, DecideForm, LegalReviewForm, RecordForm, SpecialForm, UploadForm, WithdrawForm
+from .models import Case, CaseDocument, DocumentOrigin
 from .types import SPECIAL_RECORDS
 
-VIEWERS = roles_with("cases.view")
-WRITERS = roles_with("cases.change") | roles_with("cases.register")
-#: Workflow actions that decide the case: taken only through :func:`case_decide` (reasons, basis, remedies).
-DECISION_ACTIONS = frozenset({"grant", "refuse"})
+VIEWERS = types.roles_that_may("view")
+WRITERS = types.roles_that_may("register") | types.roles_that_may("change")
+HANDLERS = types.roles_that_may("change") | types.roles_that_may("decide") | types.roles_that_may("publish")
+DECIDERS = types.roles_that_may("decide")
+LEGAL_REVIEWERS = types.roles_that_may("legal_review")
+CLOCK_KEEPERS = (types.roles_that_may("change") | types.roles_that_may("decide")
+                 | types.roles_that_may("approve_extension"))
 
 
-def _can(request: HttpRequest, capability: str) -> bool:
-    return bool(getattr(request.user, "has_capability", lambda c: False)(capability))
+def _back(case: Case, anchor: str = "") -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse("cases:detail", args=[case.number]) + (f"#{anchor}" if anchor else ""))
 
 
-def _back(case: Case) -> HttpResponseRedirect:
-    return HttpResponseRedirect(reverse("cases:detail", args=[case.number]))
+def _run(request: HttpRequest, case: Case, fn: Any, anchor: str = "") -> HttpResponseRedirect:
+    try:
+        fn()
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已保存。"))
+    return _back(case, anchor)
 
 
 @route_scope(roles=VIEWERS)
 def case_list(request: HttpRequest) -> HttpResponse:
-    """Cases in the user's area, newest first, filtered by type and status (50 per page)."""
+    """Cases the user may open, newest first, filtered by type and status (50 per page)."""
     case_type = request.GET.get("type", "").replace("\x00", "")
     status = request.GET.get("status", "").replace("\x00", "")
     try:
@@ -48,114 +61,243 @@ def case_list(request: HttpRequest) -> HttpResponse:
     items = []
     for c in rows:
         try:
-            wf = types.get(c.case_type).workflow
-            label, status_label = types.get(c.case_type).label, wf.statuses.get(c.status, c.status)
+            ctype = types.get(c.case_type)
+            label, status_label = ctype.label, ctype.workflow.statuses.get(c.status, c.status)
         except KeyError:
             label, status_label = c.case_type, c.status
         items.append({"case": c, "type_label": label, "status_label": status_label})
+    viewable = types.viewable_types(request.user)
     return render(request, "cases/case_list.html", {
-        "items": items, "type_choices": types.choices(), "case_type": case_type, "status": status,
-        "next_after": rows[-1].id if len(rows) == selectors.PAGE_SIZE else None,
-        "at_risk": selectors.clocks_at_risk(cases_for_user(request.user)),
-        "perms_register": _can(request, "cases.change") or _can(request, "cases.register"), "today": clock.today(),
-        "can_review": _can(request, "cases.file_review"),
+        "items": items, "type_choices": [(t.key, str(t.label)) for t in viewable], "case_type": case_type,
+        "status": status, "next_after": rows[-1].id if len(rows) == selectors.PAGE_SIZE else None,
+        "at_risk": [{"clock": c, "days_left": selectors.days_left(c),
+                     "days_overdue": -(selectors.days_left(c) or 0)}
+                    for c in selectors.clocks_at_risk(cases_for_user(request.user))],
+        "perms_register": any(types.may(request.user, t, "register") or types.may(request.user, t, "change")
+                              for t in viewable),
+        "today": clock.today(),
+        "can_review": any(types.may(request.user, t, "file_review") for t in viewable),
     })
+
+
+def _parties(request: HttpRequest, case: Case, ctype: types.CaseType) -> list[dict[str, Any]]:
+    """The parties as the viewer may see them: full names (audited) with a link to the person's record for
+    those who handle the case; masked for everyone else."""
+    from jisheng.registry.access import persons_for_user
+
+    handles = any(types.may(request.user, ctype, rel) for rel in ("register", "change", "decide", "legal_review"))
+    roles = {p.role: str(p.label) for p in ctype.parties}
+    parties = list(case.applicants.select_related("person"))
+    visible = set(persons_for_user(request.user).filter(pk__in=[a.person_id for a in parties if a.person_id])
+                  .values_list("pk", flat=True)) if handles else set()
+    if handles and parties:
+        audit.record_view(case, what=_("当事人姓名"))
+    return [{"role": roles.get(a.role, a.role), "name": a.display_name if handles else mask_name(a.display_name),
+             "url": reverse("registry:person_detail", args=[a.person_id]) if a.person_id in visible else "",
+             "outside": a.person_id is None} for a in parties]
+
+
+def _clock_views(case: Case) -> list[dict[str, Any]]:
+    out = []
+    for c in case.clocks.prefetch_related("suspensions", "extensions"):
+        left = selectors.days_left(c)
+        out.append({"clock": c, "state": selectors.clock_state(c), "days_left": left,
+                    "days_overdue": -left if left is not None and left < 0 else None,
+                    "basis": selectors.provision_words(c.basis), "suspensions": list(c.suspensions.all()),
+                    "extensions": list(c.extensions.all())})
+    return out
+
+
+def _decision_form(case: Case, ctype: types.CaseType, data: Any = None) -> DecideForm:
+    return DecideForm(data, outcomes=[(o.key, str(o.label)) for o in ctype.outcomes],
+                      initial={"provision_keys": ctype.decision_basis(case)})
+
+
+def _basis_choices(case: Case, ctype: types.CaseType, query: str = "", on: dt.date | None = None
+                   ) -> list[dict[str, Any]]:
+    """The decision's pick-list: provisions in force on ``on`` (default today) matching ``query``, the rule's
+    proposal first (checked)."""
+    from jisheng.law.provisions import describe, in_force_state, provisions_in_force
+
+    day = on or clock.today()
+    proposed = ctype.decision_basis(case)
+    rows = [{"key": k, "text": describe(k), "proposed": True, "unconfirmed": in_force_state(k, day) is None,
+             "in_force": in_force_state(k, day) is not False} for k in proposed]
+    for p in provisions_in_force(day, query)[:60]:
+        if p.key not in proposed:
+            rows.append({"key": p.key, "text": describe(p.key), "proposed": False,
+                         "unconfirmed": in_force_state(p.key, day) is None, "in_force": True})
+    return rows
 
 
 @route_scope(roles=VIEWERS, obj="cases.case")
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
-    """The case page: status, parties (masked), clocks with their explanation, materials, documents,
-    the steps of the full-process record, the decision and the append-only history."""
+    """The case page: status, parties, clocks with their explanation and days left, materials, documents,
+    records, the steps of the full-process record, the decision and the append-only history."""
     case = case_get_for_user(request.user, number)
     ctype = types.get(case.case_type)
     wf = ctype.workflow
-    applicants = [{"role": a.get_role_display(), "name": mask_name(a.person.name)}
-                  for a in case.applicants.select_related("person")]
-    clocks = [{"clock": c, "state": selectors.clock_state(c), "suspensions": list(c.suspensions.all())}
-              for c in case.clocks.all()]
     actions = selectors.available_actions(case, request.user)
     decision = getattr(case, "decision", None)
-    documents = list(case.documents.order_by("id"))
-    # the decision letter's number is given when the letter is generated, after the decision record
+    documents = list(case.documents.select_related("replaces").order_by("id"))
     decision_doc_number = (decision.doc_number or next(
-        (d.doc_number for d in documents if d.kind == "decision"), "")) if decision else ""
+        (d.doc_number for d in documents if d.kind == "decision" and d.active), "")) if decision else ""
+    can_write = types.may(request.user, ctype, "register") or types.may(request.user, ctype, "change")
+    terminal = case.status in wf.terminal
+    ended = terminal or decision is not None
+    decision_rows = [a for a in actions if a["kind"] == "decision"]
     return render(request, "cases/case_detail.html", {
         "case": case, "ctype": ctype, "status_label": wf.statuses.get(case.status, case.status),
-        "applicants": applicants, "clocks": clocks, "materials": list(case.materials.all()),
-        "documents": documents, "steps": selectors.case_steps(case),
-        "events": selectors.case_history(case),
-        "actions": [a for a in actions if a["action"] not in (*DECISION_ACTIONS, *ctype.payload_actions)],
-        "payload_actions": [a for a in actions if a["action"] in ctype.payload_actions],
-        "can_decide": any(a["action"] in DECISION_ACTIONS for a in actions),
-        "decide_blocked": next((a["blocked"] for a in actions if a["action"] == "grant" and a["blocked"]), None),
-        "decide_form": DecideForm(initial={"provision_keys": ", ".join(ctype.decision_basis(case))}),
+        "parties": _parties(request, case, ctype), "clocks": _clock_views(case),
+        "materials": list(case.materials.all()),
+        "documents": [d for d in documents if d.active], "inactive_documents": [d for d in documents if not d.active],
+        "steps": selectors.case_steps(case), "events": selectors.case_history(case),
+        "records": list(case.records.order_by("on", "id")),
+        "record_kinds": [r for r in ctype.records if types.may(request.user, ctype, r.capability)
+                         and (r.after_decision or not ended)],
+        "actions": [a for a in actions if a["kind"] == "step"],
+        "payload_actions": [a for a in actions if a["kind"] == "payload"],
+        "legal_review_due": any(a["kind"] == "legal_review" for a in actions),
+        "can_decide": bool(decision_rows),
+        "decide_blocked": next((a["blocked"] for a in decision_rows if a["blocked"]), None),
+        "decide_form": _decision_form(case, ctype),
+        "basis_choices": _basis_choices(case, ctype) if decision_rows else [],
+        "verdict": ctype.rule_check(case, clock.today()) if decision_rows else None,
         "decision": decision, "decision_doc_number": decision_doc_number,
+        "decision_basis": [selectors.provision_words(k) for k in (decision.provision_keys if decision else [])],
+        "legal_reviews": list(case.legal_reviews.select_related("document").order_by("id")),
         "special_records": list(SPECIAL_RECORDS.items()),
         "special_missing": selectors.special_records_missing(case) if case.is_special else [],
         "statuses": wf.statuses, "actions_labels": wf.actions,
-        "can_write": _can(request, "cases.change") or _can(request, "cases.register"),
-        "terminal": case.status in wf.terminal, "can_review": _can(request, "cases.file_review"),
-        "assessment": ctype.assessment(case),
+        "can_write": can_write, "can_clock": any(types.may(request.user, ctype, r) for r in ("change", "decide")),
+        "can_extend": any(types.may(request.user, ctype, r) for r in ("approve_extension", "decide")),
+        "terminal": terminal, "can_review": types.may(request.user, ctype, "file_review"),
+        "assessment": ctype.assessment(case), "today": clock.today(),
     })
 
 
-def _run(request: HttpRequest, case: Case, fn: object) -> HttpResponseRedirect:
-    try:
-        fn()  # type: ignore[operator]
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("已保存。"))
-    return _back(case)
+@route_scope(roles=VIEWERS, obj="cases.case")
+def case_provisions(request: HttpRequest, number: str) -> HttpResponse:
+    """The decision's provision pick-list filtered by ``q`` (an htmx fragment; also works as a plain page)."""
+    case = case_get_for_user(request.user, number)
+    ctype = types.get(case.case_type)
+    query = request.GET.get("q", "").replace("\x00", "")[:50]
+    return render(request, "cases/_basis_choices.html", {
+        "basis_choices": _basis_choices(case, ctype, query), "checked": request.GET.getlist("provision_keys")})
 
 
-@route_scope(roles=VIEWERS, obj="cases.case", methods=("POST",))
+@route_scope(roles=HANDLERS | WRITERS, obj="cases.case", methods=("POST",))
 def case_action(request: HttpRequest, number: str) -> HttpResponse:
-    """Take a workflow action (the transition table decides whether it is allowed)."""
+    """Take a workflow step (the transition table and the type's capabilities decide whether it is allowed)."""
     case = case_get_for_user(request.user, number)
     form = ActionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("请选择要执行的操作。"))
+        messages.error(request, _("请选择要执行的操作，并检查日期。"))
         return _back(case)
     if form.cleaned_data["action"] in types.get(case.case_type).payload_actions:
         messages.error(request, _("此环节需要在专门表单中填写。"))
         return _back(case)
-    if form.cleaned_data["action"] in DECISION_ACTIONS:
-        # a decision needs its reasons, legal basis and remedies (行政许可法 Art. 38): only through case_decide
-        messages.error(request, _("作出决定须使用决定表单，写明理由和法律依据。"))
-        return _back(case)
+    d = form.cleaned_data
     return _run(request, case, lambda: services.case_transition(
-        case, action=form.cleaned_data["action"], opinion=form.cleaned_data["opinion"], actor=request.user))
+        case, action=d["action"], opinion=d["opinion"], actor=request.user, on=d.get("on"),
+        backdate_reason=d.get("backdate_reason") or ""))
 
 
-@route_scope(roles=roles_with("cases.decide"), obj="cases.case", methods=("POST",))
+@route_scope(roles=DECIDERS, obj="cases.case", methods=("POST",))
 def case_decide(request: HttpRequest, number: str) -> HttpResponse:
-    """Decide the case: outcome, reasons and provision keys (remedies from the law in force today)."""
+    """Decide the case: outcome, reasons and provisions chosen from the catalogue in force on the decision date
+    (remedies in force that day are added by the service)."""
     case = case_get_for_user(request.user, number)
-    form = DecideForm(request.POST)
+    ctype = types.get(case.case_type)
+    form = _decision_form(case, ctype, request.POST)
     if not form.is_valid():
-        messages.error(request, _("请填写决定和理由。"))
-        return _back(case)
+        messages.error(request, _("请填写决定结果和理由，并从条款列表中选择法律依据。"))
+        return _back(case, "decide-form")
+    d = form.cleaned_data
     return _run(request, case, lambda: services.case_decide(
-        case, outcome=form.cleaned_data["outcome"], reasons=form.cleaned_data["reasons"],
-        provision_keys=form.keys(), actor=request.user))
+        case, outcome=d["outcome"], reasons=d["reasons"], provision_keys=request.POST.getlist("provision_keys"),
+        deviation_reason=d.get("deviation_reason") or "", on=d.get("on"),
+        backdate_reason=d.get("backdate_reason") or "", actor=request.user), "decision")
+
+
+@route_scope(roles=LEGAL_REVIEWERS, obj="cases.case", methods=("GET", "POST"))
+def case_legal_review(request: HttpRequest, number: str) -> HttpResponse:
+    """The legal review (法制审核) of a major decision: what is to be decided and on what basis, the rule's
+    verdict, the file; the reviewer agrees, disagrees or returns it with a written opinion."""
+    case = case_get_for_user(request.user, number)
+    ctype = types.get(case.case_type)
+    form = LegalReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_legal_review(case, outcome=form.cleaned_data["outcome"],
+                                       opinion=form.cleaned_data["opinion"], actor=request.user)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("法制审核意见已保存，并生成法制审核意见书。"))
+            return _back(case, "legal-reviews")
+    waiting = any(a["kind"] == "legal_review" for a in selectors.available_actions(case, request.user))
+    return render(request, "cases/legal_review.html", {
+        "case": case, "ctype": ctype, "form": form, "waiting": waiting,
+        "status_label": ctype.workflow.statuses.get(case.status, case.status),
+        "parties": _parties(request, case, ctype), "verdict": ctype.rule_check(case, clock.today()),
+        "proposed": [selectors.provision_words(k) for k in ctype.decision_basis(case)],
+        "materials": list(case.materials.all()), "steps": selectors.case_steps(case),
+        "documents": [d for d in case.documents.order_by("id") if d.active],
+        "reviews": list(case.legal_reviews.order_by("id")), "actions_labels": ctype.workflow.actions,
+    })
 
 
 @route_scope(roles=WRITERS, obj="cases.case", methods=("POST",))
 def case_upload(request: HttpRequest, number: str) -> HttpResponse:
-    """Attach an uploaded material or special-case record (type and size checked by content)."""
+    """Attach an uploaded material or special-case record, or replace an upload (type and size checked)."""
     case = case_get_for_user(request.user, number)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("请选择文件。"))
-        return _back(case)
+        return _back(case, "materials")
     f = form.cleaned_data["file"]
+    replaces = None
+    if form.cleaned_data.get("replaces"):
+        replaces = case.documents.filter(pk=form.cleaned_data["replaces"], origin=DocumentOrigin.UPLOADED).first()
+        if replaces is None:
+            messages.error(request, _("只能替换本案有效的上传文件"))
+            return _back(case, "documents")
     return _run(request, case, lambda: services.case_attach_document(
-        case, kind=form.cleaned_data["kind"], name=f.name or "upload", stream=f, size=f.size or 0,
-        actor=request.user))
+        case, kind=form.cleaned_data["kind"] or "", name=f.name or "upload", stream=f, size=f.size or 0,
+        actor=request.user, replaces=replaces, reason=form.cleaned_data.get("reason") or ""), "documents")
 
 
-@route_scope(roles=roles_with("cases.change"), obj="cases.case", methods=("POST",))
+@route_scope(roles=WRITERS, obj="cases.case", methods=("POST",))
+def case_withdraw_document(request: HttpRequest, number: str) -> HttpResponse:
+    """Withdraw an upload (it stays in the file, inactive, with the reason)."""
+    case = case_get_for_user(request.user, number)
+    form = WithdrawForm(request.POST)
+    document: CaseDocument | None = None
+    if form.is_valid():
+        document = case.documents.filter(pk=form.cleaned_data["document"]).first()
+    if document is None:
+        messages.error(request, _("请选择要撤回的文件并写明理由。"))
+        return _back(case, "documents")
+    return _run(request, case, lambda: services.case_withdraw_document(
+        case, document=document, reason=form.cleaned_data["reason"], actor=request.user), "documents")
+
+
+@route_scope(roles=HANDLERS, obj="cases.case", methods=("POST",))
+def case_record(request: HttpRequest, number: str) -> HttpResponse:
+    """File a record of the type (e.g. the publication of a grant) with its date."""
+    case = case_get_for_user(request.user, number)
+    form = RecordForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写记录的类别、日期和内容。"))
+        return _back(case, "records")
+    d = form.cleaned_data
+    return _run(request, case, lambda: services.case_add_record(
+        case, kind=d["kind"], on=d.get("on"), text=d.get("text") or "", instance=d.get("instance") or "",
+        backdate_reason=d.get("backdate_reason") or "", actor=request.user), "records")
+
+
+@route_scope(roles=types.roles_that_may("change"), obj="cases.case", methods=("POST",))
 def case_special(request: HttpRequest, number: str) -> HttpResponse:
     """Mark the case special (three records and legal review needed before the decision)."""
     case = case_get_for_user(request.user, number)
@@ -167,53 +309,64 @@ def case_special(request: HttpRequest, number: str) -> HttpResponse:
         case, reason=form.cleaned_data["reason"], actor=request.user))
 
 
-@route_scope(roles=roles_with("cases.change") | roles_with("cases.decide") | roles_with("cases.approve_extension"),
-             obj="cases.case", methods=("POST",))
+@route_scope(roles=CLOCK_KEEPERS, obj="cases.case", methods=("POST",))
 def case_clock(request: HttpRequest, number: str) -> HttpResponse:
-    """Suspend, resume or extend (once) a statutory clock of the case."""
+    """Suspend, resume or extend a statutory clock of the case (the service checks who may)."""
     case = case_get_for_user(request.user, number)
     form = ClockForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("期限操作的参数不完整。"))
-        return _back(case)
+        return _back(case, "clocks")
     d = form.cleaned_data
+    instance = d.get("instance") or ""
     if d["op"] == "suspend":
         return _run(request, case, lambda: services.case_suspend_clock(
-            case, kind=d["kind"], start=d["day"], reason=d["reason"] or "", actor=request.user))
+            case, kind=d["kind"], start=d["day"], reason=d["reason"] or "", actor=request.user,
+            instance=instance), "clocks")
     if d["op"] == "resume":
         return _run(request, case, lambda: services.case_resume_clock(
-            case, kind=d["kind"], end=d["day"], actor=request.user))
+            case, kind=d["kind"], end=d["day"], actor=request.user, instance=instance), "clocks")
     return _run(request, case, lambda: services.case_extend_clock(
-        case, kind=d["kind"], days=d["days"] or 0, reason=d["reason"] or "", actor=request.user))
+        case, kind=d["kind"], days=d["days"] or 0, reason=d["reason"] or "", actor=request.user,
+        instance=instance), "clocks")
 
 
 @route_scope(roles=VIEWERS, obj="cases.document")
 def case_document(request: HttpRequest, number: str, pk: int) -> FileResponse:
     """Download one document of the case file (the download is audited: it holds personal data)."""
     doc = case_document_get_for_user(request.user, number, pk)
-    require(_can(request, "cases.view"))
     audit.record_view(doc, what=_("案卷文书：%(t)s") % {"t": doc.title})
     doc.file.open("rb")
     return FileResponse(doc.file, content_type=doc.content_type, as_attachment=False,
                         filename=doc.file.name.rsplit("/", 1)[-1])
 
 
-@route_scope(roles=roles_with("cases.file_review"), obj="cases.case")
+@route_scope(roles=types.roles_that_may("file_review"), obj="cases.case")
 def case_review(request: HttpRequest, number: str) -> HttpResponse:
-    """Case-file review (案卷评查): every checklist item with its outcome, deduction and evidence."""
+    """Case-file review (案卷评查): every checklist item of the case's type with its outcome and evidence."""
     from .review import score_case
 
     case = case_get_for_user(request.user, number)
-    return render(request, "cases/case_review.html", {"case": case, "result": score_case(case),
-                                                      "ctype": types.get(case.case_type)})
+    ctype = types.get(case.case_type)
+    if not types.may(request.user, ctype, "file_review"):
+        from django.http import Http404
+
+        raise Http404
+    return render(request, "cases/case_review.html", {"case": case, "result": score_case(case), "ctype": ctype})
 
 
-@route_scope(roles=roles_with("cases.file_review"))
+@route_scope(roles=VIEWERS)
 def review_report(request: HttpRequest) -> HttpResponse:
-    """Towns ranked by the average case-file review score of their decided files."""
+    """Towns ranked by the average case-file review score of their decided files, for a type the user may
+    open (read-only figures: leaders, administrators and auditors see them too)."""
     from .review import town_ranking
 
-    case_type = request.GET.get("type", "birth_approval").replace("\x00", "")
+    viewable = [t for t in types.viewable_types(request.user) if t.checklist]
+    keys = [t.key for t in viewable]
+    case_type = request.GET.get("type", "").replace("\x00", "")
+    if case_type not in keys:
+        case_type = keys[0] if keys else ""
     qs = cases_for_user(request.user).filter(case_type=case_type)
-    return render(request, "cases/review_report.html", {"rows": town_ranking(qs), "case_type": case_type,
-                                                        "type_choices": types.choices()})
+    return render(request, "cases/review_report.html", {
+        "rows": town_ranking(qs) if case_type else [], "case_type": case_type,
+        "type_choices": [(t.key, str(t.label)) for t in viewable]})

@@ -1,9 +1,11 @@
 """Case workflows as data: ``(status, action) -> status`` with guards. No side effects here.
 
-Every procedure's case type names one :class:`Workflow`. A transition lists the capability the actor
-needs and the guards that must pass. Guards are pure functions of a :class:`GuardContext` (a snapshot
-of what the case record holds, built by :func:`jisheng.cases.selectors.case_guard_context`); each
-returns ``None`` when it passes or a message saying why the action is refused.
+Every procedure's case type names one :class:`Workflow`, defined in the procedure's own app. A transition
+lists the capability the actor needs, relative to the case type's namespace (``change``, ``decide``… —
+``licensing`` + ``decide`` = ``licensing.decide``), and the guards that must pass. Guards are pure functions
+of a :class:`GuardContext` (a snapshot of what the case record holds, built by
+:func:`jisheng.cases.selectors.case_guard_context`); each returns ``None`` when it passes or a message saying
+why the action is refused.
 
 The engine (:func:`jisheng.cases.services.case_transition`) looks the pair up in
 :meth:`Workflow.transition`; a pair that is not in the table, or whose guard fails, raises
@@ -29,9 +31,11 @@ class GuardContext:
     - ``supplement_notices``: how many one-time supplement notices were already issued (0 or 1);
     - ``is_special`` / ``special_records_missing``: special-case flag and the names of the three records
       (collective discussion, grassroots forum, investigation) still missing;
-    - ``requires_legal_review`` / ``legal_review_done``: major decision flag and whether a legal reviewer
-      completed the review;
-    - ``has_decision``: a decision record exists.
+    - ``requires_legal_review`` / ``legal_review_done``: major decision flag and whether the latest legal
+      review (法制审核) agreed;
+    - ``has_decision``: a decision record exists;
+    - ``running_clocks``: labels of the statutory clocks still running (a duty not yet done, e.g. publication);
+    - ``extra``: the facts the case type's own guards read (``CaseType.guard_facts``).
     """
 
     materials_missing: tuple[str, ...] = ()
@@ -41,6 +45,7 @@ class GuardContext:
     requires_legal_review: bool = False
     legal_review_done: bool = False
     has_decision: bool = False
+    running_clocks: tuple[str, ...] = ()
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -76,9 +81,10 @@ def special_records_attached(ctx: GuardContext) -> str | None:
 
 
 def legal_review_not_required(ctx: GuardContext) -> str | None:
-    """Deciding straight after the town opinion is possible only for a non-major decision."""
+    """A major decision is taken only after a legal review that agreed (国办发〔2018〕118号: 未经法制审核或者审核
+    未通过的，不得作出决定)."""
     if ctx.requires_legal_review and not ctx.legal_review_done:
-        return str(_("重大决定须先经法制审核"))
+        return str(_("重大决定须先经法制审核且审核同意"))
     return None
 
 
@@ -86,6 +92,13 @@ def legal_review_required(ctx: GuardContext) -> str | None:
     """Sending to legal review is meant for major decisions (special or marked major)."""
     if not ctx.requires_legal_review:
         return str(_("本案不属于重大决定，无需法制审核"))
+    return None
+
+
+def no_running_clocks(ctx: GuardContext) -> str | None:
+    """A file is closed only when every duty with a statutory clock is done (e.g. the grant was published)."""
+    if ctx.running_clocks:
+        return str(_("尚有未完成的法定期限事项：")) + "、".join(ctx.running_clocks)
     return None
 
 
@@ -151,153 +164,10 @@ class Workflow:
         return [t for t in self.transitions if t.source == status]
 
 
-# --- The licensing workflow (行政许可一般程序), used by birth approval -------------------------------
-
-_DECIDE_GUARDS: tuple[Guard, ...] = (special_records_attached, legal_review_not_required)
-
-LICENSING = Workflow(
-    key="licensing",
-    statuses={
-        "received": _("已收件"),
-        "supplement_requested": _("待补正"),
-        "accepted": _("已受理"),
-        "not_accepted": _("不予受理"),
-        "town_reviewed": _("镇级已出具意见"),
-        "legal_review": _("法制审核中"),
-        "legal_reviewed": _("法制审核完毕"),
-        "granted": _("准予许可"),
-        "refused": _("不予许可"),
-        "withdrawn": _("申请人撤回"),
-        "closed": _("已结案归档"),
-    },
-    actions={
-        "request_supplement": _("一次性告知补正"),
-        "accept": _("受理"),
-        "refuse_acceptance": _("不予受理"),
-        "give_town_opinion": _("出具镇级审核意见"),
-        "request_legal_review": _("提交法制审核"),
-        "complete_legal_review": _("完成法制审核"),
-        "grant": _("决定准予"),
-        "refuse": _("决定不予许可"),
-        "withdraw": _("撤回申请"),
-        "close": _("结案归档"),
-    },
-    initial="received",
-    transitions=(
-        Transition("received", "request_supplement", "supplement_requested", "cases.change",
-                   (materials_incomplete, supplement_not_yet_notified)),
-        Transition("received", "accept", "accepted", "cases.change", (materials_complete,)),
-        Transition("received", "refuse_acceptance", "not_accepted", "cases.change"),
-        Transition("received", "withdraw", "withdrawn", "cases.change"),
-        Transition("supplement_requested", "accept", "accepted", "cases.change", (materials_complete,)),
-        Transition("supplement_requested", "refuse_acceptance", "not_accepted", "cases.change"),
-        Transition("supplement_requested", "withdraw", "withdrawn", "cases.change"),
-        Transition("accepted", "give_town_opinion", "town_reviewed", "cases.town_opinion"),
-        Transition("accepted", "withdraw", "withdrawn", "cases.change"),
-        Transition("town_reviewed", "request_legal_review", "legal_review", "cases.decide",
-                   (legal_review_required,)),
-        Transition("town_reviewed", "grant", "granted", "cases.decide", _DECIDE_GUARDS),
-        Transition("town_reviewed", "refuse", "refused", "cases.decide", _DECIDE_GUARDS),
-        Transition("legal_review", "complete_legal_review", "legal_reviewed", "cases.legal_review"),
-        Transition("legal_reviewed", "grant", "granted", "cases.decide", (special_records_attached,)),
-        Transition("legal_reviewed", "refuse", "refused", "cases.decide", (special_records_attached,)),
-        Transition("granted", "close", "closed", "cases.decide"),
-        Transition("refused", "close", "closed", "cases.decide"),
-        Transition("not_accepted", "close", "closed", "cases.change"),
-        Transition("withdrawn", "close", "closed", "cases.change"),
-    ),
-    terminal=frozenset({"closed"}),
-)
-
-# --- Disabled-child medical appraisal (病残儿医学鉴定, 计划生育技术服务管理条例 Art. 12) ------------------
-
-APPRAISAL = Workflow(
-    key="appraisal",
-    statuses={
-        "received": _("已收件"),
-        "county_reviewed": _("县级初审通过"),
-        "scheduled": _("已排入市级鉴定会"),
-        "concluded": _("市级鉴定结论已出"),
-        "re_appraisal": _("省级再鉴定中"),
-        "final": _("鉴定结论终局"),
-        "refused": _("初审不通过"),
-        "withdrawn": _("申请人撤回"),
-    },
-    actions={
-        "county_review": _("县级初审通过"),
-        "refuse": _("初审不通过"),
-        "schedule_session": _("排入鉴定会"),
-        "record_conclusion": _("登记市级鉴定结论"),
-        "object": _("提出异议（申请再鉴定）"),
-        "accept_conclusion": _("结论生效"),
-        "record_final_conclusion": _("登记省级再鉴定结论"),
-        "withdraw": _("撤回申请"),
-    },
-    initial="received",
-    transitions=(
-        Transition("received", "county_review", "county_reviewed", "cases.decide"),
-        Transition("received", "refuse", "refused", "cases.decide"),
-        Transition("received", "withdraw", "withdrawn", "cases.change"),
-        Transition("county_reviewed", "schedule_session", "scheduled", "cases.decide"),
-        Transition("county_reviewed", "withdraw", "withdrawn", "cases.change"),
-        Transition("scheduled", "record_conclusion", "concluded", "cases.decide"),
-        Transition("concluded", "object", "re_appraisal", "cases.change"),
-        Transition("concluded", "accept_conclusion", "final", "cases.decide"),
-        Transition("re_appraisal", "record_final_conclusion", "final", "cases.decide"),
-    ),
-    terminal=frozenset({"final", "refused", "withdrawn"}),
-)
-
-# --- Certificates issued on application (光荣证, 婚育证明) -------------------------------------------
-
-CERTIFICATE = Workflow(
-    key="certificate",
-    statuses={
-        "received": _("已收件"),
-        "supplement_requested": _("待补正"),
-        "issued": _("已发证"),
-        "refused": _("不予发证"),
-        "cancelled": _("已注销"),
-        "withdrawn": _("申请人撤回"),
-    },
-    actions={
-        "request_supplement": _("一次性告知补正"),
-        "issue": _("发证"),
-        "refuse": _("不予发证"),
-        "cancel": _("注销"),
-        "withdraw": _("撤回申请"),
-    },
-    initial="received",
-    transitions=(
-        Transition("received", "request_supplement", "supplement_requested", "cases.change",
-                   (materials_incomplete, supplement_not_yet_notified)),
-        Transition("received", "issue", "issued", "cases.change", (materials_complete,)),
-        Transition("received", "refuse", "refused", "cases.change"),
-        Transition("received", "withdraw", "withdrawn", "cases.change"),
-        Transition("supplement_requested", "issue", "issued", "cases.change", (materials_complete,)),
-        Transition("supplement_requested", "refuse", "refused", "cases.change"),
-        Transition("supplement_requested", "withdraw", "withdrawn", "cases.change"),
-        Transition("issued", "cancel", "cancelled", "cases.change"),
-    ),
-    terminal=frozenset({"refused", "cancelled", "withdrawn"}),
-)
-
-# --- Hand-off to another module (奖励扶助申请 → benefits) ---------------------------------------------
-
-HANDOFF = Workflow(
-    key="handoff",
-    statuses={
-        "received": _("已收件"),
-        "handed_off": _("已移交奖励扶助模块"),
-        "withdrawn": _("申请人撤回"),
-    },
-    actions={"hand_off": _("移交"), "withdraw": _("撤回申请")},
-    initial="received",
-    transitions=(
-        Transition("received", "hand_off", "handed_off", "cases.change"),
-        Transition("received", "withdraw", "withdrawn", "cases.change"),
-    ),
-    terminal=frozenset({"handed_off", "withdrawn"}),
-)
-
-WORKFLOWS: dict[str, Workflow] = {w.key: w for w in (LICENSING, APPRAISAL, CERTIFICATE, HANDOFF)}
+#: The workflow actions the engine's legal review (:func:`jisheng.cases.services.case_legal_review`) takes: a
+#: workflow that sends major decisions to legal review has a status with both, from the review status.
+LEGAL_REVIEW_AGREE = "complete_legal_review"
+LEGAL_REVIEW_BACK = "return_legal_review"
+LEGAL_REVIEW_REQUEST = "request_legal_review"
+#: Actions the generic action form never takes: they need the legal review form.
+ENGINE_PAYLOAD_ACTIONS = frozenset({LEGAL_REVIEW_AGREE, LEGAL_REVIEW_BACK})

@@ -6,6 +6,16 @@ from django.utils.translation import gettext_lazy as _
 from .models import AuditAction
 
 
+class DateInput(forms.DateInput):
+    """A browser date picker (``<input type="date">``) whose value is always ISO ``YYYY-MM-DD``: the browser
+    rejects any other format, and the Chinese locale's ``2026/12/01`` would show an empty field."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, str] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("操作人"), required=False)
     action = forms.ChoiceField(label=_("动作"), required=False, choices=[("", "—"), *AuditAction.choices])

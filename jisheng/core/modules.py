@@ -72,8 +72,8 @@ class WorkbenchItems:
 PLANNED: list[Module] = [
     Module("law", _("法律法规"), None, None, 10),
     Module("registry", _("人口信息"), None, "registry.view", 20),
-    Module("licensing", _("行政许可"), None, "cases.view", 30),
-    Module("enforcement", _("行政执法"), None, "cases.view", 40),
+    Module("licensing", _("行政许可"), None, "licensing.view", 30),
+    Module("enforcement", _("行政执法"), None, "enforcement.view", 40),
     Module("petitions", _("信访"), None, "petitions.view", 50),
     Module("benefits", _("奖励扶助"), None, "benefits.view", 60),
     Module("disclosure", _("政务公开"), None, None, 70),

@@ -1,4 +1,9 @@
-"""Demo birth-approval files (2013) at every stage, so the case pages have something real to show."""
+"""Demo birth-approval files (2013) at every stage, so the case pages have something real to show.
+
+Files that reached a decision are finished the way the law finishes them: a grant is published, and both grants
+and refusals are closed (结案归档), so historical files never show as deadlines at risk; the files left at an
+earlier stage show each page of the procedure (their clocks are honestly overdue).
+"""
 
 from __future__ import annotations
 
@@ -103,13 +108,18 @@ def create_demo_cases() -> int:
         with clock.frozen(_wd(day, 14)):
             if stage == "refused":
                 cases.case_decide(case, outcome="refused", reasons="夫妻双方均非独生子女，不符合第二十二条、第二十三条"
-                                  "规定的情形", provision_keys=[], actor=admin)
+                                  "规定的情形", provision_keys=["js-pfp-reg-2002/art-22", "js-pfp-reg-2002/art-23"],
+                                  actor=admin)
             else:
                 cases.case_decide(case, outcome="granted", reasons="双方均为独生子女，现有一个子女",
                                   provision_keys=["js-pfp-reg-2002/art-22/item-6"], actor=admin)
-        if stage == "published":
+        if stage in ("granted", "published"):
             with clock.frozen(_wd(day, 18)):
-                cases.case_mark_published(case, actor=admin, where="市人口计生委门户网站")
+                cases.case_add_record(case, kind="publication", text="市人口计生委门户网站“行政许可公示”栏目",
+                                      actor=admin)
+        if stage in ("granted", "refused"):
+            with clock.frozen(_wd(day, 20)):
+                cases.case_transition(case, action="close", actor=admin, opinion="案卷整理完毕，归档")
     return made
 
 

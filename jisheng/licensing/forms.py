@@ -13,6 +13,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jisheng.core import clock
+from jisheng.core.forms import DateInput
 
 TRI = [("", _("不清楚")), ("yes", _("是")), ("no", _("否"))]
 HUKOU = [("", _("不清楚")), ("rural", _("农业（农村居民）")), ("urban", _("非农业（城镇居民）"))]
@@ -34,10 +35,10 @@ class QuestionnaireForm(forms.Form):
     """Questions in the order a family can answer them; all optional."""
 
     as_of = forms.DateField(label=_("申请日期（按该日有效的规定判断）"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
+                            widget=DateInput())
     facts_json = forms.CharField(required=False, widget=forms.HiddenInput)
     wife_birth_date = forms.DateField(label=_("女方出生日期"), required=False,
-                                      widget=forms.DateInput(attrs={"type": "date"}))
+                                      widget=DateInput())
     wife_hukou = forms.ChoiceField(label=_("女方户口性质"), choices=HUKOU, required=False)
     children = forms.IntegerField(label=_("夫妻现有子女数（含再婚前子女、收养子女）"), required=False, min_value=0,
                                   max_value=9)

@@ -141,6 +141,8 @@ def floating_certificate_contents(case: Case, on: dt.date) -> dict[str, str]:
     """What the certificate states (流动人口计划生育工作条例 Art. 7): name, age, citizen ID number, marital
     status, spouse, childbearing status, contraception status (as declared; the registry does not hold it)."""
     woman = case.applicants.select_related("person").get(role=ApplicantRole.WIFE).person
+    if woman is None:
+        raise InvalidInput(_("婚育证明须由人口信息中的女方申请"), location="wife")
     marriage = registry.current_marriage(woman, on)
     spouse = (marriage.husband if marriage is not None else None)
     children = registry.living_children_of(woman, on)
@@ -162,7 +164,8 @@ def only_child_certificates_to_cancel(on: dt.date) -> list[Case]:
     out = []
     for case in Case.objects.filter(case_type="only_child_certificate", status="issued").prefetch_related(
             "applicants__person"):
-        people = [a.person for a in case.applicants.all() if a.role in (ApplicantRole.WIFE, ApplicantRole.HUSBAND)]
+        people = [a.person for a in case.applicants.all()
+                  if a.person is not None and a.role in (ApplicantRole.WIFE, ApplicantRole.HUSBAND)]
         children = {c.pk for p in people for c in registry.living_children_of(p, on)}
         if len(children) > 1:
             out.append(case)

@@ -16,19 +16,20 @@ from jisheng.accounts.roles import roles_with
 from jisheng.core import clock
 from jisheng.core.access import route_scope
 from jisheng.core.errors import DomainError
+from jisheng.core.forms import DateInput
 from jisheng.registry.access import persons_for_user
 from jisheng.registry.selectors import person_by_id_number
 
 from . import services
 from .forms import QuestionnaireForm
 
-REGISTRARS = roles_with("cases.change") | roles_with("cases.register")
+REGISTRARS = roles_with("licensing.change") | roles_with("licensing.register")
 
 
 class RegisterForm(forms.Form):
     wife_id_number = forms.CharField(label=_l("女方公民身份号码"), max_length=18)
     husband_id_number = forms.CharField(label=_l("男方公民身份号码"), max_length=18)
-    application_date = forms.DateField(label=_l("申请日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    application_date = forms.DateField(label=_l("申请日期"), widget=DateInput())
     is_special = forms.BooleanField(label=_l("特殊案件（需附三项记录并经法制审核）"), required=False)
     special_reason = forms.CharField(label=_l("特殊案件事由"), required=False, max_length=255)
 
@@ -72,7 +73,7 @@ class ApplicationForm(forms.Form):
     spouse_id_number = forms.CharField(label=_l("配偶公民身份号码"), max_length=18, required=False)
     child_id_number = forms.CharField(label=_l("患儿公民身份号码（病残儿鉴定）"), max_length=18, required=False)
     birth_approval = forms.CharField(label=_l("关联的再生育审批案号（可选）"), max_length=32, required=False)
-    application_date = forms.DateField(label=_l("申请日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    application_date = forms.DateField(label=_l("申请日期"), widget=DateInput())
     contraception = forms.CharField(label=_l("避孕节育情况（婚育证明，本人申报）"), max_length=100, required=False)
 
 
@@ -148,7 +149,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
     return render(request, "licensing/application_new.html", {"form": form})
 
 
-@route_scope(roles=roles_with("cases.decide"), obj="cases.case", methods=("POST",))
+@route_scope(roles=roles_with("licensing.decide"), obj="cases.case", methods=("POST",))
 def appraisal_step(request: HttpRequest, number: str) -> HttpResponse:
     """Schedule the appraisal session or record the (city or provincial) conclusion."""
     import datetime as dt

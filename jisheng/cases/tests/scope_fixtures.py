@@ -8,9 +8,10 @@ from typing import Any
 from jisheng.accounts.models import User
 from jisheng.accounts.roles import Role
 from jisheng.cases import services, types
-from jisheng.cases.types import CaseType, MaterialSpec
-from jisheng.cases.workflows import LICENSING
+from jisheng.cases.types import MaterialSpec
 from jisheng.core.models import Area
+
+from .conftest import toy_type
 
 MATRIX_TYPE = "matrix_licensing"
 
@@ -19,7 +20,7 @@ def _ensure_type() -> None:
     try:
         types.get(MATRIX_TYPE)
     except KeyError:
-        types.register(CaseType(key=MATRIX_TYPE, label="矩阵测试事项", workflow=LICENSING, number_prefix="MX",
+        types.register(toy_type(key=MATRIX_TYPE, prefix="MX", label="矩阵测试事项",
                                 materials=lambda facts, as_of: [MaterialSpec("id_card", "身份证")]))
 
 

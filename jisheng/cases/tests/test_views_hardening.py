@@ -1,4 +1,5 @@
-"""Case pages under misuse: hand-made POSTs and file names must not bypass the engine's rules."""
+"""Case pages under misuse and in daily use: hand-made POSTs and file names must not bypass the engine's rules;
+the pages show who, what and when in words."""
 
 from __future__ import annotations
 
@@ -10,71 +11,120 @@ import pytest
 
 from jisheng.accounts.roles import Role
 from jisheng.cases import services
-from jisheng.cases.models import CaseDecision, CaseStep
+from jisheng.cases.models import Case, CaseDecision, CaseStep
+from jisheng.cases.types import ClockRule, MaterialSpec
+from jisheng.core import clock
+from jisheng.core.errors import InvalidInput
 from tests.conftest import login
+
+PDF = b"%PDF-1.4 scanned"
+
+
+def _reviewed(key: str, town_a: Any, officer: Any) -> Case:
+    case = services.case_create(case_type=key, area=town_a, application_date=dt.date(2013, 6, 3), actor=officer)
+    services.case_transition(case, action="accept", actor=officer)
+    services.case_transition(case, action="review", actor=officer)
+    return case
 
 
 @pytest.mark.django_db
-def test_a_hand_made_grant_on_the_action_endpoint_decides_nothing(test_types: dict[str, str], town_a: Any,
-                                                                   county: Any, actor_for: Any, make_user: Any,
+def test_a_hand_made_grant_on_the_action_endpoint_decides_nothing(toy: str, town_a: Any, county: Any,
+                                                                   actor_for: Any, make_user: Any,
                                                                    client: Any) -> None:
-    officer = actor_for("cases.change")
-    case = services.case_create(case_type=test_types["licensing"], area=town_a, application_date=dt.date(2013, 6, 3),
-                                actor=officer)
-    services.case_transition(case, action="accept", actor=officer)
-    services.case_transition(case, action="give_town_opinion", actor=officer)
-    login(client, make_user(Role.CITY_ADMIN, county))
-    for action in ("grant", "refuse"):
-        response = client.post(f"/cases/{case.number}/action/", {"action": action, "opinion": ""}, follow=True)
-        assert response.status_code == 200
-        assert "作出决定须使用决定表单" in response.content.decode()
-    case.refresh_from_db()
-    assert case.status == "town_reviewed"
-    assert not CaseDecision.objects.filter(case=case).exists()
-    assert not CaseStep.objects.filter(case=case, action__in=("grant", "refuse")).exists()
-    # the decide form still works and records the decision with its reasons
-    client.post(f"/cases/{case.number}/decide/", {"outcome": "granted", "reasons": "符合规定", "provision_keys": "x/y"})
+    with clock.frozen(dt.date(2013, 6, 20)):
+        case = _reviewed(toy, town_a, actor_for("change"))
+        login(client, make_user(Role.CITY_ADMIN, county))
+        for action in ("grant", "refuse", "complete_legal_review"):
+            response = client.post(f"/cases/{case.number}/action/", {"action": action, "opinion": ""}, follow=True)
+            assert response.status_code == 200
+            assert "须使用" in response.content.decode()
+        case.refresh_from_db()
+        assert case.status == "reviewed"
+        assert not CaseDecision.objects.filter(case=case).exists()
+        assert not CaseStep.objects.filter(case=case, action__in=("grant", "refuse")).exists()
+        # the decide form refuses free text and records a decision on a provision picked from the catalogue
+        client.post(f"/cases/{case.number}/decide/", {"outcome": "granted", "reasons": "符合规定",
+                                                     "provision_keys": "江苏条例第二十二条"})
+        assert not CaseDecision.objects.filter(case=case).exists()
+        client.post(f"/cases/{case.number}/decide/", {"outcome": "granted", "reasons": "符合规定",
+                                                     "provision_keys": ["admin-licensing-law-2003/art-38"]})
     case.refresh_from_db()
     assert case.status == "granted" and case.decision.reasons == "符合规定"
 
 
 @pytest.mark.django_db
-def test_an_uploaded_file_is_stored_under_a_neutral_name(test_types: dict[str, str], town_a: Any,
-                                                         actor_for: Any) -> None:
-    officer = actor_for("cases.change")
-    case = services.case_create(case_type=test_types["licensing"], area=town_a, application_date=dt.date(2013, 6, 3),
-                                actor=officer, facts={"_materials": [["id-card", "身份证"]]})
-    content = b"%PDF-1.4 scanned"
+def test_the_decision_form_offers_the_provisions_in_force_in_words(toy: str, town_a: Any, county: Any,
+                                                                   actor_for: Any, make_user: Any,
+                                                                   client: Any) -> None:
+    with clock.frozen(dt.date(2026, 11, 16)):
+        case = services.case_create(case_type=toy, area=town_a, application_date=dt.date(2026, 11, 2),
+                                    actor=actor_for("change"))
+        Case.objects.filter(pk=case.pk).update(status="reviewed")
+        login(client, make_user(Role.CITY_ADMIN, county))
+        page = client.get(f"/cases/{case.number}/").content.decode()
+        assert 'id="basis-picker"' in page and "《中华人民共和国行政许可法》第38条" in page
+        fragment = client.get(f"/cases/{case.number}/provisions/", {"q": "信访"}).content.decode()
+    assert "信访工作条例" in fragment and "value=\"petition-reg-2005/" not in fragment
+    assert 'value="admin-licensing-law-2003/' not in page  # the 2003 text is no longer in force in 2026
+
+
+@pytest.mark.django_db
+def test_an_uploaded_file_is_stored_under_a_neutral_name_and_replaced_with_history(
+        register_type: Any, town_a: Any, actor_for: Any) -> None:
+    key = register_type(materials=lambda facts, as_of: [MaterialSpec("id-card", "身份证")]).key
+    officer = actor_for("change")
+    case = services.case_create(case_type=key, area=town_a, application_date=dt.date(2013, 6, 3), actor=officer)
     doc = services.case_attach_document(case, kind="id-card", name="王小红_320585198604020022_13800138000.PDF",
-                                        stream=io.BytesIO(content), size=len(content), actor=officer)
+                                        stream=io.BytesIO(PDF), size=len(PDF), actor=officer)
     stored = doc.file.name.rsplit("/", 1)[-1]
     assert "王小红" not in doc.file.name and "320585198604020022" not in doc.file.name
     assert "13800138000" not in doc.file.name
     assert stored.startswith(f"{case.number}-id-card-") and stored.endswith(".pdf")
+    with pytest.raises(InvalidInput, match="替换理由"):
+        services.case_attach_document(case, kind="", name="b.pdf", stream=io.BytesIO(PDF + b"2"), size=len(PDF) + 1,
+                                      actor=officer, replaces=doc)
+    new = services.case_attach_document(case, kind="", name="b.pdf", stream=io.BytesIO(PDF + b"2"),
+                                        size=len(PDF) + 1, actor=officer, replaces=doc, reason="原扫描件不清晰")
+    doc.refresh_from_db()
+    assert (doc.active, doc.withdrawn_reason, new.kind, new.replaces) == (False, "原扫描件不清晰", "id-card", doc)
+    assert case.materials.get().provided
+    services.case_withdraw_document(case, document=new, reason="交错了案件", actor=officer)
+    assert not case.materials.get().provided
+    assert case.documents.count() == 2  # nothing is deleted: both stay in the file, inactive
+    with pytest.raises(InvalidInput):
+        services.case_withdraw_document(case, document=new, reason="再撤", actor=officer)
+
+
+@pytest.mark.django_db
+def test_a_special_record_is_kept_once_and_corrected_by_replacement(toy: str, town_a: Any, actor_for: Any) -> None:
+    officer = actor_for("change")
+    case = services.case_create(case_type=toy, area=town_a, application_date=dt.date(2013, 6, 3), actor=officer)
+    first = services.case_attach_document(case, kind="grassroots_forum", name="a.pdf", stream=io.BytesIO(PDF),
+                                          size=len(PDF), actor=officer)
+    for _ in range(3):  # a double click, a second tab, a retry: refused, not seven copies
+        with pytest.raises(InvalidInput, match="替换原文件"):
+            services.case_attach_document(case, kind="grassroots_forum", name="a.pdf", stream=io.BytesIO(PDF),
+                                          size=len(PDF), actor=officer)
+    services.case_attach_document(case, kind="", name="b.pdf", stream=io.BytesIO(PDF), size=len(PDF), actor=officer,
+                                  replaces=first, reason="补签名")
+    assert case.documents.filter(kind="grassroots_forum", active=True).count() == 1
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("data", [{"op": "suspend", "reason": "鉴定"}, {"op": "resume"},
                                   {"op": "extend", "reason": "x"}])
-def test_a_clock_form_without_its_day_is_a_message_not_a_server_error(data: dict[str, str], town_a: Any,
-                                                                      county: Any, make_user: Any,
+def test_a_clock_form_without_its_day_is_a_message_not_a_server_error(data: dict[str, str], register_type: Any,
+                                                                      town_a: Any, county: Any, make_user: Any,
                                                                       client: Any) -> None:
-    from jisheng.cases import types
-    from jisheng.cases.types import CaseType, ClockRule
-    from jisheng.cases.workflows import LICENSING
-
-    types.register(CaseType(key="test_clock_form", label="测试", workflow=LICENSING, number_prefix="TF", clock_rules=(
-        ClockRule("decision", "决定", start_on="create", stop_on=frozenset({"grant"}), amount=20),)))
-    try:
-        case = services.case_create(case_type="test_clock_form", area=town_a, application_date=dt.date(2013, 6, 3),
-                                    actor=make_user(Role.TOWN_OFFICER, town_a))
-        login(client, make_user(Role.CITY_ADMIN, county))
-        response = client.post(f"/cases/{case.number}/clock/", {"kind": "decision", **data}, follow=True)
-        assert response.status_code == 200
-        assert "期限操作的参数不完整" in response.content.decode()
-        assert not case.clocks.get().suspensions.exists() and not case.clocks.get().extension
-    finally:
-        types._types.pop("test_clock_form", None)
+    key = register_type(key="toy_clock_form", prefix="TF", clock_rules=(
+        ClockRule("decision", "决定", starts_on="received", stop_on=frozenset({"action:grant"}), amount=20),)).key
+    case = services.case_create(case_type=key, area=town_a, application_date=dt.date(2013, 6, 3),
+                                actor=make_user(Role.TOWN_OFFICER, town_a))
+    login(client, make_user(Role.CITY_ADMIN, county))
+    response = client.post(f"/cases/{case.number}/clock/", {"kind": "decision", **data}, follow=True)
+    assert response.status_code == 200
+    assert "期限操作的参数不完整" in response.content.decode()
+    assert not case.clocks.get().suspensions.exists() and not case.clocks.get().extensions.exists()
 
 
 @pytest.mark.django_db
@@ -88,37 +138,53 @@ def test_nul_characters_in_case_urls_are_no_server_error(town_a: Any, make_user:
 
 
 @pytest.mark.django_db
-def test_an_unpublished_grant_appears_among_the_deadlines_at_risk(town_a: Any, actor_for: Any) -> None:
-    from jisheng.cases import types
-    from jisheng.cases.types import CaseType, ClockRule
+def test_deadlines_at_risk_say_the_days_left_and_the_module(register_type: Any, town_a: Any,
+                                                            actor_for: Any) -> None:
     from jisheng.cases.workbench import workbench_items
-    from jisheng.cases.workflows import LICENSING
-    from jisheng.core import clock
 
-    types.register(CaseType(key="test_pub_wb", label="测试", workflow=LICENSING, number_prefix="TW", clock_rules=(
-        ClockRule("publication", "准予决定公开", start_on="grant", stop_on=frozenset(), amount=7),)))
-    try:
-        town, county = actor_for("cases.change"), actor_for("cases.decide")
-        case = services.case_create(case_type="test_pub_wb", area=town_a, application_date=dt.date(2013, 6, 3),
-                                    actor=town)
-        services.case_transition(case, action="accept", actor=town)
-        services.case_transition(case, action="give_town_opinion", actor=town)
-        with clock.frozen(dt.date(2013, 6, 20)):
-            services.case_decide(case, outcome="granted", reasons="符合", provision_keys=["k"], actor=county)
-        with clock.frozen(dt.date(2013, 6, 28)):  # due 2013-07-01, three days ahead
-            at_risk = [t.label for t in workbench_items(town).deadlines_at_risk]
-        assert at_risk == [f"{case.number} 准予决定公开"]
-    finally:
-        types._types.pop("test_pub_wb", None)
+    key = register_type(key="toy_wb", prefix="TW", clock_rules=(
+        ClockRule("decision", "决定", starts_on="received", stop_on=frozenset({"action:grant"}), amount=7),)).key
+    town = actor_for("change")
+    with clock.frozen(dt.date(2013, 6, 3)):
+        case = services.case_create(case_type=key, area=town_a, application_date=dt.date(2013, 6, 3), actor=town)
+    with clock.frozen(dt.date(2013, 6, 10)):  # due 2013-06-13 (端午 10–12 June, make-up 8–9 June)
+        items = workbench_items(town)
+    assert [(t.label, t.module) for t in items.deadlines_at_risk] == [(f"{case.number} 决定（剩 3 天）", "玩具")]
+    assert items.counts == {"在办案件（玩具）": 1, "在办案件（行政许可）": 0}
+    with clock.frozen(dt.date(2013, 6, 18)):
+        assert [t.label for t in workbench_items(town).deadlines_at_risk] == [f"{case.number} 决定（已超期 5 天）"]
 
 
 @pytest.mark.django_db
-def test_an_application_date_after_today_is_refused(test_types: dict[str, str], town_a: Any, actor_for: Any) -> None:
-    from jisheng.cases.models import Case
-    from jisheng.core import clock
-    from jisheng.core.errors import InvalidInput
-
+def test_an_application_date_after_today_is_refused(toy: str, town_a: Any, actor_for: Any) -> None:
     with clock.frozen(dt.date(2013, 6, 3)), pytest.raises(InvalidInput, match="申请日期 2031-06-03 晚于今天"):
-        services.case_create(case_type=test_types["licensing"], area=town_a, application_date=dt.date(2031, 6, 3),
-                             actor=actor_for("cases.change"))
+        services.case_create(case_type=toy, area=town_a, application_date=dt.date(2031, 6, 3),
+                             actor=actor_for("change"))
     assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_case_of_a_type_the_role_does_not_handle_is_not_found(toy: str, town_a: Any, make_user: Any,
+                                                                 actor_for: Any, client: Any) -> None:
+    case = services.case_create(case_type=toy, area=town_a, application_date=dt.date(2013, 6, 3),
+                                actor=actor_for("change"))
+    login(client, make_user(Role.PETITION_CLERK, town_a))
+    assert client.get(f"/cases/{case.number}/").status_code in (403, 404)
+    login(client, make_user(Role.TOWN_OFFICER, town_a))
+    assert client.get(f"/cases/{case.number}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_case_writes_carry_the_request_address_and_id(toy: str, town_a: Any, actor_for: Any, client: Any) -> None:
+    """The services write in audit.acting: the events of a step taken through a page keep the request's client
+    address and one request id (they used to be written with ip NULL)."""
+    from jisheng.core.models import AuditEvent
+
+    officer = actor_for("change")
+    case = services.case_create(case_type=toy, area=town_a, application_date=dt.date(2013, 6, 3), actor=officer)
+    login(client, officer)
+    before = AuditEvent.objects.count()
+    client.post(f"/cases/{case.number}/special/", {"reason": "情形复杂"}, REMOTE_ADDR="10.8.1.23")
+    events = list(AuditEvent.objects.order_by("id")[before:])
+    assert events and {e.ip for e in events} == {"10.8.1.23"}
+    assert len({e.request_id for e in events}) == 1 and all(e.actor == officer for e in events)

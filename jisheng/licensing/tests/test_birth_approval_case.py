@@ -106,7 +106,8 @@ def test_a_refusal_states_reasons_and_the_remedies_in_force(couple: Any, town_a:
         cases.case_transition(case, action="accept", actor=officer)
         cases.case_transition(case, action="give_town_opinion", actor=officer, opinion="不符合再生育条件")
         decision = cases.case_decide(case, outcome="refused", reasons="不符合第二十二条、第二十三条规定的情形",
-                                     provision_keys=[], actor=make_user(Role.CITY_ADMIN, county))
+                                     provision_keys=["js-pfp-reg-2002/art-22", "js-pfp-reg-2002/art-23"],
+                                     actor=make_user(Role.CITY_ADMIN, county))
     assert decision.remedies[0].startswith("如不服本决定，可以自收到本决定书之日起60日内")
     assert "3个月" in decision.remedies[1]  # before 2015-05-01 the direct-suit period was 3 months
     text = pdf_text(case.documents.get(kind="decision")).replace(" ", "")
@@ -148,8 +149,16 @@ def test_the_case_page_shows_what_the_self_check_says(couple: Any, town_a: Any, 
     wife, husband, _child = couple
     case = services.birth_approval_register(wife=wife, husband=husband, application_date=dt.date(2013, 6, 3),
                                             facts=FACTS, actor=make_user(Role.TOWN_OFFICER, town_a))
+    from jisheng.core.models import AuditEvent
+
     page = staff_client(Role.TOWN_OFFICER, town_a).get(f"/cases/{case.number}/")
     assert page.status_code == 200
     assert page.context["assessment"]["provisions"] == [ITEM6]
     text = page.content.decode()
-    assert "第二十二条第（六）项" in text and "王**" in text and "王小红" not in text
+    # the handling officer sees the parties' full names, linked to their records, and the view is audited
+    assert "第二十二条第（六）项" in text and f'href="/registry/persons/{wife.pk}/">王小红</a>' in text
+    assert "js-pfp-reg-2002/art-22" not in text  # provisions in words, never their internal keys
+    assert AuditEvent.objects.filter(action="view", object_id=str(case.pk), changes__what="当事人姓名").count() == 1
+    # an auditor reads the file with the names masked and no trail of a name view
+    text = staff_client(Role.AUDITOR, town_a).get(f"/cases/{case.number}/").content.decode()
+    assert "王**" in text and "王小红" not in text

@@ -133,7 +133,14 @@ def test_birth_approval_in_the_browser(restore_reference_data: None, live_server
         assert town.locator("#case-status").inner_text() == "镇级已出具意见"
     with clock.frozen(dt.date(2013, 6, 20)):
         city.goto(f"/cases/{number}/")
-        assert "js-pfp-reg-2002/art-22/item-6" in city.input_value("#id_provision_keys")
+        # the rule's provision is proposed (checked) in the pick-list of provisions in force on the decision date
+        proposed = city.locator('#basis-list input[value="js-pfp-reg-2002/art-22/item-6"]')
+        assert proposed.is_checked()
+        assert "第22条第6项" in city.locator("#basis-list").inner_text()
+        city.fill('#basis-picker input[type="search"]', "许可决定")  # searching keeps the checked provision
+        city.wait_for_timeout(800)
+        assert "行政许可法" in city.locator("#basis-list").inner_text()
+        assert city.locator('#basis-list input[value="js-pfp-reg-2002/art-22/item-6"]').is_checked()
         city.fill("#id_reasons", "双方均为独生子女，现有一个子女，符合规定")
         city.get_by_role("button", name="作出决定").click()
         city.wait_for_load_state()
@@ -161,7 +168,13 @@ def test_birth_approval_in_the_browser(restore_reference_data: None, live_server
         assert city.get_by_role("button", name="作出决定").is_disabled()
         _act(city, "提交法制审核")
         legal.goto(f"/cases/{special}/")
-        _act(legal, "完成法制审核", "程序合法，依据正确")
+        legal.get_by_role("button", name="进行法制审核").click()
+        legal.wait_for_load_state()
+        legal.get_by_label("同意", exact=True).check()
+        legal.fill("#id_opinion", "主体合法，程序合法，依据正确，同意作出决定")
+        legal.get_by_role("button", name="提交审核意见").click()
+        legal.wait_for_load_state()
+        assert legal.locator("#legal-reviews").get_by_text("法制审核意见书").count() == 1
         city.goto(f"/cases/{special}/")
         assert city.get_by_role("button", name="作出决定").is_disabled()
         assert "尚缺" in city.locator("#special-gate").inner_text()

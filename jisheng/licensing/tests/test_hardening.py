@@ -156,13 +156,13 @@ def test_the_decision_shows_the_letter_number_and_says_when_no_provision_is_list
                                        actor=officer)
         cases.case_transition(case, action="accept", actor=officer)
         cases.case_transition(case, action="give_town_opinion", actor=officer)
-        cases.case_decide(case, outcome="refused", reasons="不符合条件", provision_keys=[],
+        cases.case_decide(case, outcome="refused", reasons="不符合条件", provision_keys=["js-pfp-reg-2002/art-22"],
                           actor=make_user(Role.CITY_ADMIN, county))
     login(client, officer)
     page = client.get(f"/cases/{case.number}/").content.decode()
     letter = case.documents.get(kind="decision")
     assert letter.doc_number and f"· {letter.doc_number}</p>" in page
-    assert "（未列条款，见理由）" in page and "救济途径" in page
+    assert "《江苏省人口与计划生育条例》第22条" in page and "救济途径" in page
 
 
 @pytest.mark.django_db
@@ -190,7 +190,8 @@ def test_the_review_ranking_reads_a_fixed_number_of_queries(village_a: Any, town
                                                size=8, actor=officer)
                 cases.case_transition(case, action="accept", actor=officer)
                 cases.case_transition(case, action="give_town_opinion", actor=officer)
-                cases.case_decide(case, outcome="refused", reasons="不符合条件", provision_keys=[], actor=admin)
+                cases.case_decide(case, outcome="refused", reasons="不符合条件",
+                                  provision_keys=["js-pfp-reg-2002/art-22"], actor=admin)
 
     counts = []
     for first in (0, 2):

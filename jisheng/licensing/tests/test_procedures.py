@@ -45,8 +45,9 @@ def test_the_appraisal_suspends_the_birth_approval_clock_and_feeds_its_facts(
                                                   application_date=dt.date(2013, 6, 4), actor=officer)
     suspended = ba.clocks.get(kind="town_opinion")
     assert suspended.suspensions.get().end is None
-    cases.case_transition(appraisal, action="county_review", actor=decider)
-    procedures.appraisal_schedule(appraisal, session_date=dt.date(2013, 9, 10), actor=decider)
+    with clock.frozen(dt.date(2013, 6, 10)):
+        cases.case_transition(appraisal, action="county_review", actor=decider)
+        procedures.appraisal_schedule(appraisal, session_date=dt.date(2013, 9, 10), actor=decider)
     with clock.frozen(dt.date(2013, 9, 10)):
         procedures.appraisal_record_conclusion(appraisal, conclusion="non_hereditary_not_normal_labour",
                                                actor=decider)
@@ -156,8 +157,9 @@ def test_the_appraisal_through_the_staff_pages(village_a: Any, town_a: Any, coun
     case = Case.objects.get(case_type="disability_appraisal")
     city = login(Client(), make_user(Role.CITY_ADMIN, county))
     # the generic action form refuses steps that need a payload
-    city.post(f"/cases/{case.number}/action/", data={"action": "county_review"})
-    city.post(f"/cases/{case.number}/action/", data={"action": "schedule_session"})
+    with clock.frozen(dt.date(2013, 6, 10)):
+        city.post(f"/cases/{case.number}/action/", data={"action": "county_review"})
+        city.post(f"/cases/{case.number}/action/", data={"action": "schedule_session"})
     case.refresh_from_db()
     assert case.status == "county_reviewed"
     page = city.get(f"/cases/{case.number}/").content.decode()

@@ -49,7 +49,8 @@ def test_a_late_town_opinion_is_deducted_with_its_evidence(village_a: Any, villa
         bad = score_case(late)
     assert (good.score, good.vetoed) == (100, False)  # publication still running within its limit: not judged yet
     c2 = next(line for line in bad.lines if line["id"] == "C2")
-    assert c2["deduction"] == 15 and c2["evidence"] == "届满日 2013-06-13，完成于 2013-06-14（超期）"
+    assert c2["deduction"] == 15
+    assert c2["evidence"] == "镇（街道）审核意见：届满日 2013-06-13，完成于 2013-06-14（超期）"
     assert bad.score == good.score - 15
     legal = make_user(Role.LEGAL_REVIEWER, county)
     with clock.frozen(dt.date(2013, 6, 20)):

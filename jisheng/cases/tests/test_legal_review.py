@@ -1,0 +1,81 @@
+"""Legal review (法制审核) as a real step: on the legal reviewer's to-do, agree / disagree / return with a
+written opinion, a 法制审核意见书 in the file, and no major decision without a review that agreed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from jisheng.accounts.roles import Role
+from jisheng.cases import services
+from jisheng.cases.models import Case, LegalReview
+from jisheng.core import clock
+from jisheng.core.errors import InvalidInput, NotPermitted, TransitionNotAllowed
+from tests import tools
+from tests.conftest import login
+
+BASIS = ["admin-licensing-law-2003/art-38"]
+
+
+def _major_in_review(toy: str, town_a: Any, actor_for: Any) -> Case:
+    town = actor_for("change")
+    case = services.case_create(case_type=toy, area=town_a, application_date=dt.date(2013, 6, 3), actor=town)
+    services.case_transition(case, action="accept", actor=town)
+    services.case_transition(case, action="review", actor=town, opinion="经审核，情况属实")
+    Case.objects.filter(pk=case.pk).update(is_major=True)
+    case.refresh_from_db()
+    services.case_transition(case, action="request_legal_review", actor=actor_for("decide"))
+    return case
+
+
+@pytest.mark.django_db
+def test_a_major_decision_waits_for_a_review_that_agrees(toy: str, town_a: Any, actor_for: Any) -> None:
+    legal, county = actor_for("legal_review"), actor_for("decide")
+    with clock.frozen(dt.date(2013, 6, 14)):
+        case = _major_in_review(toy, town_a, actor_for)
+        with pytest.raises(InvalidInput, match="审核意见"):
+            services.case_legal_review(case, outcome="agree", opinion="同意", actor=legal)
+        with pytest.raises(NotPermitted):
+            services.case_legal_review(case, outcome="agree", opinion="主体合法，依据正确，程序合法。", actor=county)
+        services.case_legal_review(case, outcome="disagree", opinion="适用法律错误：应适用第二十三条，请重新审查。",
+                                   actor=legal)
+        case.refresh_from_db()
+        assert case.status == "reviewed"  # back to the department
+        with pytest.raises(TransitionNotAllowed, match="法制审核"):
+            services.case_decide(case, outcome="granted", reasons="符合", provision_keys=BASIS, actor=county)
+        services.case_transition(case, action="request_legal_review", actor=county, opinion="已按审核意见修改")
+        review = services.case_legal_review(case, outcome="agree", opinion="主体合法，依据正确，程序合法，同意。",
+                                            actor=legal)
+        decision = services.case_decide(case, outcome="granted", reasons="符合", provision_keys=BASIS, actor=county)
+    assert [r.outcome for r in LegalReview.objects.filter(case=case)] == ["disagree", "agree"]
+    assert decision.case.status == "granted"
+    text = tools.pdftotext(review.document.file.read()).replace(" ", "")
+    assert "法制审核意见书" in text and "主体合法，依据正确，程序合法，同意。" in text and "同意" in text
+    assert review.document.doc_number.endswith("-2号")
+
+
+@pytest.mark.django_db
+def test_the_review_is_on_the_reviewers_to_do_and_taken_on_its_page(toy: str, town_a: Any, county: Any,
+                                                                    actor_for: Any, make_user: Any,
+                                                                    client: Any) -> None:
+    from jisheng.cases.workbench import workbench_items
+
+    with clock.frozen(dt.date(2013, 6, 14)):
+        case = _major_in_review(toy, town_a, actor_for)
+        reviewer = make_user(Role.LEGAL_REVIEWER, county)
+        todos = workbench_items(reviewer).todos
+        assert [t.url for t in todos] == [f"/cases/{case.number}/legal-review/"]
+        assert workbench_items(make_user(Role.TOWN_OFFICER, town_a)).todos == []
+        login(client, reviewer)
+        page = client.get(todos[0].url)
+        assert page.status_code == 200 and 'id="legal-review-form"' in page.content.decode()
+        assert "经审核，情况属实" in page.content.decode()
+        response = client.post(todos[0].url, {"outcome": "return", "opinion": ""})
+        assert response.status_code == 200 and not LegalReview.objects.exists()
+        response = client.post(todos[0].url, {"outcome": "return", "opinion": "缺少户籍地调查记录，请补充后再送审。"})
+        assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "reviewed" and LegalReview.objects.get().outcome == "return"
+    assert case.documents.filter(kind="legal_review_opinion").count() == 1
