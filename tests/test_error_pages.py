@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.db import DatabaseError
 from django.test import Client
+from django.urls import reverse
 
 from jisheng.accounts.roles import Role
 from jisheng.core.models import Area
@@ -133,3 +134,22 @@ def test_an_error_page_never_echoes_the_requested_address(county: Area, make_use
         assert "320585199001011234" not in page
     assert '<input name="next" type="hidden" value="/">' in refused
     assert '<input name="next" type="hidden" value="/portal/">' in anonymous
+
+
+@pytest.mark.django_db
+def test_a_refused_form_is_the_chinese_403_page_not_djangos(town_a: Any, make_user: Any) -> None:
+    """A form posted without its CSRF token (an expired page) answered Django's English "Forbidden (403) CSRF
+    verification failed" page."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user(Role.TOWN_OFFICER, town_a))
+    response = client.post(reverse("core:workbench"), {"x": "1"})
+    body = response.content.decode()
+    assert response.status_code == 403
+    assert "表单已过期或来源无法核实" in body and "返回工作台" in body and "CSRF" not in body
+
+
+@pytest.mark.django_db
+def test_a_bad_request_is_the_chinese_400_page() -> None:
+    response = Client(HTTP_HOST="not-this-site.example").get("/portal/")  # DisallowedHost → handler400
+    body = response.content.decode()
+    assert response.status_code == 400 and "请求有误" in body and "Bad Request" not in body

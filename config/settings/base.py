@@ -134,6 +134,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "jisheng.core.views.csrf_failure"
 
 # Login lockout (django-axes): five failures per username and address lock for one hour.
 AXES_FAILURE_LIMIT = 5

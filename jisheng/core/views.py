@@ -97,6 +97,14 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     })
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """``CSRF_FAILURE_VIEW``: a refused form (expired page, missing cookie, forged origin) answers the Chinese 403
+    page with the navigation and a way back, instead of Django's English one; nothing was saved."""
+    from django.http import HttpResponseForbidden
+
+    return HttpResponseForbidden(loader.render_to_string("403_csrf.html", request=request))
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """The 500 page (``handler500``): the full layout when it can be rendered, else a plain page, else fixed text.
 
