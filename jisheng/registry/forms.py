@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jisheng.core.models import Area, AreaLevel
 
-from .models import HukouType, ImportMode, ParentChildKind, PersonStatus, Sex
+from .models import HukouType, ImportMode, ParentChildKind, Person, PersonStatus, Sex
 
 
 def _areas_for(user: Any, min_level: int = AreaLevel.TOWN) -> Any:
@@ -158,3 +158,136 @@ class MoveForm(forms.Form):
 class FloatingForm(forms.Form):
     origin = forms.CharField(label=_("来源地（户籍地，可选）"), max_length=128, required=False)
     date = EventDateField(label=_("登记日期"))
+
+
+# --- person picker (人员选择) -----------------------------------------------------------------------------
+
+#: The hidden input of a picker is named after its field with this suffix (``reg-wife`` → ``reg-wife_person``).
+PICK_SUFFIX = "_person"
+
+
+def picker_person(person: Person) -> dict[str, Any]:
+    """What a picker shows of a person so staff can tell namesakes apart: name, sex, birth year, masked ID number
+    and village (residence area)."""
+    from jisheng.core.masking import mask_id_number
+
+    return {"pk": person.pk, "name": person.name, "sex": person.get_sex_display(), "born": person.birth_date.year,
+            "masked_id": mask_id_number(person.id_number) if person.id_number else "",
+            "village": person.residence_area.name if person.residence_area_id else ""}
+
+
+def picker_context(name: str, html_id: str, *, text: str = "", chosen: Person | None = None,
+                   required: bool = False, sex: str = "", placeholder: str = "") -> dict[str, Any]:
+    """The template context of a picker (``registry/_person_picker.html``) for the field named ``name``; ``sex``
+    (``"M"``/``"F"``) narrows its search."""
+    from django.http import QueryDict
+    from django.urls import reverse
+
+    params = QueryDict(mutable=True)
+    params.update({"name": name, "id": html_id})
+    for key, value in (("required", "1" if required else ""), ("sex", sex), ("placeholder", placeholder)):
+        if value:
+            params[key] = value
+    return {"name": name, "id": html_id, "box_id": f"picker-{html_id}", "text": text, "required": required,
+            "chosen": picker_person(chosen) if chosen is not None else None, "pick_name": name + PICK_SUFFIX,
+            "url": reverse("registry:person_picker"), "params": params.urlencode(),
+            "placeholder": placeholder or _("姓名、拼音或身份证号")}
+
+
+class PersonPickerWidget(forms.Widget):
+    """A search box (name, pinyin, initials or ID number) whose htmx results fill a hidden person id; without
+    JavaScript the box takes a whole ID number. ``chosen`` is set by :class:`PersonPickerField` once the choice has
+    resolved inside the user's scope, so a re-shown form keeps it and nothing outside the scope is ever shown."""
+
+    template_name = "registry/widgets/person_picker.html"
+
+    class Media:
+        css = {"all": ["registry/picker.css"]}
+
+    def __init__(self, attrs: dict[str, Any] | None = None, *, sex: str = "") -> None:
+        super().__init__(attrs)
+        self.sex = sex
+        self.chosen: Person | None = None
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> dict[str, str]:
+        return {"text": str(data.get(name) or ""), "person": str(data.get(name + PICK_SUFFIX) or "")}
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return name not in data and name + PICK_SUFFIX not in data
+
+    def format_value(self, value: Any) -> Any:
+        return value
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        text = value.get("text", "") if isinstance(value, dict) else ""
+        context["picker"] = picker_context(name, context["widget"]["attrs"].get("id") or f"id_{name}", text=text,
+                                           chosen=self.chosen, required=self.is_required, sex=self.sex,
+                                           placeholder=str(self.attrs.get("placeholder", "")))
+        return context
+
+
+class PersonPickerField(forms.Field):
+    """A person of the registry, chosen in the picker or typed as a whole ID number.
+
+    ``sex`` (``"M"``/``"F"``) narrows the search offered (a wife's picker lists women); the services check the
+    people chosen as they always do. A chosen id is resolved only through
+    :func:`~jisheng.registry.access.person_get_for_user`, so a hand-made id of someone outside the user's scope
+    gets the same error as one that does not exist. A typed ID number is looked up inside the scope (living record
+    first); with ``id_number_anywhere`` (a husband registered in another town) it may name anyone in the registry,
+    who is then used but never shown. Set ``user`` before validating (:func:`bind_person_pickers`).
+    """
+
+    widget = PersonPickerWidget
+    default_error_messages = {
+        "not_found": _("本辖区人口信息中没有此人"),
+        "not_found_anywhere": _("人口信息中没有此人"),
+        "choose": _("请从查找结果中选择一人，或填写完整的公民身份号码"),
+    }
+
+    def __init__(self, *, id_number_anywhere: bool = False, sex: str = "", **kwargs: Any) -> None:
+        self.id_number_anywhere = id_number_anywhere
+        self.user: Any = None
+        kwargs.setdefault("widget", PersonPickerWidget(sex=sex))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Person | None:
+        from django.http import Http404
+
+        from .access import person_get_for_user, persons_for_user
+        from .selectors import id_number_query, person_by_id_number
+
+        if isinstance(value, Person):
+            return value
+        data = value if isinstance(value, dict) else {"text": str(value or ""), "person": ""}
+        pick, text = str(data.get("person", "")).strip(), str(data.get("text", "")).strip()
+        if pick:
+            try:
+                person = person_get_for_user(self.user, pick)
+            except Http404:
+                raise forms.ValidationError(self.error_messages["not_found"], code="not_found") from None
+            self.widget.chosen = person
+            return person
+        if not text:
+            return None
+        number = id_number_query(text)
+        if not number:
+            raise forms.ValidationError(self.error_messages["choose"], code="choose")
+        mine = persons_for_user(self.user).filter(id_number=number).exclude(status=PersonStatus.MERGED)
+        found = mine.filter(status=PersonStatus.ALIVE).first() or mine.order_by("-id").first()
+        if found is not None:
+            self.widget.chosen = found
+            return found
+        if self.id_number_anywhere:
+            elsewhere = person_by_id_number(number)
+            if elsewhere is not None:
+                return elsewhere
+            raise forms.ValidationError(self.error_messages["not_found_anywhere"], code="not_found")
+        raise forms.ValidationError(self.error_messages["not_found"], code="not_found")
+
+
+def bind_person_pickers(form: forms.Form, user: Any) -> None:
+    """Let every :class:`PersonPickerField` of ``form`` resolve people inside ``user``'s scope."""
+    for field in form.fields.values():
+        if isinstance(field, PersonPickerField):
+            field.user = user

@@ -174,6 +174,25 @@ def _classify(q: str) -> tuple[str, str]:
     return "name", q
 
 
+def search_kind(q: str) -> str:
+    """What :func:`search_persons` takes ``q`` for: ``"id"``, ``"name"``, ``"pinyin"``, ``"initials"`` or ``""``
+    (nothing to search)."""
+    return _classify(q)[0] if q.strip() else ""
+
+
+def id_number_query(text: str) -> str:
+    """The 18-character ID number ``text`` stands for — normalised (spaces, hyphens, full-width digits, lower-case
+    x) and a legacy 15-digit number upgraded — or ``""`` when ``text`` is not a whole ID number."""
+    from jisheng.core.idnumber import upgrade_15_to_18
+
+    number = normalise_id_number(text)
+    if len(number) == 15 and number.isdigit():
+        return upgrade_15_to_18(number)
+    if len(number) == 18 and number[:17].isdigit() and (number[17].isdigit() or number[17] == "X"):
+        return number
+    return ""
+
+
 def _prefix_filter(field: str, value: str) -> Q:
     """``field`` starts with ``value``, written as an index range plus the LIKE recheck.
 
@@ -222,6 +241,7 @@ def search_persons(
     q: str = "",
     area: Area | None = None,
     status: str = "",
+    sex: str = "",
     cursor: str | None = None,
     page_size: int = PAGE_SIZE,
 ) -> PersonPage:
@@ -230,8 +250,8 @@ def search_persons(
     ``q`` is an ID number (exact; 15-digit legacy numbers are upgraded), Chinese characters (name
     prefix), full pinyin (``wangxiaoming`` or a prefix) or initials (``wxm``). ``area`` narrows to a
     town or village inside the scope (outside it: nothing); ``status`` to one :class:`PersonStatus`
-    (default: all but merged). Name searches are ordered by the searched key then id, the rest by id
-    (newest first). ``cursor`` is the ``next_cursor`` of the previous page. Counting stops at
+    (default: all but merged); ``sex`` to ``"M"`` or ``"F"``. Name searches are ordered by the searched key
+    then id, the rest by id (newest first). ``cursor`` is the ``next_cursor`` of the previous page. Counting stops at
     :data:`COUNT_CAP`.
 
     Raises:
@@ -245,6 +265,8 @@ def search_persons(
         raise InvalidInput("无效的翻页位置", location="after")
     qs = visible_persons(user, area)
     qs = qs.filter(status=status) if status else qs.exclude(status=PersonStatus.MERGED)
+    if sex:
+        qs = qs.filter(sex=sex)
     kind, value = _classify(q) if q.strip() else ("", "")
     order_field = ""
     if kind == "id":

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.person_list, name="person_list"),
     path("persons/new/", views.person_create, name="person_create"),
     path("persons/export/", views.person_export, name="person_export"),
+    path("persons/picker/", views.person_picker, name="person_picker"),
     path("persons/<int:pk>/", views.person_detail, name="person_detail"),
     path("persons/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("persons/<int:pk>/unmask/", views.person_unmask, name="person_unmask"),

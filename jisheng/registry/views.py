@@ -6,6 +6,7 @@ ID numbers and phones are masked on every page; the per-record unmask action is 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -40,6 +41,8 @@ from .forms import (
     NewbornForm,
     PersonForm,
     PersonSearchForm,
+    picker_context,
+    picker_person,
 )
 from .models import MarriageEndReason, ParentChild, ParentChildKind, Person, PersonStatus, Sex
 
@@ -78,6 +81,54 @@ def person_list(request: HttpRequest) -> HttpResponse:
         "can_export": request.user.has_capability("registry.export"),  # type: ignore[union-attr]
         "can_change": request.user.has_capability("registry.change"),  # type: ignore[union-attr]
     })
+
+
+#: At most this many people in one answer of the person picker.
+PICKER_LIMIT = 10
+_PICKER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
+
+
+@route_scope(roles=VIEW)
+def person_picker(request: HttpRequest) -> HttpResponse:
+    """The person picker of registration forms (htmx fragments; see :class:`~.forms.PersonPickerField`).
+
+    ``name``/``id`` name the form field (without them the answer is empty). With the field's text
+    (``<name>=``): up to :data:`PICKER_LIMIT` living people of the user's scope (of one ``sex`` if given) matching
+    a name, pinyin (at least two letters), initials or a whole ID number, each with sex, birth year, masked ID
+    number and village — a search by ID number is audited as a view of each person found. With
+    ``pick=<id>``: the picker showing that person and filling the hidden id, found only through
+    :func:`~.access.person_get_for_user` (404 for a missing and an out-of-scope id alike). With ``reset``: the
+    empty search box again. Nothing found and nobody in scope give the same answer.
+    """
+    name, html_id = request.GET.get("name", ""), request.GET.get("id", "")
+    if not (_PICKER_NAME.match(name) and _PICKER_NAME.match(html_id)):
+        return HttpResponse("")  # no field to answer for: nothing to show
+    required, placeholder = request.GET.get("required") == "1", request.GET.get("placeholder", "")[:40]
+    sex = request.GET.get("sex", "") if request.GET.get("sex", "") in (Sex.MALE, Sex.FEMALE) else ""
+    if "pick" in request.GET:
+        person = person_get_for_user(request.user, request.GET["pick"])
+        return render(request, "registry/_person_picker.html",
+                      {"picker": picker_context(name, html_id, chosen=person, required=required,
+                                                 sex=sex, placeholder=placeholder)})
+    if "reset" in request.GET:
+        return render(request, "registry/_person_picker.html", {
+            "picker": picker_context(name, html_id, required=required, sex=sex, placeholder=placeholder)})
+    query = request.GET.get(name, "")[:64]
+    results: list[Person] = []
+    more = False
+    kind = selectors.search_kind(query)
+    searched = bool(kind) and (kind in ("id", "name") or len(query.strip()) >= 2)
+    if searched:
+        page = selectors.search_persons(request.user, q=query, status=PersonStatus.ALIVE, sex=sex,
+                                        page_size=PICKER_LIMIT)
+        results, more = page.items, page.next_cursor is not None
+        if kind == "id":
+            for person in results:
+                audit.record_view(person, what=_("按公民身份号码查找人员（登记表人员选择）"))
+    return render(request, "registry/_person_picker_results.html", {
+        "picker": picker_context(name, html_id, required=required, sex=sex, placeholder=placeholder),
+        "searched": searched,
+        "results": [picker_person(p) for p in results], "more": more})
 
 
 def _history(person: Person) -> list[dict[str, Any]]:
