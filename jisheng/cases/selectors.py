@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from jisheng.core import clock
+from jisheng.core.masking import mask_name
+from jisheng.registry.selectors import id_number_query
 
 from . import types
-from .models import Case, CaseClock, CaseDocument, CaseEvent, CaseStep, LegalReview, LegalReviewOutcome
+from .models import (
+    Case,
+    CaseApplicant,
+    CaseClock,
+    CaseDocument,
+    CaseEvent,
+    CaseStep,
+    LegalReview,
+    LegalReviewOutcome,
+)
 from .types import SPECIAL_RECORDS
 from .workflows import ENGINE_PAYLOAD_ACTIONS, GuardContext, Workflow
 
@@ -90,12 +102,17 @@ def open_statuses(case_type: types.CaseType) -> list[str]:
     return [s for s in case_type.workflow.statuses if s not in case_type.workflow.terminal]
 
 
+#: The due windows of the case list: running clocks overdue, due within 3 or 7 days, or waiting for the calendar.
+DUE_WINDOWS = ("overdue", "3", "7", "pending")
+
+
 def case_list(queryset: QuerySet[Case], *, case_type: str = "", status: str = "", area_code: str = "",
               applicant: str = "", due: str = "", after_id: int | None = None,
               limit: int | None = PAGE_SIZE) -> list[Case]:
     """One page of cases (newest first by id, keyset pagination on ``after_id``), filtered by type, status,
-    receiving area (subtree of ``area_code``), a party's name or ID number, and the due window of their
-    running clocks (``overdue``, ``3`` or ``7`` days, ``pending`` calendar)."""
+    receiving area (subtree of ``area_code``), a party (a whole ID number matches exactly, after the registry's
+    normalisation; anything else is a name prefix) and the due window of their running clocks (``overdue``,
+    ``3`` or ``7`` days, ``pending`` calendar)."""
     qs = queryset.select_related("area").order_by("-id")
     if case_type:
         qs = qs.filter(case_type=case_type)
@@ -103,9 +120,14 @@ def case_list(queryset: QuerySet[Case], *, case_type: str = "", status: str = ""
         qs = qs.filter(status=status)
     if area_code:
         qs = qs.filter(area__path__contains=f"{area_code}/")
-    if applicant:
-        qs = qs.filter(Q(applicants__person__name__startswith=applicant) | Q(applicants__person__id_number=applicant)
-                       | Q(applicants__name__startswith=applicant)).distinct()
+    text = applicant.strip()
+    if text:
+        number = id_number_query(text)
+        if number:
+            parties = CaseApplicant.objects.filter(Q(person__id_number=number) | Q(id_number__in={number, text}))
+        else:
+            parties = CaseApplicant.objects.filter(Q(person__name__startswith=text) | Q(name__startswith=text))
+        qs = qs.filter(id__in=parties.values("case_id"))
     if due:
         today = clock.today()
         running = CaseClock.objects.filter(met_on__isnull=True)
@@ -119,6 +141,70 @@ def case_list(queryset: QuerySet[Case], *, case_type: str = "", status: str = ""
     if after_id:
         qs = qs.filter(id__lt=after_id)
     return list(qs[:limit] if limit else qs)
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """A case as the list and its export show it: type and status in words, the receiving town, the parties'
+    masked names and the nearest running deadline (``due`` None with ``pending_year`` while the calendar lacks
+    a year; ``clock`` None when no clock runs)."""
+
+    case: Case
+    type_label: str
+    status_label: str
+    town: str
+    parties: tuple[str, ...]
+    clock: CaseClock | None
+    days_left: int | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left is not None and self.days_left < 0
+
+    @property
+    def days_overdue(self) -> int:
+        return -self.days_left if self.days_left is not None and self.days_left < 0 else 0
+
+
+def nearest_clock(clocks: list[CaseClock]) -> CaseClock | None:
+    """Of running clocks, the one due first; a clock waiting for the calendar only when none has a due date."""
+    dated = [c for c in clocks if c.due is not None and c.met_on is None]
+    if dated:
+        return min(dated, key=lambda c: (c.due, c.id))
+    return next((c for c in clocks if c.met_on is None), None)
+
+
+def case_rows(cases: list[Case], today: dt.date | None = None) -> list[CaseRow]:
+    """List rows for ``cases`` (from :func:`case_list`): parties and running clocks are fetched for the whole
+    page in two queries, whatever its length."""
+    day = today or clock.today()
+    prefetch_related_objects(
+        cases,
+        Prefetch("applicants", queryset=CaseApplicant.objects.select_related("person").order_by("id"),
+                 to_attr="list_parties"),
+        Prefetch("clocks", queryset=CaseClock.objects.filter(met_on__isnull=True).order_by("id"),
+                 to_attr="running_clocks"),
+    )
+    rows = []
+    for c in cases:
+        try:
+            ctype = types.get(c.case_type)
+            type_label, status_label = str(ctype.label), str(ctype.workflow.statuses.get(c.status, c.status))
+        except KeyError:
+            type_label, status_label = c.case_type, c.status
+        nearest = nearest_clock(c.running_clocks)  # type: ignore[attr-defined]
+        rows.append(CaseRow(
+            case=c, type_label=type_label, status_label=status_label, town=c.area.name,
+            parties=tuple(mask_name(a.display_name) for a in c.list_parties),  # type: ignore[attr-defined]
+            clock=nearest, days_left=days_left(nearest, day) if nearest is not None else None))
+    return rows
+
+
+def status_choices(case_types: list[types.CaseType]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The statuses of ``case_types`` in words, grouped by type: ``[(type label, [("type:status", label)])]``.
+    The value names the type, since types share status codes (``received``) with different meanings."""
+    return [(str(t.label), [(f"{t.key}:{code}", str(label)) for code, label in t.workflow.statuses.items()])
+            for t in case_types]
 
 
 def case_history(case: Case) -> list[CaseEvent]:

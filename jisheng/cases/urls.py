@@ -5,6 +5,7 @@ from . import views
 app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
+    path("export/", views.case_export, name="export"),
     path("review-report/", views.review_report, name="review_report"),
     path("<str:number>/", views.case_detail, name="detail"),
     path("<str:number>/action/", views.case_action, name="action"),

@@ -13,13 +13,14 @@ from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRed
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from jisheng.core import audit, clock
 from jisheng.core.access import route_scope
 from jisheng.core.errors import DomainError
 from jisheng.core.masking import mask_name
 
-from . import selectors, services, types
+from . import exports, selectors, services, types
 from .access import case_document_get_for_user, case_get_for_user, cases_for_user
 from .forms import ActionForm, ClockForm, DecideForm, LegalReviewForm, RecordForm, SpecialForm, UploadForm, WithdrawForm
 from .models import Case, CaseDocument, DocumentOrigin
@@ -48,36 +49,122 @@ def _run(request: HttpRequest, case: Case, fn: Any, anchor: str = "") -> HttpRes
     return _back(case, anchor)
 
 
+DUE_LABELS = {"overdue": _l("已超期"), "3": _l("3 日内届满"), "7": _l("7 日内届满"),
+              "pending": _l("届满日待定（缺工作日历）")}
+
+
+def _list_towns(user: Any) -> list[Any]:
+    """The towns a user may filter by: those inside their area (a town officer: their own town only). Cases are
+    received by towns, so an account scoped below a town has none to choose."""
+    from jisheng.core.models import AreaLevel
+    from jisheng.core.selectors import towns_of
+
+    area = getattr(user, "area", None)
+    if area is None or area.level > AreaLevel.TOWN:
+        return []
+    return list(towns_of(area))
+
+
+def _list_filters(request: HttpRequest) -> dict[str, Any]:
+    """The case list's filters from the query string, each checked against what the user may choose (anything
+    else is dropped): type, status (``type:status``, since types share status codes), town, party, due window."""
+    get = request.GET
+    viewable = types.viewable_types(request.user)
+    keys = {t.key for t in viewable}
+    case_type = get.get("type", "") if get.get("type", "") in keys else ""
+    raw = get.get("status", "")
+    status_type, _sep, status = raw.partition(":") if ":" in raw else (case_type, "", raw)
+    if (status_type not in keys or (case_type and status_type != case_type)
+            or status not in types.get(status_type).workflow.statuses):
+        status_type, status = "", ""
+    towns = _list_towns(request.user)
+    town = get.get("town", "")
+    town = town if any(t.code == town for t in towns) else ""
+    applicant = " ".join(get.get("applicant", "").split())[:40]
+    due = get.get("due", "") if get.get("due", "") in selectors.DUE_WINDOWS else ""
+    return {"viewable": viewable, "towns": towns, "case_type": case_type, "status_type": status_type,
+            "status": status, "status_value": f"{status_type}:{status}" if status else "", "town": town,
+            "applicant": applicant, "due": due}
+
+
+def _list_query(f: dict[str, Any]) -> str:
+    """The filters as a query string (for the next page and the export)."""
+    from django.http import QueryDict
+
+    query = QueryDict(mutable=True)
+    for name, value in (("type", f["case_type"]), ("status", f["status_value"]), ("town", f["town"]),
+                        ("applicant", f["applicant"]), ("due", f["due"])):
+        if value:
+            query[name] = value
+    return query.urlencode()
+
+
+def _list_cases(request: HttpRequest, f: dict[str, Any], *, limit: int, after: int | None = None) -> list[Case]:
+    return selectors.case_list(cases_for_user(request.user), case_type=f["case_type"] or f["status_type"],
+                               status=f["status"], area_code=f["town"], applicant=f["applicant"], due=f["due"],
+                               after_id=after, limit=limit)
+
+
 @route_scope(roles=VIEWERS)
 def case_list(request: HttpRequest) -> HttpResponse:
-    """Cases the user may open, newest first, filtered by type and status (50 per page)."""
-    case_type = request.GET.get("type", "").replace("\x00", "")
-    status = request.GET.get("status", "").replace("\x00", "")
+    """Cases the user may open, newest first (50 per page, keyset on id), filtered by type, status, receiving
+    town, party (name prefix or whole ID number) and due window; each with its town, status in words, masked
+    parties and nearest running deadline. The page runs the same number of queries whatever its length."""
+    f = _list_filters(request)
     try:
         after = int(request.GET.get("after", "") or 0) or None
     except ValueError:
         after = None
-    rows = selectors.case_list(cases_for_user(request.user), case_type=case_type, status=status, after_id=after)
-    items = []
-    for c in rows:
-        try:
-            ctype = types.get(c.case_type)
-            label, status_label = ctype.label, ctype.workflow.statuses.get(c.status, c.status)
-        except KeyError:
-            label, status_label = c.case_type, c.status
-        items.append({"case": c, "type_label": label, "status_label": status_label})
-    viewable = types.viewable_types(request.user)
+    rows = _list_cases(request, f, after=after, limit=selectors.PAGE_SIZE)
+    viewable, query = f["viewable"], _list_query(f)
+    shown = [t for t in viewable if t.key == f["case_type"]] if f["case_type"] else viewable
     return render(request, "cases/case_list.html", {
-        "items": items, "type_choices": [(t.key, str(t.label)) for t in viewable], "case_type": case_type,
-        "status": status, "next_after": rows[-1].id if len(rows) == selectors.PAGE_SIZE else None,
-        "at_risk": [{"clock": c, "days_left": selectors.days_left(c),
-                     "days_overdue": -(selectors.days_left(c) or 0)}
-                    for c in selectors.clocks_at_risk(cases_for_user(request.user))],
+        "rows": selectors.case_rows(rows), "filters": f, "query": query,
+        "type_choices": [(t.key, str(t.label)) for t in viewable],
+        "status_groups": selectors.status_choices(shown), "status_grouped": not f["case_type"],
+        "town_choices": [(t.code, t.name) for t in f["towns"]], "due_choices": list(DUE_LABELS.items()),
+        "next_after": rows[-1].id if len(rows) == selectors.PAGE_SIZE else None,
+        # the overview of deadlines at risk heads the unfiltered first page; a filtered list answers for itself
+        "at_risk": [] if query or after else [
+            {"clock": c, "days_left": selectors.days_left(c), "days_overdue": -(selectors.days_left(c) or 0)}
+            for c in selectors.clocks_at_risk(cases_for_user(request.user))],
         "perms_register": any(types.may(request.user, t, "register") or types.may(request.user, t, "change")
                               for t in viewable),
         "today": clock.today(),
         "can_review": any(types.may(request.user, t, "file_review") for t in viewable),
+        "export_limit": f"{exports.EXPORT_LIMIT:,}",
     })
+
+
+@route_scope(roles=VIEWERS)
+def case_export(request: HttpRequest) -> HttpResponse:
+    """The filtered case list as .xlsx (at most :data:`exports.EXPORT_LIMIT` cases; the workbook says when it was
+    cut): number, type, town, dates, status, nearest deadline and the parties' masked names. Audited as an export
+    with its filters; never cached."""
+    f = _list_filters(request)
+    cases = _list_cases(request, f, limit=exports.EXPORT_LIMIT + 1)
+    capped = len(cases) > exports.EXPORT_LIMIT
+    cases = cases[:exports.EXPORT_LIMIT]
+    today = clock.today()
+    rows = [row for i in range(0, len(cases), 500) for row in selectors.case_rows(cases[i:i + 500], today)]
+    labels = dict(DUE_LABELS)
+    town = next((t.name for t in f["towns"] if t.code == f["town"]), "")
+    status = str(types.get(f["status_type"]).workflow.statuses[f["status"]]) if f["status"] else ""
+    notes = [
+        (_("导出日期"), today.isoformat()),
+        (_("事项"), str(types.get(f["case_type"]).label) if f["case_type"] else _("全部")),
+        (_("状态"), status or _("全部")), (_("受理地"), town or _("全部")),
+        (_("当事人"), _("已按当事人筛选") if f["applicant"] else _("全部")),
+        (_("期限"), str(labels[f["due"]]) if f["due"] else _("全部")),
+        (_("条数"), _("仅导出前 %(n)s 条，请缩小筛选范围后分批导出") % {"n": f"{exports.EXPORT_LIMIT:,}"} if capped
+         else str(len(rows))),
+        (_("说明"), _("当事人姓名已脱敏；剩余天数为负数表示已超期。")),
+    ]
+    body = exports.workbook(rows, notes=notes)
+    audit.record_export(object_type="cases.case", count=len(rows), fmt="xlsx", filters={
+        "type": f["case_type"], "status": f["status_value"], "town": f["town"], "applicant": f["applicant"],
+        "due": f["due"], "capped": capped})
+    return exports.attachment(body, _("案件清单") + f"_{today:%Y%m%d}.xlsx")
 
 
 def _parties(request: HttpRequest, case: Case, ctype: types.CaseType) -> list[dict[str, Any]]:
