@@ -17,8 +17,7 @@ from jisheng.core import clock
 from jisheng.core.access import route_scope
 from jisheng.core.errors import DomainError
 from jisheng.core.forms import DateInput
-from jisheng.registry.access import persons_for_user
-from jisheng.registry.selectors import person_by_id_number
+from jisheng.registry.forms import PersonPickerField, bind_person_pickers
 
 from . import services
 from .forms import QuestionnaireForm
@@ -26,40 +25,45 @@ from .forms import QuestionnaireForm
 REGISTRARS = roles_with("licensing.change") | roles_with("licensing.register")
 
 
+PICK_HELP = _l("输入姓名、拼音或身份证号，从本辖区在册人员中选择；也可直接填写完整的公民身份号码")
+
+
 class RegisterForm(forms.Form):
-    wife_id_number = forms.CharField(label=_l("女方公民身份号码"), max_length=18)
-    husband_id_number = forms.CharField(label=_l("男方公民身份号码"), max_length=18)
+    """The couple is picked from the registry of the user's scope (or typed as whole ID numbers; a husband living
+    outside the scope only that way)."""
+
+    wife = PersonPickerField(label=_l("女方"), sex="F", help_text=PICK_HELP)
+    husband = PersonPickerField(label=_l("男方"), sex="M", id_number_anywhere=True,
+                                help_text=_l("输入姓名、拼音或身份证号，从本辖区在册人员中选择；男方不在本辖区的，"
+                                             "请填写完整的公民身份号码"))
     application_date = forms.DateField(label=_l("申请日期"), widget=DateInput())
     is_special = forms.BooleanField(label=_l("特殊案件（需附三项记录并经法制审核）"), required=False)
     special_reason = forms.CharField(label=_l("特殊案件事由"), required=False, max_length=255)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bind_person_pickers(self, user)
 
 
 @route_scope(roles=REGISTRARS, methods=("GET", "POST"))
 def birth_approval_new(request: HttpRequest) -> HttpResponse:
     """Register a birth-approval application: the couple from the registry, plus the questionnaire."""
-    form = RegisterForm(request.POST or None, initial={"application_date": clock.today()}, prefix="reg")
+    form = RegisterForm(request.POST or None, initial={"application_date": clock.today()}, prefix="reg",
+                        user=request.user)
     questions = QuestionnaireForm(request.POST or None, prefix="q")
     if request.method == "POST" and form.is_valid() and questions.is_valid():
         d = form.cleaned_data
-        people = persons_for_user(request.user)
-        wife = person_by_id_number(d["wife_id_number"])
-        husband = person_by_id_number(d["husband_id_number"])
-        if wife is None or not people.filter(pk=wife.pk).exists():
-            form.add_error("wife_id_number", _("本辖区人口信息中没有此人"))
-        elif husband is None:
-            form.add_error("husband_id_number", _("人口信息中没有此人"))
+        facts = questions.facts()
+        facts.pop("application_date", None)
+        try:
+            case = services.birth_approval_register(
+                wife=d["wife"], husband=d["husband"], application_date=d["application_date"], facts=facts,
+                is_special=d["is_special"], special_reason=d["special_reason"], actor=request.user)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
         else:
-            facts = questions.facts()
-            facts.pop("application_date", None)
-            try:
-                case = services.birth_approval_register(
-                    wife=wife, husband=husband, application_date=d["application_date"], facts=facts,
-                    is_special=d["is_special"], special_reason=d["special_reason"], actor=request.user)
-            except DomainError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("已登记，案号 %(n)s") % {"n": case.number})
-                return HttpResponseRedirect(reverse("cases:detail", args=[case.number]))
+            messages.success(request, _("已登记，案号 %(n)s") % {"n": case.number})
+            return HttpResponseRedirect(reverse("cases:detail", args=[case.number]))
     return render(request, "licensing/birth_approval_new.html", {"form": form, "questions": questions})
 
 
@@ -68,26 +72,28 @@ PROCEDURES = [("floating_certificate", _l("流动人口婚育证明")), ("only_c
 
 
 class ApplicationForm(forms.Form):
+    """Applicant, spouse and child are picked from the registry of the user's scope (or typed as whole ID
+    numbers); the appraisal needs all three."""
+
     procedure = forms.ChoiceField(label=_l("事项"), choices=PROCEDURES)
-    applicant_id_number = forms.CharField(label=_l("申请人（女方）公民身份号码"), max_length=18)
-    spouse_id_number = forms.CharField(label=_l("配偶公民身份号码"), max_length=18, required=False)
-    child_id_number = forms.CharField(label=_l("患儿公民身份号码（病残儿鉴定）"), max_length=18, required=False)
+    applicant = PersonPickerField(label=_l("申请人（女方）"), help_text=PICK_HELP)
+    spouse = PersonPickerField(label=_l("配偶"), required=False, help_text=PICK_HELP)
+    child = PersonPickerField(label=_l("患儿（病残儿鉴定）"), required=False, help_text=PICK_HELP)
     birth_approval = forms.CharField(label=_l("关联的再生育审批案号（可选）"), max_length=32, required=False)
     application_date = forms.DateField(label=_l("申请日期"), widget=DateInput())
     contraception = forms.CharField(label=_l("避孕节育情况（婚育证明，本人申报）"), max_length=100, required=False)
 
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bind_person_pickers(self, user)
 
-def _person(form: forms.Form, field: str, people: Any, *, required: bool) -> Any:
-    value = form.cleaned_data.get(field) or ""
-    if not value:
-        if required:
-            form.add_error(field, _("请填写"))
-        return None
-    person = person_by_id_number(value)
-    if person is None or not people.filter(pk=person.pk).exists():
-        form.add_error(field, _("本辖区人口信息中没有此人"))
-        return None
-    return person
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("procedure") == "disability_appraisal":
+            for field in ("spouse", "child"):
+                if field in data and data[field] is None:
+                    self.add_error(field, _("请填写"))
+        return data
 
 
 def _linked_case(user: Any, number: str) -> Any:
@@ -117,14 +123,11 @@ def application_new(request: HttpRequest) -> HttpResponse:
 
     from . import procedures
 
-    form = ApplicationForm(request.POST or None, initial={"application_date": clock.today()})
+    form = ApplicationForm(request.POST or None, initial={"application_date": clock.today()}, user=request.user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        people = persons_for_user(request.user)
-        applicant = _person(form, "applicant_id_number", people, required=True)
-        spouse = _person(form, "spouse_id_number", people, required=d["procedure"] == "disability_appraisal")
-        child = _person(form, "child_id_number", people, required=d["procedure"] == "disability_appraisal")
-        if applicant is not None and not form.errors:
+        applicant, spouse, child = d["applicant"], d["spouse"], d["child"]
+        if applicant is not None:
             try:
                 if d["procedure"] == "disability_appraisal":
                     linked = _linked_case(request.user, d["birth_approval"])

@@ -68,8 +68,8 @@ def _file(name: str, mime: str = "application/pdf", data: bytes = PDF) -> dict[s
 def _register(page: Any, wife: Any, husband: Any, *, special: bool = False) -> str:
     page.goto("/cases/")
     page.click("#new-birth-approval")
-    page.fill("#id_reg-wife_id_number", wife.id_number)
-    page.fill("#id_reg-husband_id_number", husband.id_number)
+    page.fill("#id_reg-wife", wife.id_number)
+    page.fill("#id_reg-husband", husband.id_number)
     page.fill("#id_reg-application_date", "2013-06-03")
     page.locator("details summary").first.click()
     page.select_option("#id_q-wife_only_child", "yes")

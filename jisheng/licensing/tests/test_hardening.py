@@ -22,7 +22,7 @@ from .helpers import make_couple
 
 def _register(client: Client, wife: Any, husband: Any) -> Any:
     return client.post("/licensing/birth-approval/new/", {
-        "reg-wife_id_number": wife.id_number, "reg-husband_id_number": husband.id_number,
+        "reg-wife": wife.id_number, "reg-husband": husband.id_number,
         "reg-application_date": "2013-06-03"})
 
 
@@ -61,8 +61,8 @@ def test_an_unknown_linked_case_number_is_a_form_error(village_a: Any, town_a: A
     child.save()
     login(client, make_user(Role.TOWN_OFFICER, town_a))
     response = client.post("/licensing/applications/new/", {
-        "procedure": "disability_appraisal", "applicant_id_number": wife.id_number,
-        "spouse_id_number": husband.id_number, "child_id_number": child.id_number,
+        "procedure": "disability_appraisal", "applicant": wife.id_number,
+        "spouse": husband.id_number, "child": child.id_number,
         "birth_approval": "ZS2013-99999", "application_date": "2013-06-03"})
     assert response.status_code == 200
     assert "本辖区没有案号为 ZS2013-99999 的案件" in response.content.decode()

@@ -150,8 +150,8 @@ def test_the_appraisal_through_the_staff_pages(village_a: Any, town_a: Any, coun
     child.save(update_fields=["id_number"])
     town = login(Client(), make_user(Role.TOWN_OFFICER, town_a))
     response = town.post("/licensing/applications/new/", data={
-        "procedure": "disability_appraisal", "applicant_id_number": wife.id_number,
-        "spouse_id_number": husband.id_number, "child_id_number": child.id_number,
+        "procedure": "disability_appraisal", "applicant": wife.id_number,
+        "spouse": husband.id_number, "child": child.id_number,
         "application_date": "2013-06-04"})
     assert response.status_code == 302
     case = Case.objects.get(case_type="disability_appraisal")
