@@ -295,20 +295,19 @@ def describe(key: str) -> str:
 
 def provisions_in_force(on: dt.date, query: str = "") -> list[ProvisionData]:
     """Every provision in force on ``on`` — or whose version's dates are not yet verified, so the catalogue
-    cannot rule it out (:func:`in_force_state` None) — whose words match ``query`` (instrument title, short
-    title, label, title, summary or key; empty = all), by instrument and article: the pick-list of a decision's
-    legal basis."""
-    needle = query.strip().lower()
+    cannot rule it out (:func:`in_force_state` None) — matching every word of ``query`` (each in the instrument
+    title, short title, label, title, summary or key; empty = all), by instrument and article: the pick-list of a
+    decision's legal basis."""
+    terms = query.lower().split()
     out = []
     for inst in catalogue().values():
         for version in inst.versions:
             if not version.provisions or in_force_state(version.key, on) is False:
                 continue
             for p in version.provisions:
-                if needle and not any(needle in text.lower() for text in (
-                        inst.title, inst.short_title, p.label, p.title, p.summary, p.key)):
-                    continue
-                out.append(p)
+                texts = [t.lower() for t in (inst.title, inst.short_title, p.label, p.title, p.summary, p.key)]
+                if all(any(term in text for text in texts) for term in terms):
+                    out.append(p)
     return sorted(out, key=lambda p: (instrument_of(p.key).title, p.article, p.paragraph or 0, p.item or 0))
 
 

@@ -108,3 +108,11 @@ def test_a_cited_key_missing_from_the_catalogue_stops_start_up() -> None:
     finally:
         citations._cited.pop("test", None)
     assert [e.id for e in errors] == ["law.E004"] and "sz-birth-approval-procedure/art-2" in errors[0].msg
+
+
+def test_the_pick_list_search_matches_every_word() -> None:
+    from jisheng.law.provisions import provisions_in_force
+
+    found = {p.key for p in provisions_in_force(dt.date(2026, 11, 16), "行政许可法 决定")}
+    assert "admin-licensing-law-2019/art-38" in found
+    assert all(k.startswith("admin-licensing-law-2019/") for k in found)
