@@ -17,6 +17,7 @@ from .models import (
     Case,
     CaseApplicant,
     CaseClock,
+    CaseDecision,
     CaseDocument,
     CaseEvent,
     CaseStep,
@@ -49,6 +50,15 @@ def case_requires_legal_review(case: Case) -> bool:
 def latest_legal_review(case: Case) -> LegalReview | None:
     """The case's most recent legal review (only it counts)."""
     return case.legal_reviews.order_by("-id").first()
+
+
+def case_is_decided(case: Case) -> bool:
+    """True once the case has a decision (read from the database, not from a cached relation) or stands in a
+    status a decision leads to or a terminal one."""
+    ctype = types.get(case.case_type)
+    decided = {row.target for row in ctype.workflow.transitions if row.action in ctype.decision_actions}
+    return (case.status in ctype.workflow.terminal or case.status in decided
+            or CaseDecision.objects.filter(case_id=case.pk).exists())
 
 
 def case_guard_context(case: Case) -> GuardContext:

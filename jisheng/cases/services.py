@@ -48,7 +48,7 @@ from .models import (
     LegalReview,
     LegalReviewOutcome,
 )
-from .selectors import case_guard_context
+from .selectors import case_guard_context, case_is_decided
 from .types import RECEIVED, SPECIAL_RECORDS, CaseType, ClockRule
 from .uploads import validate_upload
 from .workflows import ENGINE_PAYLOAD_ACTIONS, LEGAL_REVIEW_AGREE, LEGAL_REVIEW_BACK
@@ -710,7 +710,8 @@ def case_add_record(case: Case, *, kind: str, actor: Any, on: dt.date | None = N
         NotPermitted: the actor lacks the record's capability for the type.
         InvalidInput: a record kind the type does not have, no text where one is needed, a bad date, or a
             document of another case.
-        TransitionNotAllowed: the case is decided or closed and the record is not one made after a decision.
+        TransitionNotAllowed: the record's phase does not fit the case (e.g. a publication before the decision,
+            a prior notice after it).
     """
     ctype = _type(case)
     try:
@@ -718,9 +719,10 @@ def case_add_record(case: Case, *, kind: str, actor: Any, on: dt.date | None = N
     except KeyError:
         raise InvalidInput(_("本事项没有“%(k)s”这类记录") % {"k": kind}, location="kind") from None
     _require(actor, ctype, spec.capability)
-    ended = case.status in ctype.workflow.terminal or hasattr(case, "decision")
-    if ended and not spec.after_decision:
-        raise TransitionNotAllowed(_("案件已作出决定或办结，不能再添加“%(l)s”") % {"l": spec.label})
+    ended = case_is_decided(case)
+    if not spec.allowed(ended):
+        raise TransitionNotAllowed((_("案件已作出决定或办结，不能再添加“%(l)s”") if ended
+                                    else _("案件尚未作出决定，不能添加“%(l)s”")) % {"l": spec.label})
     if spec.needs_text and not text.strip():
         raise InvalidInput(_("请填写%(l)s的内容") % {"l": spec.label}, location="text")
     if document is not None and document.case_id != case.pk:

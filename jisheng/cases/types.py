@@ -122,18 +122,27 @@ class ClockRule:
     extension_basis: str = ""
 
 
+#: When a record may be filed: while the case is open (before the decision), once it is decided (also after
+#: closing: publication, reply, service of the decision), or at any time (a service record of any paper).
+RECORD_PHASES = ("open", "decided", "any")
+
+
 @dataclass(frozen=True)
 class RecordKind:
     """A record the case file carries besides materials: prior notice, statements, service record (送达回证),
-    hearing, publication, reply… ``capability`` (relative) records it; ``after_decision`` records may be added
-    once the case is decided or closed (publication); ``needs_text`` asks for a written content."""
+    hearing, publication, reply… ``capability`` (relative) records it; ``phase`` (one of
+    :data:`RECORD_PHASES`) says when; ``needs_text`` asks for a written content."""
 
     key: str
     label: Promise | str
     capability: str = "change"
     basis: str = ""
-    after_decision: bool = False
+    phase: str = "open"
     needs_text: bool = False
+
+    def allowed(self, decided: bool) -> bool:
+        """True when this record may be filed on a case that is (``decided``) or is not yet decided or closed."""
+        return self.phase == "any" or (self.phase == "decided") == decided
 
 
 @dataclass(frozen=True)
@@ -298,6 +307,9 @@ def validate(case_type: CaseType) -> None:
             raise CaseTypeError(f"{where}: clock {c.kind!r} has unknown unit {c.unit!r}")
         if c.per_instance and c.starts_on == RECEIVED:
             raise CaseTypeError(f"{where}: per-instance clock {c.kind!r} must start on an action or a record")
+    for r in t.records:
+        if r.phase not in RECORD_PHASES:
+            raise CaseTypeError(f"{where}: record {r.key!r} has unknown phase {r.phase!r} ({', '.join(RECORD_PHASES)})")
     ids = [getattr(item, "id", None) for item in t.checklist]
     if len(ids) != len(set(ids)):
         raise CaseTypeError(f"{where}: duplicate checklist item ids")

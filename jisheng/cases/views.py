@@ -200,21 +200,19 @@ def _decision_form(case: Case, ctype: types.CaseType, data: Any = None) -> Decid
                       initial={"provision_keys": ctype.decision_basis(case)})
 
 
-def _basis_choices(case: Case, ctype: types.CaseType, query: str = "", on: dt.date | None = None
-                   ) -> list[dict[str, Any]]:
-    """The decision's pick-list: provisions in force on ``on`` (default today) matching ``query``, the rule's
-    proposal first (checked)."""
+def _basis_choices(case: Case, ctype: types.CaseType, query: str = "", on: dt.date | None = None,
+                   checked: list[str] | None = None) -> list[dict[str, Any]]:
+    """The decision's pick-list: the rule's proposal (checked) and what the officer already ticked, then — when
+    searching — the provisions in force on ``on`` (default today) matching ``query`` (at most 40)."""
     from jisheng.law.provisions import describe, in_force_state, provisions_in_force
 
     day = on or clock.today()
     proposed = ctype.decision_basis(case)
-    rows = [{"key": k, "text": describe(k), "proposed": True, "unconfirmed": in_force_state(k, day) is None,
-             "in_force": in_force_state(k, day) is not False} for k in proposed]
-    for p in provisions_in_force(day, query)[:60]:
-        if p.key not in proposed:
-            rows.append({"key": p.key, "text": describe(p.key), "proposed": False,
-                         "unconfirmed": in_force_state(p.key, day) is None, "in_force": True})
-    return rows
+    keys = list(dict.fromkeys([*proposed, *(checked or [])]))
+    if query.strip():
+        keys += [p.key for p in provisions_in_force(day, query)[:40] if p.key not in keys]
+    return [{"key": k, "text": describe(k), "proposed": k in proposed, "unconfirmed": in_force_state(k, day) is None,
+             "in_force": in_force_state(k, day) is not False} for k in keys]
 
 
 @route_scope(roles=VIEWERS, obj="cases.case")
@@ -231,7 +229,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         (d.doc_number for d in documents if d.kind == "decision" and d.active), "")) if decision else ""
     can_write = types.may(request.user, ctype, "register") or types.may(request.user, ctype, "change")
     terminal = case.status in wf.terminal
-    ended = terminal or decision is not None
+    ended = selectors.case_is_decided(case)
     decision_rows = [a for a in actions if a["kind"] == "decision"]
     return render(request, "cases/case_detail.html", {
         "case": case, "ctype": ctype, "status_label": wf.statuses.get(case.status, case.status),
@@ -241,7 +239,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         "steps": selectors.case_steps(case), "events": selectors.case_history(case),
         "records": list(case.records.order_by("on", "id")),
         "record_kinds": [r for r in ctype.records if types.may(request.user, ctype, r.capability)
-                         and (r.after_decision or not ended)],
+                         and r.allowed(ended)],
         "actions": [a for a in actions if a["kind"] == "step"],
         "payload_actions": [a for a in actions if a["kind"] == "payload"],
         "legal_review_due": any(a["kind"] == "legal_review" for a in actions),
@@ -269,8 +267,9 @@ def case_provisions(request: HttpRequest, number: str) -> HttpResponse:
     case = case_get_for_user(request.user, number)
     ctype = types.get(case.case_type)
     query = request.GET.get("q", "").replace("\x00", "")[:50]
+    checked = [k[:120] for k in request.GET.getlist("provision_keys")[:40]]
     return render(request, "cases/_basis_choices.html", {
-        "basis_choices": _basis_choices(case, ctype, query), "checked": request.GET.getlist("provision_keys")})
+        "basis_choices": _basis_choices(case, ctype, query, checked=checked), "checked": checked, "query": query})
 
 
 @route_scope(roles=HANDLERS | WRITERS, obj="cases.case", methods=("POST",))

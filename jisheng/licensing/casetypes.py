@@ -141,7 +141,7 @@ BIRTH_APPROVAL_CHECKLIST: tuple[ReviewItem, ...] = (
     ReviewItem("C6", CONTENT, 10, "受理时材料齐全", review.materials_at_acceptance),
     ReviewItem("C7", CONTENT, 10, "准予决定按期公开", review.clock_met("publication", "决定公开")),
 )
-PUBLICATION = RecordKind("publication", _("决定公开"), capability="publish", after_decision=True, needs_text=True,
+PUBLICATION = RecordKind("publication", _("决定公开"), capability="publish", phase="decided", needs_text=True,
                          basis="three-systems-opinion-2018/art-2/item-1")
 
 BIRTH_APPROVAL = _licensing(

@@ -223,7 +223,7 @@ def test_clocks_per_instance_end_with_their_own_record(register_type: Any, town_
 def test_publication_is_recorded_and_ends_its_clock_even_after_the_decision(
         register_type: Any, town_a: Any, actor_for: Any) -> None:
     key = register_type(key="toy_pub", prefix="TP", records=(
-        RecordKind("publication", "决定公开", capability="publish", after_decision=True, needs_text=True),),
+        RecordKind("publication", "决定公开", capability="publish", phase="decided", needs_text=True),),
         clock_rules=(ClockRule("publication", "公开", starts_on="action:grant",
                                stop_on=frozenset({"record:publication"}), amount=7),)).key
     town, county = actor_for("change"), actor_for("decide")
@@ -231,6 +231,8 @@ def test_publication_is_recorded_and_ends_its_clock_even_after_the_decision(
         case = services.case_create(case_type=key, area=town_a, application_date=dt.date(2013, 6, 3), actor=town)
         services.case_transition(case, action="accept", actor=town)
         services.case_transition(case, action="review", actor=town)
+        with pytest.raises(TransitionNotAllowed, match="尚未作出决定"):  # nothing to publish yet
+            services.case_add_record(case, kind="publication", text="门户网站", actor=county)
         services.case_decide(case, outcome="granted", reasons="符合", actor=county,
                              provision_keys=["admin-licensing-law-2003/art-38"])
         with pytest.raises(TransitionNotAllowed, match="公开"):

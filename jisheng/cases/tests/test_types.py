@@ -42,7 +42,7 @@ def heard_type(**overrides: Any) -> types.CaseType:
         "outcomes": (Outcome("supported", "支持", "support", favourable=True),
                      Outcome("explained", "解释说明", "explain", favourable=None),
                      Outcome("not_supported", "不支持", "reject", favourable=False, tells_remedies=True)),
-        "records": (RecordKind("reply", "答复送达", needs_text=True, after_decision=True),
+        "records": (RecordKind("reply", "答复送达", needs_text=True, phase="decided"),
                     RecordKind("answer", "承办单位答复")),
         "clock_rules": (
             ClockRule("acceptance", "告知是否受理", starts_on="received", stop_on=frozenset({"action:route"}),

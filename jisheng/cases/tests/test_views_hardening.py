@@ -62,10 +62,12 @@ def test_the_decision_form_offers_the_provisions_in_force_in_words(toy: str, tow
         Case.objects.filter(pk=case.pk).update(status="reviewed")
         login(client, make_user(Role.CITY_ADMIN, county))
         page = client.get(f"/cases/{case.number}/").content.decode()
-        assert 'id="basis-picker"' in page and "《中华人民共和国行政许可法》第38条" in page
+        assert 'id="basis-picker"' in page and "请输入法规名称、条号或关键词查找" in page  # no proposal: search
         fragment = client.get(f"/cases/{case.number}/provisions/", {"q": "信访"}).content.decode()
+        licensing = client.get(f"/cases/{case.number}/provisions/", {"q": "行政许可法"}).content.decode()
     assert "信访工作条例" in fragment and "value=\"petition-reg-2005/" not in fragment
-    assert 'value="admin-licensing-law-2003/' not in page  # the 2003 text is no longer in force in 2026
+    assert "《中华人民共和国行政许可法》第38条" in licensing
+    assert 'value="admin-licensing-law-2003/' not in licensing  # the 2003 text is no longer in force in 2026
 
 
 @pytest.mark.django_db
@@ -139,7 +141,7 @@ def test_nul_characters_in_case_urls_are_no_server_error(town_a: Any, make_user:
 
 @pytest.mark.django_db
 def test_deadlines_at_risk_say_the_days_left_and_the_module(register_type: Any, town_a: Any,
-                                                            actor_for: Any) -> None:
+                                                            actor_for: Any, make_user: Any) -> None:
     from jisheng.cases.workbench import workbench_items
 
     key = register_type(key="toy_wb", prefix="TW", clock_rules=(
@@ -148,11 +150,16 @@ def test_deadlines_at_risk_say_the_days_left_and_the_module(register_type: Any, 
     with clock.frozen(dt.date(2013, 6, 3)):
         case = services.case_create(case_type=key, area=town_a, application_date=dt.date(2013, 6, 3), actor=town)
     with clock.frozen(dt.date(2013, 6, 10)):  # due 2013-06-13 (端午 10–12 June, make-up 8–9 June)
-        items = workbench_items(town)
-    assert [(t.label, t.module) for t in items.deadlines_at_risk] == [(f"{case.number} 决定（剩 3 天）", "玩具")]
-    assert items.counts == {"在办案件（玩具）": 1, "在办案件（行政许可）": 0}
+        items = {i.module: i for i in workbench_items(town)}
+    assert [(t.label, t.module, t.overdue) for t in items["toys"].deadlines_at_risk] == [
+        (f"{case.number} 决定（剩 3 天）", "玩具", False)]
+    assert (items["toys"].counts, items["licensing"].counts) == ({"在办案件": 1}, {"在办案件": 0})
     with clock.frozen(dt.date(2013, 6, 18)):
-        assert [t.label for t in workbench_items(town).deadlines_at_risk] == [f"{case.number} 决定（已超期 5 天）"]
+        late = {i.module: i for i in workbench_items(town)}["toys"].deadlines_at_risk
+        assert [(t.label, t.overdue) for t in late] == [(f"{case.number} 决定（已超期 5 天）", True)]
+        # a legal reviewer or an auditor reads the case but does not act on its clocks: nothing at risk for them
+        for reader in (actor_for("legal_review"), make_user(Role.AUDITOR, town_a)):
+            assert all(i.deadlines_at_risk == [] for i in workbench_items(reader))
 
 
 @pytest.mark.django_db
