@@ -51,12 +51,14 @@ class Module:
 
 @dataclass
 class Todo:
-    """One item on the to-do list: what to do, where, and by when (a date, for deadlines at risk)."""
+    """One item on the to-do list: what to do, where, and by when (a date, for deadlines at risk; None with
+    ``overdue`` False for a due date that waits for the calendar); ``overdue`` shows it in red."""
 
     label: str
     url: str
     due: Any = None
     module: str = ""
+    overdue: bool = False
 
 
 @dataclass
@@ -84,7 +86,7 @@ PLANNED: list[Module] = [
 logger = logging.getLogger(__name__)
 
 _registered: dict[str, Module] = {}
-_workbench: list[Callable[[Any], WorkbenchItems]] = []
+_workbench: list[Callable[[Any], WorkbenchItems | list[WorkbenchItems]]] = []
 
 
 def register(module: Module) -> None:
@@ -92,8 +94,9 @@ def register(module: Module) -> None:
     _registered[module.key] = module
 
 
-def register_workbench(provider: Callable[[Any], WorkbenchItems]) -> None:
-    """Register a function that returns a module's workbench items for a user."""
+def register_workbench(provider: Callable[[Any], WorkbenchItems | list[WorkbenchItems]]) -> None:
+    """Register a function that returns a module's workbench items for a user (or one per module, for an
+    engine that serves several modules)."""
     if provider not in _workbench:
         _workbench.append(provider)
 
@@ -147,8 +150,9 @@ def workbench_for(user: Any) -> list[WorkbenchItems]:
     """Collect every registered module's workbench items for ``user`` (only links the user's role may open)."""
     collected = []
     for provider in _workbench:
-        items = provider(user)
-        items.todos = _openable(user, items.todos, items.module)
-        items.deadlines_at_risk = _openable(user, items.deadlines_at_risk, items.module)
-        collected.append(items)
+        given = provider(user)
+        for items in given if isinstance(given, list) else [given]:
+            items.todos = _openable(user, items.todos, items.module)
+            items.deadlines_at_risk = _openable(user, items.deadlines_at_risk, items.module)
+            collected.append(items)
     return collected
