@@ -38,12 +38,24 @@ def template(kind: str) -> str:
 
 
 def citation(provisions: Sequence[tuple[str, Any]]) -> str:
-    """``《江苏省人口与计划生育条例》第二十二条、第二十三条``: the regulation named once, then its articles;
-    a key the catalogue does not know is printed as is."""
+    """``《江苏省人口与计划生育条例》第二十二条第（六）项、第二十三条``: the regulation named once, then its
+    articles as the rule numbers them; any other provision in the catalogue's words
+    (:func:`jisheng.law.provisions.describe`) — never an internal key."""
+    from jisheng.law.provisions import describe
+
     known = [p.number for _key, p in provisions if p]
-    unknown = [key for key, p in provisions if not p]
+    others = [describe(key) for key, p in provisions if not p]
     parts = [JIANGSU_REGULATION + "、".join(known)] if known else []
-    return "；".join(parts + unknown)
+    return "；".join(parts + others)
+
+
+def provision_lines(provisions: Sequence[tuple[str, Any]]) -> list[str]:
+    """One line per provision of a grant: the regulation's article as the rule words it (marked 〔条文待核实〕 while
+    unverified), any other provision in the catalogue's words — never an internal key."""
+    from jisheng.law.provisions import describe
+
+    return [f"{JIANGSU_REGULATION}{p.number}（{p.title}）" + ("" if p.verified else "〔条文待核实〕") if p
+            else describe(key) for key, p in provisions]
 
 
 def _names(case: Case) -> dict[str, str]:
@@ -85,7 +97,8 @@ def build(case: Case, kind: str, *, missing: list[str] | None = None) -> tuple[s
             raise ValueError("no decision on this case")
         provisions = [(k, rules.provision(k)) for k in decision.provision_keys]
         number = decision.doc_number or _doc_number(case, f"{county.name[:1]}人口计生许")
-        ctx |= {"decision": decision, "provisions": provisions, "basis": citation(provisions), "doc_number": number,
+        ctx |= {"decision": decision, "provisions": provisions, "basis": citation(provisions),
+                "provision_lines": provision_lines(provisions), "doc_number": number,
                 "issuer": commission_name(case.area, decision.decided_on), "decided": cn_date(decision.decided_on),
                 "signed_on": cn_date(decision.decided_on)}
         if kind == "certificate":
