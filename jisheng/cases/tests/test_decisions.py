@@ -116,3 +116,24 @@ def test_the_pick_list_search_matches_every_word() -> None:
     found = {p.key for p in provisions_in_force(dt.date(2026, 11, 16), "行政许可法 决定")}
     assert "admin-licensing-law-2019/art-38" in found
     assert all(k.startswith("admin-licensing-law-2019/") for k in found)
+
+
+@pytest.mark.django_db
+def test_the_provision_page_counts_the_decisions_and_names_the_clocks_that_cite_it(
+        register_type: Any, town_a: Any, actor_for: Any) -> None:
+    """A legal officer sees what an amendment touches: case types' clocks and decisions (counted, not listed:
+    the page is open to all staff and case numbers of other towns would leak)."""
+    from jisheng.cases.apps import citations
+    from jisheng.cases.types import ClockRule
+
+    key = register_type(key="toy_cited", prefix="TZ", clock_rules=(
+        ClockRule("decision", "审批决定", starts_on="received", stop_on=frozenset({"action:grant"}), amount=20,
+                  basis="admin-licensing-law:art-42/para-1"),)).key
+    with clock.frozen(dt.date(2013, 6, 20)):
+        for _ in range(2):
+            case = _reviewed(key, town_a, actor_for("change"), dt.date(2013, 6, 3))
+            services.case_decide(case, outcome="granted", reasons="符合", actor=actor_for("decide"),
+                                 provision_keys=["admin-licensing-law-2003/art-38"])
+    decided = [(c.kind, c.title, c.detail) for c in citations("admin-licensing-law-2003/art-38")]
+    assert decided == [("决定", "玩具事项（2013年）", "2 件决定引用")]
+    assert "玩具事项：审批决定" in [c.title for c in citations("admin-licensing-law-2019/art-42/para-1")]
