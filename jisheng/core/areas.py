@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +76,9 @@ def load_areas(path: Path | None = None) -> int:
 def load_address_codes(path: Path | None = None) -> int:
     """Load the GB/T 2260 address-code table (default ``core/data/address_codes.csv``); return the row count.
 
-    Idempotent: the table is replaced as a whole inside one transaction.
+    One row per code and run of years with the same name and full name (province, prefecture and name as
+    they were in those years; scripts/build_area_data.py, docs/adr/0048). Idempotent: the table is replaced
+    as a whole inside one transaction.
     """
     path = path or DATA_DIR / "address_codes.csv"
     with open(path, encoding="utf-8") as fh:
@@ -97,19 +100,30 @@ def load_address_codes(path: Path | None = None) -> int:
     return len(rows)
 
 
-def resolve_address_code(code: str, year: int | None = None) -> AddressCode | None:
-    """Return the address code entry for a 6-digit ``code`` (the one in use in ``year`` if several).
+def pick_period(periods: Iterable[AddressCode], year: int | None = None) -> AddressCode | None:
+    """Return the period of one code in force in ``year`` (the latest one when ``year`` is None).
 
-    Never fails on an obsolete code: that is normal for older ID numbers. Returns None when unknown.
+    A year no period covers (the code was not in that year's list) gets the first period after it, because
+    an ID number's address code is assigned at or after birth; failing that, the latest period.
     """
-    candidates = list(AddressCode.objects.filter(code=code))
-    if not candidates:
+    ordered = sorted(periods, key=lambda p: p.valid_from_year or 0)
+    if not ordered:
         return None
-    if year is not None:
-        for c in candidates:
-            if (c.valid_from_year or 0) <= year <= (c.valid_to_year or 9999):
-                return c
-    return candidates[-1]
+    if year is None:
+        return ordered[-1]
+    for p in ordered:
+        if (p.valid_from_year or 0) <= year <= (p.valid_to_year or 9999):
+            return p
+    return next((p for p in ordered if (p.valid_from_year or 0) > year), ordered[-1])
+
+
+def resolve_address_code(code: str, year: int | None = None) -> AddressCode | None:
+    """Return the address code entry for a 6-digit ``code`` in ``year`` (see :func:`pick_period`).
+
+    Its ``name`` and ``full_name`` (province, prefecture, name) are those in force that year. Never fails on an
+    obsolete code: that is normal for older ID numbers. Returns None when unknown.
+    """
+    return pick_period(AddressCode.objects.filter(code=code), year)
 
 
 def _loader(stdout: Any = None) -> str:
