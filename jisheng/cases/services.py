@@ -79,6 +79,17 @@ def _require(actor: Any, ctype: CaseType, *relatives: str) -> None:
             "cap": " / ".join(ctype.capability(r) for r in relatives)})
 
 
+def _lock(case: Case) -> Case:
+    """Lock the case's row until the transaction ends and reload the caller's copy from it.
+
+    The pages load a case — and the document a request names — before the service runs, so two requests sent
+    together (a double click, a second tab, a retry) would both act on what the page saw. Every write service
+    calls this first: the second request waits for the first, then sees what it wrote and is refused.
+    """
+    case.refresh_from_db(from_queryset=Case.objects.select_for_update())
+    return case
+
+
 def _event(case: Case, *, kind: str, summary: str, actor: Any, data: dict[str, Any] | None = None,
            basis: str = "") -> CaseEvent:
     return CaseEvent.objects.create(
@@ -249,7 +260,7 @@ def case_start_clock(case: Case, *, kind: str, instance: str, start: dt.date, ac
         InvalidInput: no such per-instance clock, no instance, a start outside the case's dates, or the clock
             already runs for that instance.
     """
-    ctype = _type(case)
+    ctype = _type(_lock(case))
     _require(actor, ctype, "change", "decide")
     try:
         rule = ctype.clock_rule(kind)
@@ -298,7 +309,7 @@ def case_suspend_clock(case: Case, *, kind: str, start: dt.date, reason: str, ac
             overlapping a suspension, ``end`` before ``start``, or no reason.
         TransitionNotAllowed: the clock is already met.
     """
-    ctype = _type(case)
+    ctype = _type(_lock(case))
     _require(actor, ctype, "change", "decide")
     c = _clock(case, kind, instance)
     today = clock.today()
@@ -333,7 +344,7 @@ def case_resume_clock(case: Case, *, kind: str, end: dt.date, actor: Any, instan
         InvalidInput: no open suspension, or ``end`` before its start or after today.
         TransitionNotAllowed: the clock is already met.
     """
-    ctype = _type(case)
+    ctype = _type(_lock(case))
     _require(actor, ctype, "change", "decide")
     c = _clock(case, kind, instance)
     open_one = c.suspensions.filter(end__isnull=True).first()
@@ -370,7 +381,7 @@ def case_extend_clock(case: Case, *, kind: str, days: int, reason: str, actor: A
         TransitionNotAllowed: the clock was already extended as often as the law allows, or is met.
         InvalidInput: ``days`` < 1 or over the lawful length, or no reason.
     """
-    ctype = _type(case)
+    ctype = _type(_lock(case))
     _require(actor, ctype, "approve_extension", "decide")
     c = _clock(case, kind, instance)
     try:
@@ -559,8 +570,8 @@ def case_mark_special(case: Case, *, reason: str, actor: Any, special: bool = Tr
         NotPermitted: the actor may not handle the type's cases (``change``).
         TransitionNotAllowed: the case is already decided. InvalidInput: no reason.
     """
-    _require(actor, _type(case), "change")
-    if hasattr(case, "decision"):
+    _require(actor, _type(_lock(case)), "change")
+    if CaseDecision.objects.filter(case_id=case.pk).exists():
         raise TransitionNotAllowed(_("案件已作出决定，不能再改变特殊案件标记"))
     if special and not reason.strip():
         raise InvalidInput(_("请写明特殊案件的事由"), location="reason")
@@ -604,20 +615,22 @@ def case_attach_document(case: Case, *, kind: str, name: str, stream: IO[bytes],
     ``replaces`` (an active upload of this case, which stays in the file, inactive, with ``reason``).
 
     The file must be PDF/JPEG/PNG by content and ≤ 10 MB. A special-case record is kept once: a second upload
-    must replace the first. The material line is marked provided while an active upload exists.
+    must replace the first. The same file (by content) is kept once per kind. The material line is marked
+    provided while an active upload exists.
 
     Raises:
         InvalidInput: bad file (see :func:`~jisheng.cases.uploads.validate_upload`), unknown ``kind``, a second
-            special-case record instead of a replacement, or a replacement of another case's, a generated or an
-            inactive document, or without a reason.
+            special-case record instead of a replacement, the same file again, or a replacement of another
+            case's, a generated or an inactive document, or without a reason.
         NotPermitted: the actor may not register or handle the type's cases.
         TransitionNotAllowed: the case is closed.
     """
-    ctype = _type(case)
+    ctype = _type(_lock(case))
     _require(actor, ctype, "register", "change")
     if case.status in ctype.workflow.terminal:
         raise TransitionNotAllowed(_("案件已办结，案卷不能再添加材料"))
     if replaces is not None:
+        replaces.refresh_from_db()  # another request may have replaced or withdrawn it since the page loaded
         if (replaces.case_id != case.pk or not replaces.active or replaces.origin != DocumentOrigin.UPLOADED):
             raise InvalidInput(_("只能替换本案有效的上传文件"), location="replaces")
         if not reason.strip():
@@ -632,6 +645,11 @@ def case_attach_document(case: Case, *, kind: str, name: str, stream: IO[bytes],
         raise InvalidInput(_("已上传“%(t)s”，如需更正请替换原文件") % {"t": SPECIAL_RECORDS[kind]}, location="kind")
     label = title or (material.name if material else str(SPECIAL_RECORDS[kind]))
     content = stream.read()
+    same = (case.documents.filter(kind=kind, active=True, sha256=hashlib.sha256(content).hexdigest())
+            .exclude(pk=replaces.pk if replaces is not None else None).first())
+    if same is not None:  # a double click or a second tab: the file is already in the case file
+        raise InvalidInput(_("“%(t)s”已上传过同一文件（#%(id)d），无需重复上传") % {"t": label, "id": same.pk},
+                           location="file")
     # Citizens' scans arrive named after the person ("王小红_3205…_身份证.pdf"); the stored name carries no
     # personal data (contract §3): case number, kind, a content hash prefix and the extension of the type.
     stored_name = f"{case.number}-{kind}-{hashlib.sha256(content).hexdigest()[:8]}{_EXTENSIONS[mime]}"
@@ -661,10 +679,11 @@ def case_withdraw_document(case: Case, *, document: CaseDocument, reason: str, a
         NotPermitted: the actor may not register or handle the type's cases.
         InvalidInput: not an active upload of this case, or no reason. TransitionNotAllowed: the case is closed.
     """
-    ctype = _type(case)
+    ctype = _type(_lock(case))
     _require(actor, ctype, "register", "change")
     if case.status in ctype.workflow.terminal:
         raise TransitionNotAllowed(_("案件已办结，案卷不能再更改"))
+    document.refresh_from_db()  # another request may have withdrawn or replaced it since the page loaded
     if document.case_id != case.pk or not document.active or document.origin != DocumentOrigin.UPLOADED:
         raise InvalidInput(_("只能撤回本案有效的上传文件"), location="document")
     if not reason.strip():
@@ -704,16 +723,17 @@ def case_add_record(case: Case, *, kind: str, actor: Any, on: dt.date | None = N
                     document: CaseDocument | None = None) -> CaseRecord:
     """File record ``kind`` of the case's type (service record, prior notice, statement, hearing, publication,
     reply…) dated ``on`` (its legal date; before today needs ``backdate_reason``). The date starts or ends the
-    clocks whose rules name ``record:<kind>`` (for ``instance`` where the clock runs per instance).
+    clocks whose rules name ``record:<kind>`` (for ``instance`` where the clock runs per instance). The same
+    record (kind, instance, date and text) is kept once.
 
     Raises:
         NotPermitted: the actor lacks the record's capability for the type.
-        InvalidInput: a record kind the type does not have, no text where one is needed, a bad date, or a
-            document of another case.
+        InvalidInput: a record kind the type does not have, no text where one is needed, a bad date, the same
+            record again, or a document of another case.
         TransitionNotAllowed: the record's phase does not fit the case (e.g. a publication before the decision,
             a prior notice after it).
     """
-    ctype = _type(case)
+    ctype = _type(_lock(case))
     try:
         spec = ctype.record_kind(kind)
     except KeyError:
@@ -728,6 +748,9 @@ def case_add_record(case: Case, *, kind: str, actor: Any, on: dt.date | None = N
     if document is not None and document.case_id != case.pk:
         raise InvalidInput(_("文件不属于本案"), location="document")
     day, reason = legal_date(on, reason=backdate_reason, not_before=case.application_date, location="on")
+    if case.records.filter(kind=kind, instance=instance.strip(), on=day, text=text.strip()).exists():
+        raise InvalidInput(_("“%(l)s”（%(d)s）已登记，无需重复提交") % {"l": spec.label, "d": day.isoformat()},
+                           location="kind")
     with audit.acting(actor):
         record = CaseRecord.objects.create(case=case, kind=kind, instance=instance.strip(), on=day,
                                            text=text.strip(), data=data or {}, document=document,
