@@ -105,22 +105,24 @@ def _next_number(case_type: CaseType, year: int) -> str:
     return f"{case_type.number_prefix}{year}-{seq.last:05d}"
 
 
-def legal_date(on: dt.date | None, *, reason: str, not_before: dt.date, location: str) -> tuple[dt.date, str]:
+def legal_date(on: dt.date | None, *, reason: str, not_before: dt.date, location: str,
+               not_before_is: str = "") -> tuple[dt.date, str]:
     """The legal date of a step or record: ``on`` (default today) and the back-dating reason.
 
     A date before today is the back-dated entry of a historical file and needs a ``reason``.
 
     Raises:
-        InvalidInput: a date after today, before ``not_before`` (the case's receipt or its last step), before
-            1980, or back-dated without a reason — ``location`` names the field.
+        InvalidInput: a date after today, before ``not_before`` (the case's receipt or its last step, or what
+            ``not_before_is`` names), before 1980, or back-dated without a reason — ``location`` names the field.
     """
     today = clock.today()
     day = on or today
     if day > today:
         raise InvalidInput(_("日期 %(d)s 晚于今天") % {"d": day.isoformat()}, location=location)
     if day < max(not_before, EARLIEST):
-        raise InvalidInput(_("日期 %(d)s 早于 %(n)s（收件日或上一环节的日期）") % {
-            "d": day.isoformat(), "n": max(not_before, EARLIEST).isoformat()}, location=location)
+        raise InvalidInput(_("日期 %(d)s 早于 %(n)s（%(what)s）") % {
+            "d": day.isoformat(), "n": max(not_before, EARLIEST).isoformat(),
+            "what": not_before_is or _("收件日或上一环节的日期")}, location=location)
     if day < today and not reason.strip():
         raise InvalidInput(_("补录 %(d)s 的历史环节须写明补录理由") % {"d": day.isoformat()},
                            location="backdate_reason")
@@ -723,13 +725,15 @@ def case_add_record(case: Case, *, kind: str, actor: Any, on: dt.date | None = N
                     document: CaseDocument | None = None) -> CaseRecord:
     """File record ``kind`` of the case's type (service record, prior notice, statement, hearing, publication,
     reply…) dated ``on`` (its legal date; before today needs ``backdate_reason``). The date starts or ends the
-    clocks whose rules name ``record:<kind>`` (for ``instance`` where the clock runs per instance). The same
-    record (kind, instance, date and text) is kept once.
+    clocks whose rules name ``record:<kind>`` (for ``instance`` where the clock runs per instance). A record
+    filed once the case is decided (a publication, a reply) is not dated before the decision, and no record is
+    dated before the start of a clock it ends. The same record (kind, instance, date and text) is kept once.
 
     Raises:
         NotPermitted: the actor lacks the record's capability for the type.
-        InvalidInput: a record kind the type does not have, no text where one is needed, a bad date, the same
-            record again, or a document of another case.
+        InvalidInput: a record kind the type does not have, no text where one is needed, a bad date (also one
+            before the decision or before the start of a clock the record ends), the same record again, or a
+            document of another case.
         TransitionNotAllowed: the record's phase does not fit the case (e.g. a publication before the decision,
             a prior notice after it).
     """
@@ -747,7 +751,18 @@ def case_add_record(case: Case, *, kind: str, actor: Any, on: dt.date | None = N
         raise InvalidInput(_("请填写%(l)s的内容") % {"l": spec.label}, location="text")
     if document is not None and document.case_id != case.pk:
         raise InvalidInput(_("文件不属于本案"), location="document")
-    day, reason = legal_date(on, reason=backdate_reason, not_before=case.application_date, location="on")
+    earliest = [(case.application_date, _("收件日"))]
+    decided_on = CaseDecision.objects.filter(case_id=case.pk).values_list("decided_on", flat=True).first()
+    if spec.phase == "decided" and decided_on is not None:
+        earliest.append((decided_on, _("决定日期")))
+    for rule in ctype.clock_rules:
+        if f"record:{kind}" in rule.stop_on:
+            ends = case.clocks.filter(kind=rule.kind, met_on__isnull=True)
+            if rule.per_instance and instance.strip():
+                ends = ends.filter(instance=instance.strip())
+            earliest += [(c.start, _("期限“%(l)s”的起算日") % {"l": c.label}) for c in ends]
+    not_before, what = max(earliest, key=lambda pair: pair[0])
+    day, reason = legal_date(on, reason=backdate_reason, not_before=not_before, location="on", not_before_is=what)
     if case.records.filter(kind=kind, instance=instance.strip(), on=day, text=text.strip()).exists():
         raise InvalidInput(_("“%(l)s”（%(d)s）已登记，无需重复提交") % {"l": spec.label, "d": day.isoformat()},
                            location="kind")
