@@ -830,6 +830,8 @@ def case_decide(case: Case, *, outcome: str, reasons: str, provision_keys: Itera
         InvalidInput: unknown outcome, no reasons, no / unknown / not-in-force provisions, a decision against
             the rules without a reason, an unfavourable decision without remedies, or a bad date.
     """
+    from jisheng.law.provisions import describe
+
     locked = Case.objects.select_for_update().get(pk=case.pk)
     ctype = _type(locked)
     _require(actor, ctype, "decide")
@@ -861,7 +863,7 @@ def case_decide(case: Case, *, outcome: str, reasons: str, provision_keys: Itera
             against_rule=against, deviation_reason=deviation_reason.strip() if against else "")
         _event(locked, kind="decision", actor=actor, basis=",".join(keys),
                summary=_("决定：%(o)s。依据：%(k)s%(d)s") % {
-                   "o": result.label, "k": "、".join(keys),
+                   "o": result.label, "k": "、".join(describe(k) for k in keys),
                    "d": _("（与规则校验不一致：%(r)s）") % {"r": deviation_reason.strip()} if against else ""},
                data={"outcome": result.key, "provision_keys": keys, "unconfirmed_basis": unconfirmed,
                      "reasons": reasons, "remedies": told,

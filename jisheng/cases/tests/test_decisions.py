@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from jisheng.cases import review, services
-from jisheng.cases.models import Case, CaseDecision
+from jisheng.cases.models import Case, CaseDecision, CaseEvent
 from jisheng.cases.types import RuleVerdict
 from jisheng.core import clock
 from jisheng.core.errors import InvalidInput
@@ -53,6 +53,10 @@ def test_the_provision_in_force_that_day_is_accepted_and_an_unverified_text_is_f
     assert decision.rule_verdict == {"checked": False, "unconfirmed_basis": ["js-pfp-reg-2021"]}
     outcome = review.basis_cited(case)
     assert outcome.passed is True and "施行日期待核实" in outcome.evidence
+    # the case's history names the basis in words, as the letter does, never by its catalogue key
+    event = CaseEvent.objects.get(case=case, kind="decision")
+    assert "《中华人民共和国行政许可法》第38条" in event.summary and "admin-licensing-law" not in event.summary
+    assert event.data["provision_keys"] == decision.provision_keys  # the keys stay in the event's data
 
 
 @pytest.mark.django_db
