@@ -66,10 +66,10 @@ def test_an_out_of_scope_id_gets_the_same_error_as_a_missing_one(village_a: Any,
         assert _field_errors(response, "wife") == ["本辖区人口信息中没有此人"]
     page = outside.content.decode()
     # (not "the last four digits anywhere": four random digits also turn up in CSRF tokens — a flaky check)
-    from jisheng.core.masking import mask_id
+    from jisheng.core.masking import mask_id_number
 
     assert "孙丽" not in page and f'value="{elsewhere.pk}"' not in page
-    assert elsewhere.id_number not in page and mask_id(elsewhere.id_number) not in page
+    assert elsewhere.id_number not in page and mask_id_number(elsewhere.id_number) not in page
     # the chosen husband stays chosen on the re-shown form (hidden id and his line), the wife's box is empty again
     assert f'<input type="hidden" name="reg-husband_person" value="{husband.pk}">' in page
     assert '<input type="search" name="reg-wife"' in page
