@@ -133,6 +133,7 @@ def legal_review_opinion(case: Any, review: Any, actor: Any) -> Any:
 
     from . import types
     from .services import case_store_generated_document
+    from .workflows import ENGINE_PAYLOAD_ACTIONS, LEGAL_REVIEW_REQUEST
 
     ctype = types.get(case.case_type)
     on = review.reviewed_on
@@ -141,7 +142,10 @@ def legal_review_opinion(case: Any, review: Any, actor: Any) -> Any:
     number = f"{county.name[:1]}法审〔{on.year}〕{case.number.rsplit('-', 1)[-1]}-{n}号"
     parties = [(str(next((p.label for p in ctype.parties if p.role == a.role), a.role)), a.display_name)
                for a in case.applicants.select_related("person")]
-    last_step = case.steps.exclude(action__in=("request_legal_review",)).order_by("-seq").first()
+    # the department's opinion: its last step with an opinion before the file went to review — never a request
+    # for review or a review itself (this review's own step is already recorded when the paper is printed)
+    last_step = (case.steps.exclude(action__in=(LEGAL_REVIEW_REQUEST, *ENGINE_PAYLOAD_ACTIONS)).exclude(opinion="")
+                 .order_by("-seq").first())
     context = {
         "title": "法制审核意见书", "issuer": commission_name(case.area, on), "doc_number": number,
         "signed_on": cn_date(on), "case": case, "type_label": str(ctype.label), "parties": parties,

@@ -79,3 +79,17 @@ def test_the_review_is_on_the_reviewers_to_do_and_taken_on_its_page(toy: str, to
     case.refresh_from_db()
     assert case.status == "reviewed" and LegalReview.objects.get().outcome == "return"
     assert case.documents.filter(kind="legal_review_opinion").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_opinion_paper_states_the_departments_opinion_not_the_reviewers_own(toy: str, town_a: Any,
+                                                                                actor_for: Any) -> None:
+    """承办机构意见 is what the department said before sending the file; the reviewer's words are the review's."""
+    with clock.frozen(dt.date(2013, 6, 14)):
+        case = _major_in_review(toy, town_a, actor_for)
+        review = services.case_legal_review(case, outcome="return", opinion="事实不清：请补充户籍地调查记录后再送审。",
+                                            actor=actor_for("legal_review"))
+    text = "".join(tools.pdftotext(review.document.file.read()).split())
+    handling = text[text.index("承办机构意见") + len("承办机构意见"):text.index("拟适用的法律依据")]
+    assert handling == "经审核，情况属实"
+    assert text.count("事实不清") == 1  # the reviewer's opinion once, as the opinion
