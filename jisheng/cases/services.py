@@ -435,7 +435,7 @@ def recompute_open_clocks(*, first: dt.date, last: dt.date) -> list[Any]:
                data={"kind": c.kind, "instance": c.instance, "old_due": old.isoformat() if old else None,
                      "due": c.due.isoformat() if c.due else None})
         moved.append(Recomputed(f"cases.case:{c.case.number}/{c.kind}{'/' + c.instance if c.instance else ''}",
-                                old, c.due))
+                                old, c.due, label=f"{c.case.number} {c.label}"))
     return moved
 
 

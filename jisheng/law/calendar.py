@@ -14,7 +14,11 @@ It is built once per process, cached, rebuilt when a calendar write goes through
 :data:`RECHECK_SECONDS` so other processes see changes too (ADR 0010).
 
 When the calendar tables are empty (a fresh database, a test database), the index is built directly
-from the installed chinesecalendar package, so deadlines work before ``jisheng bootstrap`` has run.
+from the installed chinesecalendar package with the shipped :func:`corrections` applied, so deadlines work
+before ``jisheng bootstrap`` has run.
+
+A year comes from the package or from the State Council notice an administrator entered
+(:mod:`jisheng.law.notices`, ``jisheng calendar import-notice``); see ADR 0047.
 """
 
 from __future__ import annotations
@@ -23,8 +27,12 @@ import datetime as dt
 import threading
 import time
 from array import array
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import yaml
 from django.utils.translation import gettext as _
 
 from jisheng.core.errors import InvalidInput
@@ -223,12 +231,92 @@ def build_index(
 
 
 def chinesecalendar_exceptions() -> list[tuple[dt.date, str, str]]:
-    """The holidays and make-up workdays of the installed chinesecalendar, names in Chinese."""
+    """The holidays and make-up workdays of the installed chinesecalendar, names in Chinese (as released,
+    without :func:`corrections`)."""
     from chinese_calendar import constants
 
     rows = [(d, "holiday", HOLIDAY_NAMES_ZH.get(str(n), str(n))) for d, n in constants.holidays.items()]
     rows += [(d, "workday", HOLIDAY_NAMES_ZH.get(str(n), str(n))) for d, n in constants.workdays.items()]
     return sorted(rows)
+
+
+#: The corrections shipped with the reference data (``jisheng bootstrap`` applies them over the package).
+CORRECTIONS_FILE = Path(__file__).resolve().parent / "data" / "calendar" / "corrections.yaml"
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A day where chinesecalendar contradicts the published notice: ``kind`` is what the notice says.
+
+    ``source`` is the notice's number (e.g. 国办发明电〔2005〕35号), ``notice`` its title and date, ``read_at`` where
+    the text was read; ``location`` is ``file:line`` of the entry.
+    """
+
+    date: dt.date
+    kind: str
+    name: str
+    source: str
+    notice: str
+    read_at: tuple[str, ...]
+    verified: bool
+    location: str
+
+    @property
+    def label(self) -> str:
+        """The source stored on the day, e.g. "国办发明电〔2005〕35号（更正 chinesecalendar）"."""
+        return _("%(s)s（更正 chinesecalendar）") % {"s": self.source}
+
+
+def corrections(path: Path | None = None) -> list[Correction]:
+    """The corrections of ``data/calendar/corrections.yaml``, by date.
+
+    Raises :class:`InvalidInput` naming file and line for an impossible date, a kind other than
+    ``holiday``/``workday``, a missing name, source, notice or ``read_at``, or the same date twice.
+    """
+    from . import yamlio
+
+    path = path or CORRECTIONS_FILE
+    root = yamlio.compose(path)
+    top = yamlio.as_dict(path, root, "corrections file", required={"corrections"}, allowed={"corrections"})
+    items = top["corrections"]
+    if not isinstance(items, yaml.SequenceNode):
+        raise InvalidInput(_("“corrections”必须是列表。"), location=yamlio.location(path, items))
+    found: dict[dt.date, Correction] = {}
+    keys = {"date", "kind", "name", "source", "notice", "says", "package", "read_at", "verified"}
+    for item in items.value:
+        f = yamlio.as_dict(path, item, "correction", required=keys - {"package", "says"}, allowed=keys)
+        day = yamlio.date(path, f["date"], "date")
+        assert day is not None
+        kind = yamlio.string(path, f["kind"], "kind")
+        if kind not in ("holiday", "workday"):
+            raise InvalidInput(_("类型必须是 holiday 或 workday。"), location=yamlio.location(path, f["kind"]))
+        if day in found:
+            raise InvalidInput(_("%(d)s 重复。") % {"d": day.isoformat()}, location=yamlio.location(path, item))
+        read_at = f["read_at"]
+        if not isinstance(read_at, yaml.SequenceNode) or not read_at.value:
+            raise InvalidInput(_("“read_at”必须列出至少一处读到通知原文的地方。"),
+                               location=yamlio.location(path, read_at))
+        found[day] = Correction(
+            date=day, kind=kind, name=yamlio.string(path, f["name"], "name"),
+            source=yamlio.string(path, f["source"], "source"), notice=yamlio.string(path, f["notice"], "notice"),
+            read_at=tuple(yamlio.string(path, n, "read_at") for n in read_at.value),
+            verified=yamlio.boolean(path, f["verified"], "verified"), location=yamlio.location(path, item))
+    return [found[d] for d in sorted(found)]
+
+
+def statutory_exceptions() -> list[tuple[dt.date, str, str, str]]:
+    """The package's days with :func:`corrections` applied: ``(date, kind, name, source)`` in date order.
+
+    This is what ``jisheng bootstrap`` stores for the years the package covers (a year entered from a notice
+    excepted) and what the index uses while the tables are empty.
+    """
+    source = chinesecalendar_source()
+    rows = {d: (d, kind, name, source) for d, kind, name in chinesecalendar_exceptions()}
+    years = chinesecalendar_years()
+    for c in corrections():
+        if c.date.year in years:
+            rows[c.date] = (c.date, c.kind, c.name, c.label)
+    return [rows[d] for d in sorted(rows)]
 
 
 _lock = threading.Lock()
@@ -245,13 +333,17 @@ def _fingerprint() -> tuple[object, ...]:
     return (y["n"], y["m"], y["s"], d["n"], d["m"], d["s"])
 
 
+_pinned = threading.local()
+
+
 def _load() -> CalendarIndex:
     from .models import CalendarDay, CalendarYear
 
     fingerprint = _fingerprint()
     years = list(CalendarYear.objects.values_list("year", flat=True))
     if not years:
-        return build_index(list(chinesecalendar_years()), chinesecalendar_exceptions(),
+        return build_index(list(chinesecalendar_years()),
+                           [(d, kind, name) for d, kind, name, _source in statutory_exceptions()],
                            source=chinesecalendar_source() + _("（数据库日历为空，直接使用程序包数据）"),
                            fingerprint=fingerprint)
     rows = list(CalendarDay.objects.values_list("date", "kind", "name"))
@@ -259,9 +351,38 @@ def _load() -> CalendarIndex:
     return build_index(years, rows, source="; ".join(sources), fingerprint=fingerprint)
 
 
+def load() -> CalendarIndex:
+    """A fresh index of the calendar as this database connection sees it (inside a transaction: with its
+    uncommitted rows), neither cached nor shared — for a write to recompute deadlines with (:func:`pinned`)."""
+    index = _load()
+    index.checked_at = time.monotonic()
+    return index
+
+
+@contextmanager
+def pinned(index: CalendarIndex) -> Iterator[CalendarIndex]:
+    """Make :func:`get_index` return ``index`` in this thread inside the ``with`` block.
+
+    A calendar write recomputes open deadlines with the index of its own, not yet committed rows (or, for a
+    preview, rows it will roll back) without publishing that index to other threads of the process.
+    """
+    previous = getattr(_pinned, "index", None)
+    _pinned.index = index
+    try:
+        yield index
+    finally:
+        _pinned.index = previous
+
+
 def get_index() -> CalendarIndex:
-    """Return the cached index, (re)building it when needed. Reads the database at most every 30 s."""
+    """Return the cached index, (re)building it when needed. Reads the database at most every 30 s.
+
+    Inside :func:`pinned` the pinned index is returned instead.
+    """
     global _cached
+    pinned_index = getattr(_pinned, "index", None)
+    if pinned_index is not None:
+        return pinned_index  # type: ignore[no-any-return]
     index = _cached
     now = time.monotonic()
     if index is not None and now - index.checked_at < RECHECK_SECONDS:

@@ -4,8 +4,12 @@
   and line) — the application refuses to start.
 - ``law.E002``: an instrument file does not load; ``law.E003``: a parameter cites an unknown provision;
 - ``law.E004``: code or data of an app cites an unknown provision (``citations.register_cited_keys``);
+- ``law.E005``: the calendar corrections file (``data/calendar/corrections.yaml``) does not load;
 - ``law.W001``: from 1 December, next year is missing from the working-day calendar;
 - ``law.W002``: the current year is missing (every deadline computation fails).
+
+The hint of W001/W002 says how a missing year is really entered: the State Council notice on the calendar page
+or with ``jisheng calendar import-notice`` (contract §1a), or a chinesecalendar release and ``jisheng bootstrap``.
 """
 
 from __future__ import annotations
@@ -41,12 +45,40 @@ def check_next_year_calendar(app_configs: Any, **kwargs: Any) -> list[CheckMessa
     messages: list[CheckMessage] = []
     if today.year not in years:
         messages.append(Warning(f"工作日历缺少{today.year}年（今年）的节假日安排，所有期限计算都会失败。",
-                                hint="升级 chinesecalendar 后运行 jisheng bootstrap，或由管理员录入。", id="law.W002"))
+                                hint=_how_to_enter(today.year), id="law.W002"))
     if today.month == 12 and today.year + 1 not in years:
-        messages.append(Warning(f"工作日历缺少{today.year + 1}年的节假日安排。",
-                                hint="国务院办公厅公布后：升级 chinesecalendar 并运行 jisheng bootstrap，或由管理员录入。",  # noqa: E501
-                                id="law.W001"))
+        messages.append(Warning(f"工作日历缺少{today.year + 1}年的节假日安排，跨入该年的期限无法计算。",
+                                hint=_how_to_enter(today.year + 1), id="law.W001"))
     return messages
+
+
+def _how_to_enter(year: int) -> str:
+    """The two ways to fill a missing year, as they really work (contract §1a, docs/adr/0047)."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        page = reverse("law:calendar_notice")
+    except NoReverseMatch:  # a URL configuration without the law pages
+        page = "/law/calendar/notice/"
+    return (f"按国务院办公厅《关于{year}年部分节假日安排的通知》录入：系统管理员在“法律法规 › 工作日历 › "
+            f"录入国务院办公厅节假日通知”页面（{page}）上传或粘贴 YAML，预览后保存；或在服务器上运行 "
+            f"jisheng calendar import-notice FILE.yaml（格式见 docs/contracts.md §1a）。"
+            f"等待该年的期限随即得到届满日。"
+            f"chinesecalendar 发布含{year}年的新版本后，也可升级并运行 jisheng bootstrap。")
+
+
+@register("law")
+def check_calendar_corrections(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    """law.E005: the calendar corrections shipped with the reference data load (message names file and line)."""
+    from jisheng.core.errors import InvalidInput
+
+    from .calendar import corrections
+
+    try:
+        corrections()
+    except InvalidInput as exc:
+        return [Error(str(exc), id="law.E005", hint="Fix jisheng/law/data/calendar/corrections.yaml.")]
+    return []
 
 
 @register("law")

@@ -113,11 +113,29 @@ class Provision(DomainModel):
         return self.key
 
 
+class YearOrigin(models.TextChoices):
+    """Where a covered year's holidays came from."""
+
+    CHINESECALENDAR = "chinesecalendar", _("chinesecalendar 程序包")
+    NOTICE = "notice", _("国务院办公厅通知（管理员录入）")
+
+
 class CalendarYear(DomainModel):
-    """A year the working-day calendar covers. Dates in years without a row raise an error, never a guess."""
+    """A year the working-day calendar covers. Dates in years without a row raise an error, never a guess.
+
+    ``origin`` says where the year's holidays came from: the chinesecalendar package (``source`` e.g.
+    "chinesecalendar 1.11.0") or the State Council notice an administrator entered (``source`` the notice's
+    number, e.g. "国办发明电〔2026〕N号"; ``notice`` the entered notice as normalised JSON — year, source, title,
+    published, url, holidays ``[{name, first, last}]``, workdays — kept so a later package release can be
+    compared with it and a local day removed in that year falls back to the notice's day). A notice year is
+    never overwritten by ``jisheng bootstrap``; ``jisheng calendar accept-release YEAR`` switches it back.
+    """
 
     year = models.PositiveSmallIntegerField(_("年份"), unique=True)
     source = models.CharField(_("来源"), max_length=200)
+    origin = models.CharField(_("数据来源类型"), max_length=16, choices=YearOrigin.choices,
+                              default=YearOrigin.CHINESECALENDAR)
+    notice = models.JSONField(_("录入的通知"), default=dict, blank=True)
 
     class Meta:
         ordering = ["year"]
@@ -166,11 +184,14 @@ class AppendOnlyQuerySet(models.QuerySet[Any]):
 class DeadlineRecomputation(models.Model):
     """Append-only record of a due date that moved because the calendar changed.
 
-    ``subject`` names the deadline (e.g. ``cases.case:42/decision``) as given by the app that owns it.
+    ``subject`` names the deadline (e.g. ``cases.case:TC2026-00001/decision``) as given by the app that owns it,
+    ``label`` the same in words when the app gives them.
     """
 
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     subject = models.CharField(_("期限"), max_length=200)
+    label = models.CharField(_("期限名称"), max_length=200, blank=True,
+                             help_text=_("给人看的名称，如“TC2026-00001 决定”；空则显示 subject"))
     old_due = models.DateField(_("原届满日"), null=True, blank=True, help_text=_("空：原先待录入工作日历"))
     new_due = models.DateField(_("新届满日"), null=True, blank=True, help_text=_("空：待录入工作日历"))
     reason = models.CharField(_("原因"), max_length=300)

@@ -12,5 +12,7 @@ urlpatterns = [
     path("calendar/", views.calendar_view, name="calendar"),
     path("calendar/<int:year>/", views.calendar_view, name="calendar_year"),
     path("calendar/days/", views.calendar_day_edit, name="calendar_day_edit"),
+    path("calendar/notice/", views.calendar_notice, name="calendar_notice"),
+    path("calendar/accept-release/", views.calendar_release_accept, name="calendar_release_accept"),
     path("deadline/", views.deadline_calculator, name="deadline"),
 ]

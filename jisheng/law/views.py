@@ -16,10 +16,10 @@ from jisheng.core.access import route_scope
 from jisheng.core.errors import InvalidInput
 
 from . import selectors, services
-from .calendar import covered_years
+from .calendar import chinesecalendar_source, covered_years
 from .citations import citations_of
-from .forms import CalendarDayForm, DeadlineForm
-from .models import LegalInstrument
+from .forms import CalendarDayForm, CalendarNoticeForm, DeadlineForm
+from .models import CalendarYear, LegalInstrument
 from .parameters import all_parameters
 
 
@@ -104,10 +104,68 @@ def calendar_view(request: HttpRequest, year: int | None = None) -> HttpResponse
     can_edit = bool(getattr(request.user, "has_capability", lambda c: False)("calendar.manage"))
     return render(request, "law/calendar.html", {
         "year": year, "days": days, "years": years, "covered": year in years,
-        "calendar_years": selectors.calendar_years(), "can_edit": can_edit,
+        "year_row": CalendarYear.objects.filter(year=year).first(),
+        "release_differences": selectors.release_differences(year) if can_edit else [],
+        "release_source": chinesecalendar_source(), "can_edit": can_edit,
         "form": CalendarDayForm(initial={"date": dt.date(year, 1, 1)}) if can_edit else None,
         "recomputations": selectors.recomputations(50),
     })
+
+
+@route_scope(roles=roles_with("calendar.manage"), methods=("GET", "POST"))
+def calendar_notice(request: HttpRequest) -> HttpResponse:
+    """Enter a year's holidays from the State Council notice (contract §1a): upload or paste the YAML, see every
+    rest day and make-up workday and the open deadlines that would move (POST ``action=preview``, nothing saved),
+    then save (``action=confirm``: the same text again, checked again) or go back to edit it (``action=edit``)."""
+    from .notices import parse_notice
+
+    error = None
+    if request.method == "POST":
+        form = CalendarNoticeForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            raw: bytes = data["raw"]
+            text = raw.decode("utf-8-sig", errors="replace")
+            action = request.POST.get("action", "preview")
+            if action != "edit":
+                try:
+                    notice = parse_notice(raw, data["name"])
+                    if action == "confirm":
+                        outcome = services.calendar_notice_import(notice, actor=request.user)
+                        messages.success(request, outcome.summary())
+                        return HttpResponseRedirect(reverse("law:calendar_year", args=[notice.year]))
+                    outcome = services.calendar_notice_preview(notice, actor=request.user)
+                except InvalidInput as exc:
+                    error = str(exc)
+                else:
+                    return render(request, "law/calendar_notice.html", {
+                        "outcome": outcome, "text": text,
+                        "confirm": CalendarNoticeForm(initial={"name": data["name"]})})
+            form = CalendarNoticeForm(initial={"text": text, "name": data["name"]})
+    else:
+        form = CalendarNoticeForm()
+    return render(request, "law/calendar_notice.html", {"form": form, "error": error,
+                                                        "next_year": clock.today().year + 1})
+
+
+@route_scope(roles=roles_with("calendar.manage"), methods=("POST",))
+def calendar_release_accept(request: HttpRequest) -> HttpResponse:
+    """Use the installed chinesecalendar release for a year entered from the notice (POST ``year``)."""
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        messages.error(request, _("请指定年份。"))
+        return HttpResponseRedirect(reverse("law:calendar"))
+    try:
+        moved = services.calendar_release_accept(year=year, actor=request.user)
+    except InvalidInput as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(y)d 年已改用 %(s)s，%(n)d 个未结期限的届满日已重算。") % {
+            "y": year, "s": chinesecalendar_source(), "n": len(moved)})
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return HttpResponseRedirect(reverse("law:calendar"))
+    return HttpResponseRedirect(reverse("law:calendar_year", args=[year]))
 
 
 @route_scope(roles=roles_with("calendar.manage"), methods=("POST",))

@@ -24,8 +24,17 @@ DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ROOT = Path(__file__).resolve().parents[2]
 
 
+class Label(str):
+    """The name of text that is not a file on this machine (an uploaded file's name, "粘贴的文本"): error
+    locations show it as is instead of resolving it as a path."""
+
+    __slots__ = ()
+
+
 def display_path(path: Path | str) -> str:
     """``path`` relative to the project root when inside it (``jisheng/law/data/…``), else as given."""
+    if isinstance(path, Label):
+        return str(path)
     try:
         return str(Path(path).resolve().relative_to(_ROOT))
     except ValueError:
@@ -39,9 +48,14 @@ def location(path: Path | str, node: yaml.Node) -> str:
 
 def compose(path: Path) -> yaml.Node:
     """Parse ``path`` into a node tree; a YAML syntax error or a file that is not UTF-8 names file and line."""
+    return compose_bytes(path.read_bytes(), path)
+
+
+def compose_bytes(raw: bytes, path: Path | Label) -> yaml.Node:
+    """Parse ``raw`` (UTF-8, a byte-order mark allowed) read from ``path`` — a file, or a :class:`Label` for an
+    upload or pasted text — into a node tree; errors name ``path`` and the line."""
     try:
-        raw = path.read_bytes()
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:  # e.g. saved as GBK: name the line instead of crashing the system check
         line = raw[:exc.start].count(b"\n") + 1
         raise InvalidInput(_("文件不是 UTF-8 编码（请另存为 UTF-8）。"),
@@ -57,7 +71,7 @@ def compose(path: Path) -> yaml.Node:
     return node
 
 
-def mapping(path: Path, node: yaml.Node, what: str) -> list[tuple[yaml.ScalarNode, yaml.Node]]:
+def mapping(path: Path | Label, node: yaml.Node, what: str) -> list[tuple[yaml.ScalarNode, yaml.Node]]:
     """The ``(key node, value node)`` pairs of a mapping; duplicate keys are an error at their line."""
     if not isinstance(node, yaml.MappingNode):
         raise InvalidInput(_("%(what)s 必须是映射（键: 值）。") % {"what": what}, location=location(path, node))
@@ -73,7 +87,7 @@ def mapping(path: Path, node: yaml.Node, what: str) -> list[tuple[yaml.ScalarNod
     return pairs
 
 
-def as_dict(path: Path, node: yaml.Node, what: str, *, required: set[str] = frozenset(),  # type: ignore[assignment]
+def as_dict(path: Path | Label, node: yaml.Node, what: str, *, required: set[str] = frozenset(),  # type: ignore[assignment]
             allowed: set[str] | None = None) -> dict[str, yaml.Node]:
     """A mapping as ``{key: value node}``, checking required and allowed keys (errors name the line)."""
     pairs = mapping(path, node, what)
@@ -88,7 +102,7 @@ def as_dict(path: Path, node: yaml.Node, what: str, *, required: set[str] = froz
     return result
 
 
-def scalar(path: Path, node: yaml.Node) -> Any:
+def scalar(path: Path | Label, node: yaml.Node) -> Any:
     """A scalar node's Python value (null, bool, int, Decimal for floats, str). Dates stay strings."""
     if not isinstance(node, yaml.ScalarNode):
         raise InvalidInput(_("此处需要单个值。"), location=location(path, node))
@@ -111,7 +125,7 @@ def scalar(path: Path, node: yaml.Node) -> Any:
     return text
 
 
-def string(path: Path, node: yaml.Node, what: str, *, allow_empty: bool = False) -> str:
+def string(path: Path | Label, node: yaml.Node, what: str, *, allow_empty: bool = False) -> str:
     value = scalar(path, node)
     if value is None or (isinstance(value, str) and not value.strip()):
         if allow_empty:
@@ -122,14 +136,14 @@ def string(path: Path, node: yaml.Node, what: str, *, allow_empty: bool = False)
     return value.strip()
 
 
-def boolean(path: Path, node: yaml.Node, what: str) -> bool:
+def boolean(path: Path | Label, node: yaml.Node, what: str) -> bool:
     value = scalar(path, node)
     if not isinstance(value, bool):
         raise InvalidInput(_("“%(what)s”必须是 true 或 false。") % {"what": what}, location=location(path, node))
     return value
 
 
-def date(path: Path, node: yaml.Node, what: str, *, allow_null: bool = False) -> dt.date | None:
+def date(path: Path | Label, node: yaml.Node, what: str, *, allow_null: bool = False) -> dt.date | None:
     """A ``YYYY-MM-DD`` date; an impossible date such as ``2025-02-30`` is an error at its line."""
     if not isinstance(node, yaml.ScalarNode):
         raise InvalidInput(_("“%(what)s”必须是日期。") % {"what": what}, location=location(path, node))

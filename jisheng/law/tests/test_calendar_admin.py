@@ -44,9 +44,14 @@ def open_deadline() -> Iterator[dict[str, object]]:
 
 
 def test_bootstrap_import_records_source_and_is_idempotent() -> None:
+    from jisheng.core.models import AuditEvent
+
     first = services.calendar_import()
+    events = AuditEvent.objects.count()
     second = services.calendar_import()
-    assert "新增 771 天" in first and "新增 0 天，更新 0 天" in second
+    # the package's 771 days and the shipped 2005-12-31 correction (国办发明电〔2005〕35号)
+    assert "新增 772 天" in first and "新增 0 天，更新 0 天" in second
+    assert AuditEvent.objects.count() == events  # the second run writes nothing, not even the years again
     assert CalendarYear.objects.count() == 23
     day = CalendarDay.objects.get(date=D(2026, 10, 10))
     assert (day.kind, day.name, day.source, day.local) == ("workday", "国庆节", "chinesecalendar 1.11.0", False)
