@@ -647,8 +647,8 @@ def case_attach_document(case: Case, *, kind: str, name: str, stream: IO[bytes],
         raise InvalidInput(_("已上传“%(t)s”，如需更正请替换原文件") % {"t": SPECIAL_RECORDS[kind]}, location="kind")
     label = title or (material.name if material else str(SPECIAL_RECORDS[kind]))
     content = stream.read()
-    same = (case.documents.filter(kind=kind, active=True, sha256=hashlib.sha256(content).hexdigest())
-            .exclude(pk=replaces.pk if replaces is not None else None).first())
+    same_files = case.documents.filter(kind=kind, active=True, sha256=hashlib.sha256(content).hexdigest())
+    same = (same_files.exclude(pk=replaces.pk) if replaces is not None else same_files).first()
     if same is not None:  # a double click or a second tab: the file is already in the case file
         raise InvalidInput(_("“%(t)s”已上传过同一文件（#%(id)d），无需重复上传") % {"t": label, "id": same.pk},
                            location="file")
