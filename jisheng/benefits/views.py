@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from jisheng.accounts.roles import roles_with
 from jisheng.core import audit, clock
 from jisheng.core.access import require, route_scope
-from jisheng.core.errors import DomainError
+from jisheng.core.errors import DomainError, for_people
 from jisheng.core.masking import mask_bank_account, mask_id_number, mask_name
 from jisheng.core.models import Area
 from jisheng.registry.access import persons_for_user
@@ -130,7 +130,7 @@ def enrolment_new(request: HttpRequest) -> HttpResponseBase:
                     granted_amount=form.cleaned_data["granted_amount"], actor=request.user)
                 services.enrolment_determine(enrolment, actor=request.user)
             except DomainError as exc:
-                form.add_error(None, str(exc))
+                form.add_error(None, for_people(exc))
             else:
                 return redirect("benefits:enrolment_detail", pk=enrolment.pk)
     return render(request, "benefits/enrolment_new.html", {"form": form})
@@ -207,7 +207,7 @@ def enrolment_action(request: HttpRequest, pk: int) -> HttpResponseBase:
         else:
             messages.error(request, _("未知操作"))
     except DomainError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, for_people(exc))
     return redirect("benefits:enrolment_detail", pk=enrolment.pk)
 
 
@@ -232,7 +232,7 @@ def posting_list(request: HttpRequest) -> HttpResponseBase:
                                                     enrolments=waiting, start_date=form.cleaned_data["start_date"],
                                                     actor=request.user)
                 except DomainError as exc:
-                    form.add_error(None, str(exc))
+                    form.add_error(None, for_people(exc))
                 else:
                     return redirect("benefits:posting_detail", pk=posting.pk)
     postings = postings_for_user(request.user).select_related("area").order_by("-start_date", "-id")[:100]
@@ -259,7 +259,7 @@ def posting_close(request: HttpRequest, pk: int) -> HttpResponseBase:
         services.posting_close(posting, objections=request.POST.get("objections", ""), actor=request.user)
         messages.success(request, _("公示已结束"))
     except DomainError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, for_people(exc))
     return redirect("benefits:posting_detail", pk=posting.pk)
 
 
@@ -279,7 +279,7 @@ def roll_list(request: HttpRequest) -> HttpResponseBase:
                                           actor=request.user)
                 _enqueue_generation(roll.pk, request.user.pk)
             except (DomainError, ValueError) as exc:
-                form.add_error(None, str(exc))
+                form.add_error(None, for_people(exc))
             else:
                 return redirect("benefits:roll_detail", pk=roll.pk)
     rolls = rolls_for_user(request.user).select_related("area").order_by("-month", "programme")[:100]
@@ -382,7 +382,7 @@ def roll_action(request: HttpRequest, pk: int) -> HttpResponseBase:
         else:
             messages.error(request, _("未知操作"))
     except DomainError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, for_people(exc))
     return redirect("benefits:roll_detail", pk=roll.pk)
 
 

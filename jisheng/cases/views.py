@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from jisheng.core import audit, clock
 from jisheng.core.access import route_scope
-from jisheng.core.errors import DomainError
+from jisheng.core.errors import DomainError, for_people
 from jisheng.core.masking import mask_name
 
 from . import exports, selectors, services, types
@@ -43,7 +43,7 @@ def _run(request: HttpRequest, case: Case, fn: Any, anchor: str = "") -> HttpRes
     try:
         fn()
     except DomainError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, for_people(exc))
     else:
         messages.success(request, _("已保存。"))
     return _back(case, anchor)
@@ -318,7 +318,7 @@ def case_legal_review(request: HttpRequest, number: str) -> HttpResponse:
             services.case_legal_review(case, outcome=form.cleaned_data["outcome"],
                                        opinion=form.cleaned_data["opinion"], actor=request.user)
         except DomainError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, for_people(exc))
         else:
             messages.success(request, _("法制审核意见已保存，并生成法制审核意见书。"))
             return _back(case, "legal-reviews")

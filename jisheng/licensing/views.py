@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _l
 from jisheng.accounts.roles import roles_with
 from jisheng.core import clock
 from jisheng.core.access import route_scope
-from jisheng.core.errors import DomainError
+from jisheng.core.errors import DomainError, for_people
 from jisheng.core.forms import DateInput
 from jisheng.registry.forms import PersonPickerField, bind_person_pickers
 
@@ -60,7 +60,7 @@ def birth_approval_new(request: HttpRequest) -> HttpResponse:
                 wife=d["wife"], husband=d["husband"], application_date=d["application_date"], facts=facts,
                 is_special=d["is_special"], special_reason=d["special_reason"], actor=request.user)
         except DomainError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, for_people(exc))
         else:
             messages.success(request, _("已登记，案号 %(n)s") % {"n": case.number})
             return HttpResponseRedirect(reverse("cases:detail", args=[case.number]))
@@ -145,7 +145,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
                                                            spouse=spouse, application_date=d["application_date"],
                                                            actor=request.user, facts=facts)
             except DomainError as exc:
-                form.add_error(None, str(exc))
+                form.add_error(None, for_people(exc))
             else:
                 messages.success(request, _("已登记，案号 %(n)s") % {"n": case.number})
                 return HttpResponseRedirect(reverse("cases:detail", args=[case.number]))
@@ -177,7 +177,7 @@ def appraisal_step(request: HttpRequest, number: str) -> HttpResponse:
     except ValueError:
         messages.error(request, _("日期格式不正确。"))
     except DomainError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, for_people(exc))
     else:
         messages.success(request, _("已保存。"))
     return back

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from jisheng.accounts.roles import roles_with
 from jisheng.core import audit, clock
 from jisheng.core.access import route_scope
-from jisheng.core.errors import DomainError, InvalidInput
+from jisheng.core.errors import DomainError, InvalidInput, for_people
 from jisheng.core.idnumber import normalise_id_number
 from jisheng.core.masking import mask_bank_account, mask_id_number, mask_phone, mask_text
 from jisheng.core.selectors import object_history
@@ -305,7 +305,7 @@ def _decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             dedup.duplicate_undo_merge(candidate, actor=request.user)
             messages.success(request, _("已撤销合并，两条记录及其关系已恢复。"))
     except DomainError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, for_people(exc))
     return redirect("registry:duplicate_detail", pk=candidate.pk)
 
 
@@ -390,7 +390,7 @@ def _domain_error_to_form(form: forms.Form, exc: DomainError, locations: dict[st
     if field is not None and field in form.fields:
         form.add_error(field, str(exc).split(": ", 1)[-1])
     else:
-        form.add_error(None, str(exc))
+        form.add_error(None, for_people(exc))
 
 
 def _event_page(request: HttpRequest, pk: int, *, form: forms.Form, title: str, handle: EventHandler,

@@ -195,3 +195,22 @@ def test_case_writes_carry_the_request_address_and_id(toy: str, town_a: Any, act
     events = list(AuditEvent.objects.order_by("id")[before:])
     assert events and {e.ip for e in events} == {"10.8.1.23"}
     assert len({e.request_id for e in events}) == 1 and all(e.actor == officer for e in events)
+
+
+@pytest.mark.django_db
+def test_a_refused_step_is_told_in_words_without_the_forms_field_keys(toy: str, town_a: Any, county: Any,
+                                                                      actor_for: Any, make_user: Any,
+                                                                      client: Any) -> None:
+    with clock.frozen(dt.date(2013, 6, 20)):
+        case = _reviewed(toy, town_a, actor_for("change"))
+        login(client, make_user(Role.CITY_ADMIN, county))
+        page = client.post(f"/cases/{case.number}/decide/", {
+            "outcome": "granted", "reasons": "符合规定", "provision_keys": "江苏条例第二十二条"}, follow=True)
+        text = page.content.decode()
+        assert "法律依据“江苏条例第二十二条”不是法规库中的条款" in text and "provision_keys:" not in text
+    with clock.frozen(dt.date(2013, 6, 25)):
+        page = client.post(f"/cases/{case.number}/decide/", {
+            "outcome": "granted", "reasons": "符合规定", "provision_keys": "admin-licensing-law-2003/art-38",
+            "on": "2013-06-21"}, follow=True)
+        text = page.content.decode()
+        assert "补录 2013-06-21 的历史环节须写明补录理由" in text and "backdate_reason:" not in text
