@@ -178,3 +178,36 @@ def test_a_parameter_citing_an_unknown_provision_refuses_to_start(tmp_path: Path
     monkeypatch.setattr(parameters, "DATA_DIR", tmp_path)
     [error] = check_provisions(None)
     assert error.id == "law.E003" and "no-such-law-2000/art-1" in error.msg and "test.key.yaml:5" in error.msg
+
+
+def test_the_social_maintenance_fee_ends_with_the_2021_law() -> None:
+    """The 2021 text of the population law (in force 2021-08-20) has no fee article: a 2024 date has no value."""
+    for key in ("fee.payment", "fee.instalment_request", "fee.late_fee_rate"):
+        last = parameter_value(key, D(2021, 8, 19))
+        assert last.value is not None and last.valid_to == D(2021, 8, 20)
+        for on in (D(2021, 8, 20), D(2024, 6, 1)):
+            with pytest.raises(InvalidInput, match="没有有效的取值"):
+                parameter_value(key, on)
+    assert parameter_value("fee.late_fee_rate", D(2013, 6, 1)).value == Decimal("0.002")
+
+
+def test_special_assistance_rows_before_2014_cite_the_2007_scheme_and_the_2012_adjustment() -> None:
+    floor = "special_assistance.national_floor."
+    for kind in ("disabled.urban", "disabled.rural", "deceased.urban", "deceased.rural"):
+        assert parameter_value(floor + kind, D(2008, 1, 1)).provision.startswith("special-assistance-pilot-2007/")
+        assert parameter_value(floor + kind, D(2013, 12, 31)).provision.startswith("special-assistance-adjustment-")
+        assert parameter_value(floor + kind, D(2014, 1, 1)).provision.startswith("special-hardship-notice-2013/")
+
+
+def test_the_values_confirmed_in_published_texts_are_marked_verified() -> None:
+    from jisheng.law.provisions import provision_data, version_data
+
+    assert parameter_value("ogi.reply", D(2013, 6, 1)).verified
+    assert parameter_value("ogi.reply_extension", D(2013, 6, 1)).verified
+    assert parameter_value("litigation.direct_suit", D(2013, 6, 1)).verified
+    assert provision_data("admin-licensing-law-2003/art-83").verified
+    assert version_data("admin-licensing-law-2003").effective == D(2004, 7, 1)
+    assert version_data("ogi-reg-2007").effective == D(2008, 5, 1)
+    assert provision_data("ogi-reg-2007/art-24/para-2").verified
+    assert provision_data("admin-litigation-law-1989/art-39").verified
+    assert all(provision_data(f"civil-code-2020/art-{n}").verified for n in (201, 202, 203))
