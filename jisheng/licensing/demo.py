@@ -30,10 +30,13 @@ PLAN = [("received", False), ("supplement_requested", False), ("accepted", False
 
 
 #: The refused demo couple's answers: neither spouse meets any Art. 22 / 23 item, so the rules on the case
-#: page agree with the refusal (a couple with one only child and a rural wife would meet Art. 23 item 1).
+#: page agree with the refusal (a couple with one only child and a rural wife would meet Art. 23 item 1; an urban
+#: hukou never converted from rural keeps Art. 23 out of reach).
 _NONE_SPOUSE = {"is_only_child": False, "parent_was_only_child": False, "martyr_only_child": False,
                 "duty_disability_grade": None, "underground_years": 0, "underground_now": False, "brothers": 1,
-                "sisters": 1, "brothers_able_to_have_children": 1, "previous_marriage": None}
+                "sisters": 1, "brothers_able_to_have_children": 1, "previous_marriage": None,
+                "sea_fishing_years": 0, "sea_fishing_now": False, "limb_disability_grade": None,
+                "hukou_converted_on": None}
 REFUSED_FACTS: dict[str, Any] = {
     "wife": _NONE_SPOUSE, "husband": _NONE_SPOUSE, "wife_pregnant": False,
     "marriage": {"husband_married_into_wife_family": False, "supports_wife_parents": False},

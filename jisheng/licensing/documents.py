@@ -43,8 +43,8 @@ def citation(provisions: Sequence[tuple[str, Any]]) -> str:
     (:func:`jisheng.law.provisions.describe`) — never an internal key."""
     from jisheng.law.provisions import describe
 
-    known = [p.number for _key, p in provisions if p]
-    others = [describe(key) for key, p in provisions if not p]
+    known = [p.number for _key, p in provisions if _jiangsu(p)]
+    others = [describe(key) for key, p in provisions if not _jiangsu(p)]
     parts = [JIANGSU_REGULATION + "、".join(known)] if known else []
     return "；".join(parts + others)
 
@@ -54,8 +54,14 @@ def provision_lines(provisions: Sequence[tuple[str, Any]]) -> list[str]:
     unverified), any other provision in the catalogue's words — never an internal key."""
     from jisheng.law.provisions import describe
 
-    return [f"{JIANGSU_REGULATION}{p.number}（{p.title}）" + ("" if p.verified else "〔条文待核实〕") if p
+    return [f"{JIANGSU_REGULATION}{p.number}（{p.title}）" + ("" if p.verified else "〔条文待核实〕") if _jiangsu(p)
             else describe(key) for key, p in provisions]
+
+
+def _jiangsu(provision: Any) -> bool:
+    """A provision of the Jiangsu regulation as the rule numbers it (the national law's Art. 18, which the rule
+    also cites, is printed in the catalogue's words)."""
+    return provision is not None and provision.key.startswith("js-pfp-reg-")
 
 
 def _names(case: Case) -> dict[str, str]:

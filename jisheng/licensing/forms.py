@@ -21,7 +21,15 @@ APPRAISAL = [("", _("不清楚")), ("none", _("未做鉴定")), ("not_disabled",
              ("non_hereditary_not_normal_labour", _("鉴定为非遗传性病残，不能成长为正常劳动力")),
              ("severe_hereditary", _("鉴定为严重遗传性残疾"))]
 GRADES = [("", _("不清楚")), ("none", _("无")), ("special", _("特等")), ("1", _("一等")), ("2A", _("二等甲级")),
-          ("2B", _("二等乙级")), ("3A", _("三等甲级")), ("3B", _("三等乙级"))]
+          ("2B", _("二等乙级")), ("3A", _("三等甲级")), ("3B", _("三等乙级")),
+          ("grade-1", _("一级（2004年10月起的十级制，下同）")), ("grade-2", _("二级")), ("grade-3", _("三级")),
+          ("grade-4", _("四级")), ("grade-5", _("五级")), ("grade-6", _("六级")), ("grade-7", _("七级")),
+          ("grade-8", _("八级")), ("grade-9", _("九级")), ("grade-10", _("十级"))]
+LIMB_GRADES = [("", _("不清楚")), ("none", _("无")), ("limb-1", _("一级")), ("limb-2", _("二级")),
+               ("limb-3", _("三级")), ("limb-4", _("四级"))]
+CONVERSION = [("", _("不清楚")), ("none", _("未由农业户口转为非农业户口")),
+              ("lives_in_countryside", _("农转非，但仍在农村居住生活")),
+              ("en_bloc", _("在小城镇户籍制度改革中成建制农转非")), ("other", _("农转非（其他情形）"))]
 REMARRIAGE = [("", _("不清楚")), ("none", _("双方均为初婚")), ("wife", _("女方再婚")), ("husband", _("男方再婚"))]
 ENDED = [("", _("不清楚")), ("death", _("丧偶")), ("divorce", _("离婚"))]
 SEX = [("", _("不清楚")), ("F", _("女孩")), ("M", _("男孩"))]
@@ -40,6 +48,13 @@ class QuestionnaireForm(forms.Form):
     wife_birth_date = forms.DateField(label=_("女方出生日期"), required=False,
                                       widget=DateInput())
     wife_hukou = forms.ChoiceField(label=_("女方户口性质"), choices=HUKOU, required=False)
+    wife_hukou_conversion = forms.ChoiceField(label=_("女方户口是否由农业转为非农业（农转非）"), choices=CONVERSION,
+                                              required=False)
+    wife_hukou_converted_on = forms.DateField(label=_("女方农转非的日期"), required=False, widget=DateInput())
+    husband_hukou = forms.ChoiceField(label=_("男方户口性质"), choices=HUKOU, required=False)
+    husband_hukou_conversion = forms.ChoiceField(label=_("男方户口是否由农业转为非农业（农转非）"), choices=CONVERSION,
+                                                 required=False)
+    husband_hukou_converted_on = forms.DateField(label=_("男方农转非的日期"), required=False, widget=DateInput())
     children = forms.IntegerField(label=_("夫妻现有子女数（含再婚前子女、收养子女）"), required=False, min_value=0,
                                   max_value=9)
     first_child_sex = forms.ChoiceField(label=_("只有一个子女时：该子女性别"), choices=SEX, required=False)
@@ -56,6 +71,12 @@ class QuestionnaireForm(forms.Form):
     underground_years = forms.IntegerField(label=_("一方连续从事井下作业年数"), required=False, min_value=0,
                                            max_value=60)
     underground_now = forms.ChoiceField(label=_("现仍从事井下作业"), choices=TRI, required=False)
+    sea_fishing_years = forms.IntegerField(label=_("一方以海洋捕捞为业的年数"), required=False, min_value=0,
+                                           max_value=60)
+    sea_fishing_now = forms.ChoiceField(label=_("现仍从事海洋捕捞业"), choices=TRI, required=False)
+    limb_disability_grade = forms.ChoiceField(label=_("一方非遗传性肢体残疾的等级（残疾人证）"), choices=LIMB_GRADES,
+                                              required=False)
+    mainly_farming = forms.ChoiceField(label=_("夫妻主要从事种植业或者养殖业"), choices=TRI, required=False)
     remarriage = forms.ChoiceField(label=_("再婚情况"), choices=REMARRIAGE, required=False)
     previous_ended_by = forms.ChoiceField(label=_("再婚一方前次婚姻终止原因"), choices=ENDED, required=False)
     previous_children = forms.IntegerField(label=_("再婚一方前次婚姻生育子女数"), required=False, min_value=0,
@@ -110,6 +131,16 @@ class QuestionnaireForm(forms.Form):
             wife["birth_date"] = d["wife_birth_date"].isoformat()
         if d.get("wife_hukou"):
             wife["hukou"] = d["wife_hukou"]
+        if d.get("husband_hukou"):
+            husband["hukou"] = d["husband_hukou"]
+        for prefix, target in (("wife", wife), ("husband", husband)):
+            conversion = d.get(f"{prefix}_hukou_conversion", "")
+            if conversion == "none":
+                target["hukou_converted_on"] = None
+            elif conversion:
+                target["hukou_conversion_kind"] = conversion
+                if d.get(f"{prefix}_hukou_converted_on"):
+                    target["hukou_converted_on"] = d[f"{prefix}_hukou_converted_on"].isoformat()
         for key, target, field in (("is_only_child", wife, "wife_only_child"),
                                    ("is_only_child", husband, "husband_only_child")):
             if _tri(d.get(field, "")) is not None:
@@ -129,6 +160,18 @@ class QuestionnaireForm(forms.Form):
             wife["underground_now"] = False
         if _tri(d.get("underground_now", "")) is not None:
             husband["underground_now"] = _tri(d["underground_now"])
+        if d.get("sea_fishing_years") is not None:  # asked of "either spouse", like underground work
+            husband["sea_fishing_years"] = d["sea_fishing_years"]
+            wife["sea_fishing_years"] = 0
+            wife["sea_fishing_now"] = False
+        if _tri(d.get("sea_fishing_now", "")) is not None:
+            husband["sea_fishing_now"] = _tri(d["sea_fishing_now"])
+        if d.get("limb_disability_grade"):
+            grade = d["limb_disability_grade"]
+            husband["limb_disability_grade"] = None if grade == "none" else int(grade.removeprefix("limb-"))
+            wife["limb_disability_grade"] = None
+        if _tri(d.get("mainly_farming", "")) is not None:
+            residence["mainly_farming"] = _tri(d["mainly_farming"])
         for field, key in (("husband_brothers", "brothers"),
                            ("husband_brothers_able", "brothers_able_to_have_children"),
                            ("husband_sisters", "sisters")):

@@ -42,6 +42,18 @@ QUESTIONS = {
     "residence.coastal_reclamation_area": "是否居住在沿海垦区",
     "residence.land_mu_per_person": "所在村人均耕地",
     "wife_pregnant": "女方是否已怀孕",
+    "husband.hukou": "男方户口性质（农业/非农业）",
+    "wife.sea_fishing_years": "以海洋捕捞为业的年数",
+    "husband.sea_fishing_years": "以海洋捕捞为业的年数",
+    "wife.sea_fishing_now": "现是否仍从事海洋捕捞业",
+    "husband.sea_fishing_now": "现是否仍从事海洋捕捞业",
+    "wife.limb_disability_grade": "非遗传性肢体残疾等级",
+    "husband.limb_disability_grade": "非遗传性肢体残疾等级",
+    "wife.hukou_converted_on": "女方是否由农业户口转为非农业户口及转户日期",
+    "husband.hukou_converted_on": "男方是否由农业户口转为非农业户口及转户日期",
+    "wife.hukou_conversion_kind": "女方农转非后是否仍在农村居住生活或为成建制转户",
+    "husband.hukou_conversion_kind": "男方农转非后是否仍在农村居住生活或为成建制转户",
+    "residence.mainly_farming": "夫妻是否主要从事种植业或者养殖业",
 }
 
 
@@ -99,7 +111,7 @@ def self_check(facts: dict[str, Any], as_of: dt.date | None) -> dict[str, Any]:
         **result,
         "as_of": on,
         "version": version.basis,
-        "version_verified": version.basis == "js-pfp-reg-2002",
+        "version_verified": rules.version_text_verified(version.basis),
         "provision_views": [_provision_view(k) for k in result["provisions"]],
         "questions": list(dict.fromkeys(_question(p) for p in result["missing"])),
         "steps": procedure_steps(on),
@@ -107,17 +119,17 @@ def self_check(facts: dict[str, Any], as_of: dt.date | None) -> dict[str, Any]:
 
 
 def leaflets() -> list[dict[str, Any]]:
-    """The twelve leaflets of the 2002 text (one per Art. 22 / 23 item), in article order."""
+    """The leaflets of the 2002 text (one per Art. 22 item and Art. 23 item or paragraph), in article order."""
     return [_provision_view(k) for k in rules.SITUATIONS_2002]
 
 
 def leaflet(key: str, on: dt.date) -> dict[str, Any] | None:
     """One printable leaflet: conditions, the full materials list (as the rules return it), the procedure
-    with the day counts in force on ``on`` (at latest the last day of the 2002 text, 2015-12-31), and the
+    with the day counts in force on ``on`` (at latest the last day of the 2002 text, 2014-03-27), and the
     legal basis. None for an unknown key."""
     if key not in rules.SITUATIONS_2002:
         return None
-    on = min(on, rules.V2016_FROM - dt.timedelta(days=1))  # the 2002 text's own procedure, not today's
+    on = min(on, rules.V2014_FROM - dt.timedelta(days=1))  # the 2002 text's own procedure, not today's
     view = _provision_view(key)
     view["all_materials"] = list(dict.fromkeys([*rules.COMMON_MATERIALS_2002, *view["materials"]]))
     view["steps"] = procedure_steps(on)

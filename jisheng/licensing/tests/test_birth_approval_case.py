@@ -164,3 +164,33 @@ def test_the_case_page_shows_what_the_self_check_says(couple: Any, town_a: Any, 
     # an auditor reads the file with the names masked and no trail of a name view
     text = staff_client(Role.AUDITOR, town_a).get(f"/cases/{case.number}/").content.decode()
     assert "王**" in text and "王小红" not in text
+
+
+@pytest.mark.django_db
+def test_after_2014_03_28_decisions_cite_the_2014_numbering(couple: Any, town_a: Any, county: Any,
+                                                            make_user: Any) -> None:
+    """The 2014 单独二孩 amendment: the rule proposes the 2014 article; the 2002 numbering is no longer in force."""
+    from jisheng.core.errors import InvalidInput
+    from jisheng.licensing.casetypes import birth_approval_basis
+
+    wife, husband, _child = couple
+    officer = make_user(Role.TOWN_OFFICER, town_a)
+    with clock.frozen(dt.date(2014, 6, 3)):
+        case = services.birth_approval_register(
+            wife=wife, husband=husband, application_date=dt.date(2014, 6, 3), actor=officer,
+            facts={"wife": {"is_only_child": False}, "husband": {"is_only_child": True}})
+        assert birth_approval_basis(case) == ["js-pfp-reg-2014/art-22/item-1"]
+        for m in case.materials.all():
+            cases.case_attach_document(case, kind=m.key, name="m.png", stream=io.BytesIO(b"\x89PNG\r\n\x1a\nxx"),
+                                       size=10, actor=officer)
+        cases.case_transition(case, action="accept", actor=officer)
+        cases.case_transition(case, action="give_town_opinion", actor=officer, opinion="一方为独生子女，现有一个子女")
+        decider = make_user(Role.CITY_ADMIN, county)
+        with pytest.raises(InvalidInput, match="不是有效条款"):
+            cases.case_decide(case, outcome="granted", reasons="双独", provision_keys=[ITEM6], actor=decider)
+        decision = cases.case_decide(case, outcome="granted", reasons="一方为独生子女，现有一个子女",
+                                     provision_keys=birth_approval_basis(case), actor=decider)
+    assert decision.provision_keys == ["js-pfp-reg-2014/art-22/item-1"]
+    assert decision.rule_verdict["eligible"] is True
+    letter = pdf_text(case.documents.get(kind="decision")).replace(" ", "").replace("\n", "")
+    assert "《江苏省人口与计划生育条例》2014年修正文本第二十二条第（一）项" in letter and "〔条文待核实〕" in letter

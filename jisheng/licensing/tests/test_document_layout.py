@@ -140,3 +140,7 @@ def test_the_citation_names_the_regulation_once() -> None:
     assert documents.citation(provisions) == "《江苏省人口与计划生育条例》第二十二条第（六）项、第二十三条第（一）项"
     assert documents.citation([("x-unknown/art-1", None)]) == "x-unknown/art-1"
     assert documents.citation([]) == ""
+    national = [(k, rules.provision(k)) for k in ("pfp-law-2021/art-18", "js-pfp-reg-2021/birth-registration")]
+    assert documents.citation(national) == ("《江苏省人口与计划生育条例》2021年修正文本；"
+                                            "《中华人民共和国人口与计划生育法》第18条（三孩政策）")
+    assert documents.provision_lines(national[:1]) == ["《中华人民共和国人口与计划生育法》第18条（三孩政策）"]

@@ -31,7 +31,11 @@ def test_the_leaflet_page_prints_conditions_materials_and_the_days_in_force() ->
     assert "7个工作日内提出审核意见" in text and "15个工作日内作出决定" in text
     assert Client().get("/portal/leaflets/js-pfp-reg-2002/art-24/item-1/").status_code == 404
     listing = Client().get("/portal/leaflets/").content.decode()
-    assert listing.count("/portal/leaflets/js-pfp-reg-2002/") == 12
+    assert listing.count("/portal/leaflets/js-pfp-reg-2002/") == 14  # Art. 22 items 1–7, Art. 23 items 1–6, para. 2
+    sea = Client().get("/portal/leaflets/js-pfp-reg-2002/art-23/item-6/").content.decode()
+    assert "海洋捕捞" in sea and "第二十三条第（六）项" in sea
+    assert Client().get("/portal/leaflets/js-pfp-reg-2002/art-23/para-2/").status_code == 200
+    assert guidance.leaflet("js-pfp-reg-2002/art-23/para-3", dt.date(2013, 6, 1)) is None  # extends, no leaflet
 
 
 @pytest.mark.django_db
@@ -55,5 +59,51 @@ def test_the_questionnaire_answers_become_facts_and_unknowns_are_listed() -> Non
 def test_a_later_version_is_marked_unverified_on_screen() -> None:
     response = Client().post("/portal/self-check/", data={"as_of": "2017-03-01", "children": "1"})
     text = response.content.decode()
-    assert response.context["result"]["provisions"] == ["js-pfp-reg-2016/birth-registration"]
+    assert response.context["result"]["provisions"] == ["pfp-law-2015/art-18", "js-pfp-reg-2016/birth-registration"]
     assert "尚待核实（UNVERIFIED）" in text and "条文待核实" in text
+
+
+@pytest.mark.django_db
+def test_the_2014_text_and_the_national_law_show_their_own_numbers() -> None:
+    """From 2014-03-28 the self-check cites the 2014 numbering; from 2021-08-20 the national law's Art. 18,
+    whose wording is verified (no unverified banner for the national-law version)."""
+    single = Client().post("/portal/self-check/", data={
+        "as_of": "2014-06-01", "wife_birth_date": "1986-04-02", "wife_hukou": "urban", "children": "1",
+        "first_child_sex": "F", "wife_only_child": "no", "husband_only_child": "yes", "two_generation": "no",
+        "martyr_only_child": "no"})
+    result = single.context["result"]
+    assert result["eligible"] is True and result["provisions"] == ["js-pfp-reg-2014/art-22/item-1"]
+    assert "2014年修正文本第二十二条第（一）项" in single.content.decode()
+    three = Client().post("/portal/self-check/", data={"as_of": "2021-09-01", "children": "2"})
+    assert three.context["result"]["provisions"] == ["pfp-law-2021/art-18"]
+    assert three.context["result"]["version_verified"] is True
+    assert "人口与计划生育法（2021年修正）第十八条" in three.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_questionnaire_asks_for_the_new_facts() -> None:
+    """Sea fishing, a limb disability, farming, a rural-to-urban hukou conversion and the ten-grade duty scale can
+    be answered, and reach the rules as contract §2 facts."""
+    from jisheng.licensing.forms import QuestionnaireForm
+
+    base = {"as_of": "2013-06-01", "wife_birth_date": "1986-04-02", "children": "1", "first_child_sex": "F"}
+    form = QuestionnaireForm(data={**base, "wife_hukou": "urban", "wife_hukou_conversion": "lives_in_countryside",
+                                   "wife_hukou_converted_on": "2008-07-01", "husband_hukou": "urban",
+                                   "husband_hukou_conversion": "none", "sea_fishing_years": "6",
+                                   "sea_fishing_now": "yes", "limb_disability_grade": "none", "mainly_farming": "no",
+                                   "duty_disability_grade": "grade-4"})
+    assert form.is_valid(), form.errors
+    facts = form.facts()
+    assert facts["wife"]["hukou_converted_on"] == "2008-07-01"
+    assert facts["wife"]["hukou_conversion_kind"] == "lives_in_countryside"
+    assert facts["husband"]["hukou_converted_on"] is None and facts["husband"]["hukou"] == "urban"
+    assert (facts["husband"]["sea_fishing_years"], facts["husband"]["sea_fishing_now"]) == (6, True)
+    assert facts["husband"]["limb_disability_grade"] is None and facts["residence"]["mainly_farming"] is False
+    assert facts["husband"]["duty_disability_grade"] == "grade-4"
+    rules.validate_facts(facts)
+
+    response = Client().post("/portal/self-check/", data={
+        **base, "wife_hukou": "rural", "husband_hukou": "rural", "mainly_farming": "yes",
+        "limb_disability_grade": "limb-2"})
+    result = response.context["result"]
+    assert "js-pfp-reg-2002/art-23/para-2" in result["provisions"] and result["eligible"] is True
