@@ -129,6 +129,7 @@ def test_params_read_values_in_force_on_as_of() -> None:
     assert [p.key for p in params.used] == ["ogi.reply"]
 
 
+@pytest.mark.django_db  # other apps' citers read the database (the decisions that cite a provision)
 def test_rule_versions_are_listed_as_citations() -> None:
     found = [c for c in citations_of("special-assistance-pilot-2007/art-2") if c.kind == "规则"]
     assert any(c.title == "特别扶助资格（框架测试用）" for c in found)
