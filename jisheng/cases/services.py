@@ -302,8 +302,8 @@ def case_suspend_clock(case: Case, *, kind: str, start: dt.date, reason: str, ac
     """Stop counting clock ``kind`` from ``start`` (to ``end`` inclusive, or open until resumed).
 
     The time is excluded per 行政许可法 Art. 45 (appraisal, hearing, expert review), told in writing. The
-    span must lie inside the clock's own span: not before it started, not after today, not overlapping
-    another suspension.
+    span must lie inside the clock's own span: not before it started, not after its due date or today, not
+    overlapping another suspension.
 
     Raises:
         NotPermitted: the actor may not handle the type's cases (``change`` or ``decide``).
@@ -320,6 +320,9 @@ def case_suspend_clock(case: Case, *, kind: str, start: dt.date, reason: str, ac
     if start < c.start or start > today:
         raise InvalidInput(_("中止开始日须在期限起算日 %(s)s 至今天之间") % {"s": c.start.isoformat()},
                            location="start")
+    if c.due is not None and start > c.due:  # a period that has run out has no time left to take out
+        raise InvalidInput(_("中止开始日 %(s)s 晚于期限届满日 %(d)s，期限已届满，不能再中止") % {
+            "s": start.isoformat(), "d": c.due.isoformat()}, location="start")
     if end is not None and (end < start or end > today):
         raise InvalidInput(_("中止结束日须在中止开始日至今天之间"), location="end")
     if c.suspensions.filter(end__isnull=True).exists():

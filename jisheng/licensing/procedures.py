@@ -63,7 +63,8 @@ def appraisal_register(*, wife: Person, husband: Person, child: Person, applicat
         summary=_("%(c)s 病残儿医学鉴定") % {"c": mask_name(child.name)})
     if birth_approval is not None:
         running = _running_birth_clock(birth_approval)
-        if running is not None:
+        # appraisal time is taken out of a running period only: one that has run out has nothing left to take
+        if running is not None and (running.due is None or application_date <= running.due):
             reason = _("病残儿医学鉴定 %(n)s（鉴定时间不计入期限）") % {"n": case.number}
             case_services.case_suspend_clock(birth_approval, kind=running.kind, start=application_date,
                                              reason=reason, actor=actor)

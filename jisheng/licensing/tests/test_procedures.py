@@ -172,3 +172,23 @@ def test_the_appraisal_through_the_staff_pages(village_a: Any, town_a: Any, coun
     case.refresh_from_db()
     assert (case.status, case.facts["session_date"], case.facts["conclusion"]) == (
         "concluded", "2013-09-10", "not_disabled")
+
+
+@pytest.mark.django_db
+def test_an_appraisal_applied_for_after_the_birth_approval_clock_ran_out_suspends_nothing(
+        village_a: Any, town_a: Any, make_user: Any) -> None:
+    """Appraisal time is taken out of a running period; one that has already run out has nothing to take out of,
+    and the appraisal is registered all the same."""
+    wife, husband, child = make_couple(village_a)
+    officer = make_user(Role.TOWN_OFFICER, town_a)
+    with clock.frozen(dt.date(2013, 6, 3)):
+        ba = services.birth_approval_register(wife=wife, husband=husband, application_date=dt.date(2013, 6, 3),
+                                              actor=officer)
+        _all_materials(ba, officer)
+        cases.case_transition(ba, action="accept", actor=officer)
+    with clock.frozen(dt.date(2013, 6, 20)):
+        appraisal = procedures.appraisal_register(wife=wife, husband=husband, child=child, birth_approval=ba,
+                                                  application_date=dt.date(2013, 6, 20), actor=officer)
+    overdue = ba.clocks.get(kind="town_opinion")
+    assert overdue.due == dt.date(2013, 6, 13) and not overdue.suspensions.exists()
+    assert appraisal.related_case == ba
