@@ -20,9 +20,10 @@ class BenefitsConfig(AppConfig):
         modules.register(modules.Module(key="benefits", label=_("奖励扶助"), url_name="benefits:home",
                                         capability="benefits.view", order=60))
         modules.register_workbench(workbench_items)
-        from jisheng.law.citations import register_citer
+        from jisheng.law.citations import register_cited_keys, register_citer
 
         register_citer("benefits", programme_citations)
+        register_cited_keys("benefits", cited_keys)
         from .demo import demo_step
 
         reference.register_demo("benefits", demo_step, order=60)
@@ -45,4 +46,5 @@ def cited_keys() -> list[tuple[str, str]]:
     """Every provision key the programmes cite (start-up check law.E004)."""
     from .programmes import all_programmes
 
-    return [(r.key, f"benefits/data/programmes.yaml {p.key}") for p in all_programmes().values() for r in p.provisions]
+    return [(r.key, f"benefits/data/programmes.yaml {p.key}") for p in all_programmes().values() for r in p.provisions
+            if r.key]

@@ -49,7 +49,7 @@ def demo_step(*, seed: int, options: dict[str, Any], stdout: Any = None) -> str:
             town=services.town_of(person.residence_area), hukou_type=person.hukou_type, status=status,
             application_date=start - dt.timedelta(days=40), start_month=start if status == "approved" else None,
             approved_on=start if status == "approved" else None,
-            determination={"eligible": True, "provisions": ["nhfpc-2013-special-families/eligibility"], "unmet": [],
+            determination={"eligible": True, "provisions": ["special-assistance-pilot-2007/art-2"], "unmet": [],
                            "missing": [], "category": category, "as_of": str(start), "rule_version": "demo"},
             account_name=person.name, bank_name=person.bank_name or "太仓农商行",
             bank_account=person.bank_account or f"6228{person.pk:015d}", is_demo=True,

@@ -34,7 +34,8 @@ STOP_RULES = ("through_event_month", "one_time")
 
 @dataclass(frozen=True)
 class ProvisionRef:
-    """A provision the programme rests on: ``key`` (law provision key), title, source, verified."""
+    """A provision the programme rests on: ``key`` (a provision of the law catalogue, or "" for a local practice
+    with no written instrument found — never verified), title, source, verified."""
 
     key: str
     title: str
@@ -137,11 +138,14 @@ def parse(data: dict[str, Any], *, source: str = "programmes.yaml") -> dict[str,
         if raw.get("frequency") not in FREQUENCIES:
             raise InvalidInput(f"frequency must be one of {FREQUENCIES}", location=where)
         provisions = tuple(
-            ProvisionRef(key=p["key"], title=p["title"], source=p["source"], verified=bool(p.get("verified")))
+            ProvisionRef(key=p.get("key") or "", title=p["title"], source=p["source"], verified=bool(p.get("verified")))
             for p in raw.get("provisions") or []
         )
-        if not provisions:
-            raise InvalidInput("a programme needs at least one provision (legal basis)", location=where)
+        if not any(p.key for p in provisions):
+            raise InvalidInput("a programme needs at least one provision of the law catalogue (legal basis)",
+                               location=where)
+        if any(not p.key and p.verified for p in provisions):
+            raise InvalidInput("a local practice without a provision key cannot be verified", location=where)
         versions: list[RuleVersion] = []
         for j, v in enumerate(raw.get("rule_versions") or []):
             vw = f"{where}.rule_versions[{j}]"

@@ -135,9 +135,9 @@ def payable_months(*, start_month: dt.date, stop_date: dt.date | None, through: 
 
 # --- eligibility ---------------------------------------------------------------------------------------
 
-SA_PROVISION = "nhfpc-2013-special-families/eligibility"
-RR_PROVISION = "gbf-2004-21/rural-reward/eligibility"
-RET_PROVISION = "js-pfp-reg/only-child-parents/retiree-reward"
+SA_PROVISION = "special-assistance-pilot-2007/art-2"
+RR_PROVISION = "rural-reward-pilot-2004/art-2"
+RET_PROVISION = "taicang-fp-law-plan-2013/art-4/item-2"
 LAC_PROVISION = "local/long-acting-contraception-reward"
 
 

@@ -88,8 +88,12 @@ def programme_detail(request: HttpRequest, key: str) -> HttpResponse:
         raise Http404 from None
     today = clock.today()
     months = [dt.date(today.year, m, 1) for m in range(1, 13)]
+    from jisheng.law.provisions import describe
+
     return render(request, "benefits/programme_detail.html", {
         "programme": prog,
+        "provisions": [{"key": p.key, "words": describe(p.key) if p.key else "", "title": p.title, "source": p.source,
+                        "verified": p.verified} for p in prog.provisions],
         "rates": [(m, [(_group_label(prog, r.category, r.hukou), r) for r in _lookup_rates(prog, m)]) for m in months],
     })
 
@@ -139,6 +143,8 @@ def enrolment_new(request: HttpRequest) -> HttpResponseBase:
 @route_scope(roles=VIEW, obj="benefits.enrolment")
 def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One enrolment: determination with provisions, reviews and postings, verifications, changes, payments."""
+    from jisheng.law.provisions import describe
+
     enrolment = enrolment_get_for_user(request.user, pk)
     audit.record_view(enrolment, what=_("享受对象详情"))
     lines = list(RollLine.objects.filter(person_id=enrolment.person_id, programme=enrolment.programme)
@@ -155,6 +161,7 @@ def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "verification_form": VerificationForm(initial={"done_on": clock.today()}),
         "under_review": enrolment.status in services.LEVEL_OF_STATUS, "actions": workflows.enrolment_actions(
             enrolment.status), "programme": enrolment.programme_def,
+        "provision_words": [describe(k) for k in (enrolment.determination or {}).get("provisions", []) if k],
     })
 
 

@@ -54,7 +54,7 @@ def test_application_to_approval_through_three_postings(bereaved_mother, village
     enrolment.refresh_from_db()
     assert result.eligible is True and enrolment.category == "deceased"
     assert enrolment.status == EnrolmentStatus.VILLAGE_REVIEW
-    assert enrolment.determination["provisions"][0] == "nhfpc-2013-special-families/eligibility"
+    assert enrolment.determination["provisions"][0] == "special-assistance-pilot-2007/art-2"
     assert enrolment.bank_account == "6228000000000001"
 
     enrolment, village_posting = _pass_level(enrolment, "village", village_a, D(2026, 3, 3), officer)

@@ -46,9 +46,9 @@ def test_special_assistance_disabled_child_grade_1_to_3(grade, eligible):
 def test_special_assistance_deceased_category_and_provisions():
     result = rules.special_assistance(sa_facts(), D(2026, 1, 1))
     assert result.category == "deceased"
-    assert result.provisions == ["nhfpc-2013-special-families/eligibility"]
+    assert result.provisions == ["special-assistance-pilot-2007/art-2"]
     full = rules.determine(programmes.get("special-assistance"), sa_facts(), D(2026, 1, 1))
-    assert "npfpc-special-assistance/start-stop" in full.provisions
+    assert "special-assistance-pilot-2007/art-3" in full.provisions
 
 
 def test_special_assistance_two_living_children_or_unknown_facts():
@@ -136,3 +136,23 @@ def test_every_programme_cites_provisions_and_the_system_check_passes():
     assert len(programmes.all_programmes()) == 6
     assert all(p.provisions for p in programmes.all_programmes().values())
     assert check_programmes(None) == []
+
+
+def test_a_programme_rests_on_catalogue_provisions_and_local_practices_stay_unverified():
+    """The programmes cited keys the law catalogue never had (nhfpc-2013-…, local/…): the start-up check law.E004
+    now checks every one, and a practice with no written instrument is kept only as an unverified note."""
+    from jisheng.benefits.apps import cited_keys
+    from jisheng.law.provisions import provision_exists
+
+    keys = [key for key, _where in cited_keys()]
+    assert keys and all(provision_exists(key) for key in keys)
+    base = {"key": "x", "name": "X", "frequency": "monthly", "eligibility_rule": "y",
+            "rule_versions": [{"version": "a", "valid_from": "2020-01-01", "amount_rule": "fixed",
+                               "stop_rule": "one_time"}]}
+    with pytest.raises(InvalidInput, match="provision of the law catalogue"):
+        programmes.parse({"programmes": [{**base, "provisions": [
+            {"key": "", "title": "本地惯例", "source": "s", "verified": False}]}]})
+    with pytest.raises(InvalidInput, match="cannot be verified"):
+        programmes.parse({"programmes": [{**base, "provisions": [
+            {"key": "special-assistance-pilot-2007/art-2", "title": "t", "source": "s", "verified": True},
+            {"key": "", "title": "本地惯例", "source": "s", "verified": True}]}]})
