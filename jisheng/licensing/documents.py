@@ -11,6 +11,7 @@ the town), ``decision`` (准予/不予决定书, by the county-level department)
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -76,9 +77,11 @@ def _doc_number(case: Case, prefix: str) -> str:
     return f"{prefix}〔{case.application_date.year}〕{case.number.rsplit('-', 1)[-1]}号"
 
 
-def build(case: Case, kind: str, *, missing: list[str] | None = None) -> tuple[str, str, bytes]:
-    """Return ``(title, doc_number, pdf)`` for document ``kind`` of ``case`` as of today."""
-    today = clock.today()
+def build(case: Case, kind: str, *, missing: list[str] | None = None,
+          on: dt.date | None = None) -> tuple[str, str, bytes]:
+    """Return ``(title, doc_number, pdf)`` for document ``kind`` of ``case``, dated ``on`` — the legal date of the
+    step that produces it (default today); decisions and their certificates bear the decision's date."""
+    today = on or clock.today()
     names = _names(case)
     county = county_of(case.area)
     decision = getattr(case, "decision", None)
@@ -134,9 +137,11 @@ def generate_for_action(case: Case, action: str, actor: Any) -> list[CaseDocumen
     if action == "issue" and case.case_type in ("floating_certificate", "only_child_certificate"):
         kinds = [case.case_type]
     missing = list(case.materials.filter(required=True, provided=False).values_list("name", flat=True))
+    # the paper bears the legal date of the step that produces it (a back-dated historical step: that day)
+    on = case.steps.filter(action=action).order_by("-seq").values_list("on", flat=True).first()
     out = []
     for kind in kinds:
-        title, number, pdf = build(case, kind, missing=missing)
+        title, number, pdf = build(case, kind, missing=missing, on=on)
         out.append(case_store_generated_document(case, kind=kind, title=title, content=pdf, actor=actor,
                                                  doc_number=number, filename=f"{case.number}-{kind}.pdf"))
     return out

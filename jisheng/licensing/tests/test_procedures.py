@@ -192,3 +192,20 @@ def test_an_appraisal_applied_for_after_the_birth_approval_clock_ran_out_suspend
     overdue = ba.clocks.get(kind="town_opinion")
     assert overdue.due == dt.date(2013, 6, 13) and not overdue.suspensions.exists()
     assert appraisal.related_case == ba
+
+
+@pytest.mark.django_db
+def test_a_paper_of_a_back_dated_step_bears_the_steps_date(village_a: Any, town_a: Any, make_user: Any) -> None:
+    """A historical file entered later: the certificate issued on 3 June 2013 says so, and the holder's age is
+    her age that day — not the day the step was typed in."""
+    wife, _husband, _child = make_couple(village_a)
+    officer = make_user(Role.TOWN_OFFICER, town_a)
+    with clock.frozen(dt.date(2016, 9, 1)):
+        case = procedures.certificate_register(case_type="floating_certificate", applicant=wife,
+                                               application_date=dt.date(2013, 6, 3), actor=officer)
+        _all_materials(case, officer)
+        cases.case_transition(case, action="issue", actor=officer, on=dt.date(2013, 6, 3),
+                              backdate_reason="补录2013年纸质档案")
+    text = pdf_text(case.documents.get(kind="floating_certificate")).replace(" ", "")
+    assert "出具日期2013年6月3日" in text and "2016年" not in text
+    assert "27周岁" in text
