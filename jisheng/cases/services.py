@@ -427,11 +427,13 @@ def recompute_open_clocks(*, first: dt.date, last: dt.date) -> list[Any]:
     for c in candidates:
         if c.due is not None and c.due < first:
             continue
-        old = c.due
+        old, old_pending = c.due, c.pending_year
         clock_recompute(c)
-        if c.due == old:
+        if (c.due, c.pending_year) == (old, old_pending):
             continue
         c.save(update_fields=["due", "pending_year", "explanation", "updated_at"])
+        if c.due == old:  # still pending, now on a later year: saved, but no due date moved
+            continue
         _event(c.case, kind="clock_recomputed", actor=audit.current().actor,
                summary=_("工作日历变更，期限“%(l)s”届满日由 %(a)s 改为 %(b)s") % {
                    "l": c.label, "a": old.isoformat() if old else _("待定"), "b": _due_text(c)},

@@ -71,3 +71,20 @@ def test_a_pending_clock_gets_its_date_and_a_changed_notice_moves_it(clocked: st
     with clock.frozen(D(2026, 12, 22)):  # the same notice again moves nothing and records nothing
         law.calendar_notice_import(parse_notice(changed, "notice-2027-v2.yaml"), actor=admin)
     assert DeadlineRecomputation.objects.count() == 2 and case.events.filter(kind="clock_recomputed").count() == 2
+
+
+@pytest.mark.django_db
+def test_a_clock_that_runs_past_the_entered_year_waits_on_the_next_one(register_type: Any, town_a: Any,
+                                                                       actor_for: Any, make_user: Any,
+                                                                       county: Any) -> None:
+    """A clock of 300 working days from December still lacks its due date after 2027 is entered: it now says it
+    waits on 2028 (it kept saying 2027, because only a moved due date was saved)."""
+    key = register_type(key="toy_long", prefix="TL", clock_rules=(
+        ClockRule("long", "长期限", starts_on="received", stop_on=frozenset({"action:grant"}), amount=300),)).key
+    with clock.frozen(D(2026, 12, 21)):
+        case = services.case_create(case_type=key, area=town_a, application_date=D(2026, 12, 21),
+                                    actor=actor_for("change"))
+        assert case.clocks.get().pending_year == 2027
+        law.calendar_notice_import(read_notice_file(SAMPLE), actor=make_user(Role.CITY_ADMIN, county))
+    c = case.clocks.get()
+    assert (c.due, c.pending_year) == (None, 2028) and "2028" in c.explanation[-1]
