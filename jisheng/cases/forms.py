@@ -39,7 +39,7 @@ class DecideForm(BackdateMixin):
         self.fields["outcome"].choices = outcomes  # type: ignore[attr-defined]
 
 
-class LegalReviewForm(forms.Form):
+class LegalReviewForm(BackdateMixin):
     outcome = forms.ChoiceField(label=_("审核结论"), choices=LegalReviewOutcome.choices, widget=forms.RadioSelect)
     opinion = forms.CharField(label=_("审核意见（主体、依据、程序、事实、裁量，不少于10个字）"),
                               widget=forms.Textarea(attrs={"rows": 6}))

@@ -880,15 +880,18 @@ def case_decide(case: Case, *, outcome: str, reasons: str, provision_keys: Itera
 
 
 @transaction.atomic
-def case_legal_review(case: Case, *, outcome: str, opinion: str, actor: Any) -> LegalReview:
-    """Record the legal review (法制审核) of a major decision: ``agree`` moves the case on to the decision;
+def case_legal_review(case: Case, *, outcome: str, opinion: str, actor: Any, on: dt.date | None = None,
+                      backdate_reason: str = "") -> LegalReview:
+    """Record the legal review (法制审核) of a major decision given on ``on`` (default today; an earlier day is a
+    back-dated historical entry and needs ``backdate_reason``): ``agree`` moves the case on to the decision;
     ``disagree`` and ``return`` send it back to the department, which must change it and ask again. The written
-    opinion is required; a 法制审核意见书 is generated and filed. Only a review that agreed lets a major
-    decision be taken (国办发〔2018〕118号).
+    opinion is required; a 法制审核意见书 dated ``on`` is generated and filed. Only a review that agreed lets a
+    major decision be taken (国办发〔2018〕118号).
 
     Raises:
         NotPermitted: the actor may not give the type's legal reviews.
-        InvalidInput: unknown outcome or an opinion shorter than 10 characters.
+        InvalidInput: unknown outcome, an opinion shorter than 10 characters, or a bad date (see
+            :func:`legal_date`).
         TransitionNotAllowed: the case is not waiting for a legal review.
     """
     locked = Case.objects.select_for_update().get(pk=case.pk)
@@ -900,11 +903,11 @@ def case_legal_review(case: Case, *, outcome: str, opinion: str, actor: Any) -> 
         raise InvalidInput(_("请写明审核意见（不少于10个字）"), location="opinion")
     action = LEGAL_REVIEW_AGREE if outcome == LegalReviewOutcome.AGREE else LEGAL_REVIEW_BACK
     label = LegalReviewOutcome(outcome).label
-    _transition(locked, ctype, action=action, actor=actor, opinion=f"{label}：{opinion.strip()}", on=None,
-                backdate_reason="")
+    _transition(locked, ctype, action=action, actor=actor, opinion=f"{label}：{opinion.strip()}", on=on,
+                backdate_reason=backdate_reason)
     with audit.acting(actor):
         review = LegalReview.objects.create(case=locked, outcome=outcome, opinion=opinion.strip(),
-                                            reviewed_on=clock.today(), reviewer=actor)
+                                            reviewed_on=_last_step_day(locked), reviewer=actor)
         from .documents import legal_review_opinion
 
         review.document = legal_review_opinion(locked, review, actor)

@@ -316,7 +316,9 @@ def case_legal_review(request: HttpRequest, number: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.case_legal_review(case, outcome=form.cleaned_data["outcome"],
-                                       opinion=form.cleaned_data["opinion"], actor=request.user)
+                                       opinion=form.cleaned_data["opinion"], actor=request.user,
+                                       on=form.cleaned_data.get("on"),
+                                       backdate_reason=form.cleaned_data.get("backdate_reason") or "")
         except DomainError as exc:
             form.add_error(None, for_people(exc))
         else:

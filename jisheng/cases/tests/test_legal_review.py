@@ -93,3 +93,26 @@ def test_the_opinion_paper_states_the_departments_opinion_not_the_reviewers_own(
     handling = text[text.index("承办机构意见") + len("承办机构意见"):text.index("拟适用的法律依据")]
     assert handling == "经审核，情况属实"
     assert text.count("事实不清") == 1  # the reviewer's opinion once, as the opinion
+
+
+@pytest.mark.django_db
+def test_a_historical_review_is_entered_on_its_own_date_so_the_decision_can_follow_it(
+        toy: str, town_a: Any, actor_for: Any) -> None:
+    """A paper file of 2013 entered later: the review is dated when it was given (with the reason it is entered
+    late), and the decision after it is dated after the review — not after the day of typing."""
+    legal, county = actor_for("legal_review"), actor_for("decide")
+    with clock.frozen(dt.date(2013, 6, 14)):
+        case = _major_in_review(toy, town_a, actor_for)
+    with clock.frozen(dt.date(2016, 3, 1)):
+        with pytest.raises(InvalidInput, match="补录理由"):
+            services.case_legal_review(case, outcome="agree", opinion="主体合法，依据正确，程序合法，同意。",
+                                       actor=legal, on=dt.date(2013, 6, 17))
+        review = services.case_legal_review(case, outcome="agree", opinion="主体合法，依据正确，程序合法，同意。",
+                                            actor=legal, on=dt.date(2013, 6, 17), backdate_reason="补录纸质案卷")
+        decision = services.case_decide(case, outcome="granted", reasons="符合", provision_keys=BASIS, actor=county,
+                                        on=dt.date(2013, 6, 18), backdate_reason="补录纸质案卷")
+    assert review.reviewed_on == dt.date(2013, 6, 17) and decision.decided_on == dt.date(2013, 6, 18)
+    step = case.steps.get(action="complete_legal_review")
+    assert (step.on, step.backdate_reason) == (dt.date(2013, 6, 17), "补录纸质案卷")
+    text = "".join(tools.pdftotext(review.document.file.read()).split())
+    assert "2013年6月17日" in text and "2016" not in text and "太法审〔2013〕" in text
