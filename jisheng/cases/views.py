@@ -196,8 +196,10 @@ def _clock_views(case: Case) -> list[dict[str, Any]]:
 
 
 def _decision_form(case: Case, ctype: types.CaseType, data: Any = None) -> DecideForm:
-    return DecideForm(data, outcomes=[(o.key, str(o.label)) for o in ctype.outcomes],
+    form = DecideForm(data, outcomes=[(o.key, str(o.label)) for o in ctype.outcomes],
                       initial={"provision_keys": ctype.decision_basis(case)})
+    form.fields["on"].widget.attrs["id"] = "decide_on"  # the pick-list follows it (the step form has an "on" too)
+    return form
 
 
 def _basis_choices(case: Case, ctype: types.CaseType, query: str = "", on: dt.date | None = None,
@@ -263,13 +265,19 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 @route_scope(roles=VIEWERS, obj="cases.case")
 def case_provisions(request: HttpRequest, number: str) -> HttpResponse:
-    """The decision's provision pick-list filtered by ``q`` (an htmx fragment; also works as a plain page)."""
+    """The decision's provision pick-list filtered by ``q`` (an htmx fragment; also works as a plain page): the
+    provisions in force on the decision form's date ``on`` (a back-dated historical decision), else today."""
     case = case_get_for_user(request.user, number)
     ctype = types.get(case.case_type)
     query = request.GET.get("q", "").replace("\x00", "")[:50]
     checked = [k[:120] for k in request.GET.getlist("provision_keys")[:40]]
+    try:
+        on: dt.date | None = dt.date.fromisoformat(request.GET.get("on", "")[:10])
+    except ValueError:
+        on = None
     return render(request, "cases/_basis_choices.html", {
-        "basis_choices": _basis_choices(case, ctype, query, checked=checked), "checked": checked, "query": query})
+        "basis_choices": _basis_choices(case, ctype, query, on=on, checked=checked), "checked": checked,
+        "query": query})
 
 
 @route_scope(roles=HANDLERS | WRITERS, obj="cases.case", methods=("POST",))

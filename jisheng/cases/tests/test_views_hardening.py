@@ -214,3 +214,23 @@ def test_a_refused_step_is_told_in_words_without_the_forms_field_keys(toy: str, 
             "on": "2013-06-21"}, follow=True)
         text = page.content.decode()
         assert "补录 2013-06-21 的历史环节须写明补录理由" in text and "backdate_reason:" not in text
+
+
+@pytest.mark.django_db
+def test_the_pick_list_of_a_back_dated_decision_holds_the_law_in_force_on_that_date(
+        toy: str, town_a: Any, county: Any, actor_for: Any, make_user: Any, client: Any) -> None:
+    """A 2013 paper decision entered today is checked against the law of 2013 (the service), so the pick-list
+    offers the law of the decision date the form names, not today's."""
+    with clock.frozen(dt.date(2026, 11, 16)):
+        case = services.case_create(case_type=toy, area=town_a, application_date=dt.date(2013, 6, 3),
+                                    actor=actor_for("change"))
+        Case.objects.filter(pk=case.pk).update(status="reviewed")
+        login(client, make_user(Role.CITY_ADMIN, county))
+        page = client.get(f"/cases/{case.number}/").content.decode()
+        then = client.get(f"/cases/{case.number}/provisions/", {"q": "行政许可法 决定", "on": "2013-06-21"})
+        today = client.get(f"/cases/{case.number}/provisions/", {"q": "行政许可法 决定", "on": "not a date"})
+    assert 'hx-include="#basis-picker, #decide_on"' in page and "change from:#decide_on" in page
+    assert 'name="on" id="decide_on"' in page
+    assert 'value="admin-licensing-law-2003/art-38"' in then.content.decode()
+    assert 'value="admin-licensing-law-2019/' not in then.content.decode()
+    assert 'value="admin-licensing-law-2019/art-38"' in today.content.decode()  # no date given: today's law
