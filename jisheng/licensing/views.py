@@ -29,13 +29,13 @@ PICK_HELP = _l("输入姓名、拼音或身份证号，从本辖区在册人员�
 
 
 class RegisterForm(forms.Form):
-    """The couple is picked from the registry of the user's scope (or typed as whole ID numbers; a husband living
-    outside the scope only that way)."""
+    """The couple is picked from the registry of the user's scope (or typed as whole ID numbers); a husband living
+    outside the scope only by his whole ID number and only as the wife's registered husband."""
 
     wife = PersonPickerField(label=_l("女方"), sex="F", help_text=PICK_HELP)
-    husband = PersonPickerField(label=_l("男方"), sex="M", id_number_anywhere=True,
+    husband = PersonPickerField(label=_l("男方"), sex="M", spouse_of="wife",
                                 help_text=_l("输入姓名、拼音或身份证号，从本辖区在册人员中选择；男方不在本辖区的，"
-                                             "请填写完整的公民身份号码"))
+                                             "须已与女方登记结婚，请填写其完整的公民身份号码"))
     application_date = forms.DateField(label=_l("申请日期"), widget=DateInput())
     is_special = forms.BooleanField(label=_l("特殊案件（需附三项记录并经法制审核）"), required=False)
     special_reason = forms.CharField(label=_l("特殊案件事由"), required=False, max_length=255)

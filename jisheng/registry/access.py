@@ -35,6 +35,33 @@ def person_get_for_user(user: Any, pk: Any) -> Person:
     )
 
 
+def spouse_get_for_user(user: Any, partner: Person, id_number: str) -> Person:
+    """Return the person with ``id_number`` who is or was married to ``partner`` (a person of ``user``'s scope) in a
+    registered marriage — also when that spouse lives outside the scope (a husband registered in another town).
+
+    The one way a form may take someone outside the user's scope, and only through a family tie the registry
+    holds: a number of anyone else, known or not, raises the same Http404.
+
+    Raises:
+        Http404: ``partner`` outside the scope, or no registered marriage of ``partner`` with that number.
+    """
+    from django.db.models import Q
+
+    from jisheng.core.idnumber import normalise_id_number
+
+    from .models import Marriage, PersonStatus
+
+    number = normalise_id_number(id_number)
+    if not number or not persons_for_user(user).filter(pk=partner.pk).exists():
+        raise Http404
+    marriages = Marriage.objects.filter(Q(husband=partner) | Q(wife=partner)).select_related("husband", "wife")
+    for marriage in marriages.order_by("-start_date", "-id"):
+        spouse = marriage.wife if marriage.husband_id == partner.pk else marriage.husband
+        if spouse.id_number == number and spouse.status != PersonStatus.MERGED:
+            return spouse
+    raise Http404
+
+
 def duplicates_for_user(user: Any) -> QuerySet[DuplicateCandidate]:
     """Duplicate candidates whose two records both live inside ``user``'s scope.
 

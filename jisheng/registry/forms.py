@@ -234,28 +234,31 @@ class PersonPickerField(forms.Field):
     people chosen as they always do. A chosen id is resolved only through
     :func:`~jisheng.registry.access.person_get_for_user`, so a hand-made id of someone outside the user's scope
     gets the same error as one that does not exist. A typed ID number is looked up inside the scope (living record
-    first); with ``id_number_anywhere`` (a husband registered in another town) it may name anyone in the registry,
-    who is then used but never shown. Set ``user`` before validating (:func:`bind_person_pickers`).
+    first); with ``spouse_of`` (the name of the form's field holding the other spouse, declared before this one) it
+    may also name that person's registered spouse living outside the scope (a husband registered in another town),
+    who is then used but never shown — through :func:`~jisheng.registry.access.spouse_get_for_user`, so the number of
+    anyone else outside the scope gets the same error as a number that does not exist. Set ``user`` before
+    validating (:func:`bind_person_pickers`).
     """
 
     widget = PersonPickerWidget
     default_error_messages = {
         "not_found": _("本辖区人口信息中没有此人"),
-        "not_found_anywhere": _("人口信息中没有此人"),
         "choose": _("请从查找结果中选择一人，或填写完整的公民身份号码"),
     }
 
-    def __init__(self, *, id_number_anywhere: bool = False, sex: str = "", **kwargs: Any) -> None:
-        self.id_number_anywhere = id_number_anywhere
+    def __init__(self, *, spouse_of: str = "", sex: str = "", **kwargs: Any) -> None:
+        self.spouse_of = spouse_of
         self.user: Any = None
+        self.form: forms.Form | None = None
         kwargs.setdefault("widget", PersonPickerWidget(sex=sex))
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> Person | None:
         from django.http import Http404
 
-        from .access import person_get_for_user, persons_for_user
-        from .selectors import id_number_query, person_by_id_number
+        from .access import person_get_for_user, persons_for_user, spouse_get_for_user
+        from .selectors import id_number_query
 
         if isinstance(value, Person):
             return value
@@ -278,16 +281,19 @@ class PersonPickerField(forms.Field):
         if found is not None:
             self.widget.chosen = found
             return found
-        if self.id_number_anywhere:
-            elsewhere = person_by_id_number(number)
-            if elsewhere is not None:
-                return elsewhere
-            raise forms.ValidationError(self.error_messages["not_found_anywhere"], code="not_found")
+        partner = self.form.cleaned_data.get(self.spouse_of) if self.spouse_of and self.form is not None else None
+        if isinstance(partner, Person):
+            try:
+                return spouse_get_for_user(self.user, partner, number)
+            except Http404:
+                pass  # anyone else outside the scope: the same answer as a number nobody has
         raise forms.ValidationError(self.error_messages["not_found"], code="not_found")
 
 
 def bind_person_pickers(form: forms.Form, user: Any) -> None:
-    """Let every :class:`PersonPickerField` of ``form`` resolve people inside ``user``'s scope."""
+    """Let every :class:`PersonPickerField` of ``form`` resolve people inside ``user``'s scope (and a spouse named by
+    ``spouse_of`` through the partner chosen in the same form)."""
     for field in form.fields.values():
         if isinstance(field, PersonPickerField):
             field.user = user
+            field.form = form

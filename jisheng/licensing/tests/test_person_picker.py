@@ -125,3 +125,26 @@ def test_a_child_without_an_id_number_can_be_picked_for_an_appraisal(village_a: 
         "child_person": child.pk, "application_date": "2013-06-03"})
     assert response.status_code == 302
     assert Case.objects.get(case_type="disability_appraisal").applicants.filter(person=child).exists()
+
+
+@pytest.mark.django_db
+def test_a_man_of_another_town_who_is_not_her_spouse_cannot_be_attached_by_id_number(
+        village_a: Any, village_b: Any, town_a: Any, make_user: Any, client: Any) -> None:
+    """Regression (issue 11): a town officer attached any man of the municipality to a birth-approval application by
+    typing his ID number — the case copied his facts and the receipt printed his full name — and an unknown number
+    answered "人口信息中没有此人", so the form told whether a number existed anywhere. Outside the scope only the wife's
+    registered husband is taken; anyone else there answers exactly like a number that does not exist."""
+    from jisheng.core.idnumber import make_id_number
+
+    wife = make_person(village_a, name="赵丽", sex="F", birth_date=dt.date(1986, 1, 1), hukou_type="urban")
+    stranger = make_person(village_b, name="钱进", sex="M", birth_date=dt.date(1985, 1, 1), hukou_type="urban")
+    login(client, make_user(Role.TOWN_OFFICER, town_a))
+    unknown = make_id_number("320585", dt.date(1985, 2, 2), 913)
+    answers = []
+    for number in (stranger.id_number, unknown):
+        response = _post(client, wife_person=wife.pk, husband=number)
+        assert response.status_code == 200
+        answers.append(_field_errors(response, "husband"))
+        assert "钱进" not in response.content.decode()
+    assert answers[0] == answers[1] and answers[0]
+    assert not Case.objects.exists()
