@@ -47,11 +47,17 @@ def appraisal_register(*, wife: Person, husband: Person, child: Person, applicat
     """Register an appraisal of ``child`` for the couple; suspend the linked birth-approval clock.
 
     Raises:
-        InvalidInput: the child is not the couple's, the linked case is not a birth approval, or the wife's
-            hukou town is outside the actor's area.
+        InvalidInput: the child is not the couple's, the linked case is not this couple's birth approval, or the
+            wife's hukou town is outside the actor's area.
     """
     if birth_approval is not None and birth_approval.case_type != "birth_approval":
         raise InvalidInput(_("关联案件不是再生育审批"), location="birth_approval")
+    if birth_approval is not None and not (
+            birth_approval.applicants.filter(role=ApplicantRole.WIFE, person=wife).exists()
+            and birth_approval.applicants.filter(role=ApplicantRole.HUSBAND, person=husband).exists()):
+        # its clock would be suspended and this child's conclusion written into another family's facts
+        raise InvalidInput(_("关联案件 %(n)s 不是本夫妻的再生育审批") % {"n": birth_approval.number},
+                           location="birth_approval")
     if child.pk not in {c.pk for c in registry.children_of(wife, application_date)} | {
             c.pk for c in registry.children_of(husband, application_date)}:
         raise InvalidInput(_("该子女不是申请人的子女"), location="child")

@@ -209,3 +209,22 @@ def test_a_paper_of_a_back_dated_step_bears_the_steps_date(village_a: Any, town_
     text = pdf_text(case.documents.get(kind="floating_certificate")).replace(" ", "")
     assert "出具日期2013年6月3日" in text and "2016年" not in text
     assert "27周岁" in text
+
+
+@pytest.mark.django_db
+def test_an_appraisal_links_only_the_couples_own_birth_approval(village_a: Any, town_a: Any, make_user: Any) -> None:
+    """Linking another family's birth approval would stop that family's statutory clock and write this child's
+    conclusion into their facts: refused, and nothing is written."""
+    wife, husband, child = make_couple(village_a)
+    other_wife, other_husband, _ = make_couple(village_a, wife_name="赵敏", husband_name="钱亮",
+                                               wife_birth=dt.date(1985, 1, 1), child_birth=dt.date(2011, 3, 5))
+    officer = make_user(Role.TOWN_OFFICER, town_a)
+    with clock.frozen(dt.date(2013, 6, 3)):
+        theirs = services.birth_approval_register(wife=other_wife, husband=other_husband, actor=officer,
+                                                  application_date=dt.date(2013, 6, 3))
+        with pytest.raises(InvalidInput, match="不是本夫妻的再生育审批") as refused:
+            procedures.appraisal_register(wife=wife, husband=husband, child=child, birth_approval=theirs,
+                                          application_date=dt.date(2013, 6, 3), actor=officer)
+    assert refused.value.location == "birth_approval"
+    assert not theirs.clocks.filter(suspensions__isnull=False).exists()
+    assert not theirs.__class__.objects.filter(case_type="disability_appraisal").exists()
