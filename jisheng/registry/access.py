@@ -12,8 +12,10 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from jisheng.core.access import get_in_scope_or_404, in_scope
+from jisheng.core.errors import InvalidInput
+from jisheng.core.models import Area
 
-from .models import DuplicateCandidate, Person, RosterImport
+from .models import DuplicateCandidate, Person, PersonStatus, RosterImport
 
 PERSON_AREA_FIELD = "residence_area"
 
@@ -49,7 +51,7 @@ def spouse_get_for_user(user: Any, partner: Person, id_number: str) -> Person:
 
     from jisheng.core.idnumber import normalise_id_number
 
-    from .models import Marriage, PersonStatus
+    from .models import Marriage
 
     number = normalise_id_number(id_number)
     if not number or not persons_for_user(user).filter(pk=partner.pk).exists():
@@ -92,3 +94,50 @@ def roster_import_get_for_user(user: Any, pk: Any) -> RosterImport:
         Http404: missing or outside the user's area.
     """
     return get_in_scope_or_404(RosterImport.objects.all(), user, area_field="area", pk=pk)
+
+
+#: The one answer to an ID number that a record outside the user's scope (or one the caller cannot place) already
+#: uses: it names no record and no place, only that the number cannot be used here and whom to ask.
+ID_NUMBER_NOT_USABLE = "该公民身份号码不能在此登记；如确属本人，请联系县（市）卫生健康部门核实"
+#: The answer when a living record inside the scope uses the number: the officer can find it by searching.
+ID_NUMBER_USED_HERE = "本辖区已有在册人员使用该身份证号，请先在人员查询中核对"
+
+
+def id_number_refusal(number: str, *, scope: Area | None, exclude_pk: int | None = None,
+                      location: str = "公民身份号码") -> InvalidInput | None:
+    """Whether ``number`` may be given to a new or changed living record in ``scope``: None when no other living
+    record uses it, else the error to raise — the one function every path that takes an ID number asks (person
+    form, edit form, API, roster import, newborn, moving back in), so none of them tells more than the others.
+
+    Inside ``scope`` the answer says the number is used here (the officer can search for that person); a record
+    outside it — or any record when ``scope`` is None (a caller without a scope) — gets :data:`ID_NUMBER_NOT_USABLE`,
+    which names no record (no primary key), no place and no person.
+    """
+    clash = (Person.objects.filter(id_number=number, status=PersonStatus.ALIVE).exclude(pk=exclude_pk)
+             .select_related("residence_area").first()) if number else None
+    if clash is None:
+        return None
+    if scope is not None and scope.contains(clash.residence_area):
+        return InvalidInput(ID_NUMBER_USED_HERE, location=location)
+    return InvalidInput(ID_NUMBER_NOT_USABLE, location=location)
+
+
+def outside_scope_refusal(location: str = "公民身份号码") -> InvalidInput:
+    """The refusal for a number whose record (of any status) lies outside the caller's scope (e.g. a roster row that
+    would update it): the same words as :func:`id_number_refusal` gives for a living record elsewhere."""
+    return InvalidInput(ID_NUMBER_NOT_USABLE, location=location)
+
+
+def scope_of(actor: Any) -> Area | None:
+    """The area scope of a service's ``actor`` (None for the system or an account without one)."""
+    if not getattr(actor, "is_authenticated", False):
+        return None
+    return getattr(actor, "area", None)
+
+
+def in_scope_ids(user: Any, ids: Any) -> list[int]:
+    """The ids among ``ids`` of people inside ``user``'s scope, in the given order (for answers that list records,
+    such as suspected duplicates: one outside the scope is never named)."""
+    ids = list(ids)
+    visible = set(persons_for_user(user).filter(pk__in=ids).values_list("pk", flat=True))
+    return [pk for pk in ids if pk in visible]

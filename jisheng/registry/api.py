@@ -19,7 +19,7 @@ from jisheng.core.masking import mask_id_number, mask_phone
 from jisheng.core.selectors import area_by_code
 
 from . import dedup, selectors, services
-from .access import person_get_for_user
+from .access import in_scope_ids, person_get_for_user
 from .models import Person
 
 router = Router(tags=["registry"], auth=django_auth)
@@ -101,7 +101,8 @@ def person_read(request: HttpRequest, pk: int) -> dict[str, Any]:
 @router.post("/persons", response={201: PersonCreatedOut}, url_name="registry_person_create")
 @api_scope(roles=roles_with("registry.change"))
 def person_create(request: HttpRequest, payload: PersonIn) -> Status[dict[str, Any]]:
-    """Register a person; suspected duplicates are queued for review and returned. 400 names the field."""
+    """Register a person; suspected duplicates are queued for review, and those inside the caller's scope returned.
+    400 names the field (a number used outside the scope: without naming that record or where it is)."""
     scope = request.user.area  # type: ignore[union-attr]
     residence = area_by_code(payload.residence_area_code)
     if residence is None or scope is None or not scope.contains(residence):
@@ -118,4 +119,6 @@ def person_create(request: HttpRequest, payload: PersonIn) -> Status[dict[str, A
         )
     except InvalidInput as exc:
         raise HttpError(400, str(exc)) from None
-    return Status(201, {"id": person.pk, "suspected_duplicates": [o.pk for o, _ in dedup.find_duplicates(person)]})
+    # every suspected pair is queued for review; the answer names only records the caller may see
+    suspected = in_scope_ids(request.user, [o.pk for o, _ in dedup.find_duplicates(person)])
+    return Status(201, {"id": person.pk, "suspected_duplicates": suspected})

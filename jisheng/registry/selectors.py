@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from jisheng.core import clock
-from jisheng.core.idnumber import normalise_id_number
+from jisheng.core.idnumber import id_number_query, normalise_id_number
 from jisheng.core.models import Area, AreaLevel
 
 from .access import persons_for_user
@@ -163,8 +163,8 @@ def _classify(q: str) -> tuple[str, str]:
     from .pinyin import is_pinyin_prefix
 
     q = q.strip()
-    number = normalise_id_number(q)
-    if number and (number[:-1].isdigit() and len(number) in (15, 18)):
+    number = id_number_query(q)  # 0–9 only: ① or ۳ make it no ID number, never the number they look like
+    if number:
         return "id", number
     if q and all("\u3400" <= ch <= "\u9fff" or ch == "·" for ch in q):
         return "name", q
@@ -178,19 +178,6 @@ def search_kind(q: str) -> str:
     """What :func:`search_persons` takes ``q`` for: ``"id"``, ``"name"``, ``"pinyin"``, ``"initials"`` or ``""``
     (nothing to search)."""
     return _classify(q)[0] if q.strip() else ""
-
-
-def id_number_query(text: str) -> str:
-    """The 18-character ID number ``text`` stands for — normalised (spaces, hyphens, full-width digits, lower-case
-    x) and a legacy 15-digit number upgraded — or ``""`` when ``text`` is not a whole ID number."""
-    from jisheng.core.idnumber import upgrade_15_to_18
-
-    number = normalise_id_number(text)
-    if len(number) == 15 and number.isdigit():
-        return upgrade_15_to_18(number)
-    if len(number) == 18 and number[:17].isdigit() and (number[17].isdigit() or number[17] == "X"):
-        return number
-    return ""
 
 
 def _prefix_filter(field: str, value: str) -> Q:
