@@ -22,6 +22,7 @@ from jisheng.core.errors import InvalidInput, TransitionNotAllowed
 from jisheng.core.idnumber import validate_id_number
 from jisheng.core.models import Area, AreaLevel
 
+from .access import id_number_refusal, outside_scope_refusal, scope_of
 from .models import (
     HukouType,
     ImportMode,
@@ -112,8 +113,8 @@ def person_create(*, actor: Any, source: str = "form", **fields: Any) -> Person:
     ``source`` names the creation path (form / import / api / demo) for the review queue.
 
     Raises:
-        InvalidInput: a bad field, or a living person with the same ID number exists
-            ("已有在册人员使用该身份证号" — that living person is named by id in ``location``).
+        InvalidInput: a bad field, or a living person with the same ID number exists (worded by
+            :func:`~.access.id_number_refusal` for the actor's scope: never naming that record or where it is).
     """
     from .dedup import flag_duplicates
 
@@ -122,10 +123,9 @@ def person_create(*, actor: Any, source: str = "form", **fields: Any) -> Person:
         raise InvalidInput(f"未知字段：{', '.join(sorted(unknown))}")
     person = Person(**fields)
     _prepare(person)
-    if person.id_number:
-        clash = Person.objects.filter(id_number=person.id_number, status=PersonStatus.ALIVE).first()
-        if clash is not None:
-            raise InvalidInput("已有在册人员使用该身份证号", location=f"公民身份号码（人员 #{clash.pk}）")
+    refusal = id_number_refusal(person.id_number, scope=scope_of(actor))
+    if refusal is not None:
+        raise refusal
     with audit.acting(actor):
         person.save()
         flag_duplicates(person, source=source)
@@ -145,11 +145,10 @@ def person_update(person: Person, *, actor: Any, **changes: Any) -> Person:
     for key, value in changes.items():
         setattr(person, key, value)
     _prepare(person)
-    if person.id_number and person.status == PersonStatus.ALIVE:
-        clash = (Person.objects.filter(id_number=person.id_number, status=PersonStatus.ALIVE)
-                 .exclude(pk=person.pk).first())
-        if clash is not None:
-            raise InvalidInput("已有在册人员使用该身份证号", location=f"公民身份号码（人员 #{clash.pk}）")
+    if person.status == PersonStatus.ALIVE:
+        refusal = id_number_refusal(person.id_number, scope=scope_of(actor), exclude_pk=person.pk)
+        if refusal is not None:
+            raise refusal
     with audit.acting(actor):
         person.save()
     return person
@@ -387,9 +386,9 @@ def person_move(person: Person, *, date: dt.date, actor: Any, to_area: Area | No
     if to_area.pk == person.residence_area_id and person.status == PersonStatus.ALIVE:
         raise InvalidInput("新居住地与现居住地相同", location="新居住地")
     if person.status == PersonStatus.MOVED_OUT:
-        if person.id_number and Person.objects.filter(id_number=person.id_number, status=PersonStatus.ALIVE
-                                                      ).exclude(pk=person.pk).exists():
-            raise InvalidInput("已有在册人员使用该身份证号，请先核查重复记录", location="公民身份号码")
+        refusal = id_number_refusal(person.id_number, scope=scope_of(actor), exclude_pk=person.pk)
+        if refusal is not None:
+            raise refusal
         person.status = PersonStatus.ALIVE
     person.residence_area = to_area
     _prepare(person)
@@ -471,7 +470,7 @@ def _apply_row(values: dict[str, Any], *, actor: Any, scope: Area) -> str:
         person_create(actor=actor, source="import", **fields)
         return "imported"
     if not scope.contains(existing.residence_area):
-        raise InvalidInput("该身份证号已在其他地区登记，请联系对方核实", location="身份证号")
+        raise outside_scope_refusal(location="身份证号")
     changes = {k: values[k] for k in _IMPORT_COMPARED if getattr(existing, k) != values[k]}
     changes.update({k: values[k] for k in _IMPORT_OPTIONAL if values[k] and getattr(existing, k) != values[k]})
     if not changes:

@@ -28,7 +28,13 @@ from jisheng.core.masking import mask_bank_account, mask_id_number, mask_phone, 
 from jisheng.core.selectors import object_history
 
 from . import dedup, exports, selectors, services
-from .access import duplicate_get_for_user, person_get_for_user, persons_for_user, roster_import_get_for_user
+from .access import (
+    duplicate_get_for_user,
+    in_scope_ids,
+    person_get_for_user,
+    persons_for_user,
+    roster_import_get_for_user,
+)
 from .forms import (
     ChildLinkForm,
     DeathForm,
@@ -206,7 +212,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         person = _person_form_save(request, form, None)
         if person is not None:
-            n = len(dedup.find_duplicates(person))
+            n = len(in_scope_ids(request.user, [o.pk for o, _ in dedup.find_duplicates(person)]))
             note = _("发现 %(n)s 条疑似重复记录，已送核查。") % {"n": n} if n else ""
             messages.success(request, _("已登记。") + note)
             return redirect("registry:person_detail", pk=person.pk)
@@ -510,7 +516,7 @@ def event_newborn(request: HttpRequest, pk: int) -> HttpResponse:
         child = services.child_register(
             parent=person, actor=request.user, name=data["name"], sex=data["sex"], birth_date=data["birth_date"],
             id_number=data["id_number"], with_spouse=data["with_spouse"])
-        n = len(dedup.find_duplicates(child))
+        n = len(in_scope_ids(request.user, [o.pk for o, _ in dedup.find_duplicates(child)]))
         return _("已登记子女 %(name)s。") % {"name": child.name} + (
             _("发现 %(n)s 条疑似重复记录，已送核查。") % {"n": n} if n else "")
     def intro(person: Person) -> str:
