@@ -154,3 +154,23 @@ def test_the_audit_browser_masks_personal_data_that_the_trail_holds(county: Area
     assert "城厢镇" in page and "新城镇" in page  # area names are not personal
     stored = AuditEvent.objects.filter(object_type="registry.person").latest("id")
     assert stored.changes["diff"]["id_number"][0] == "320585199001011234"  # the trail itself is unchanged
+
+
+@pytest.mark.django_db
+def test_a_town_auditor_sees_the_exports_made_in_their_town(county: Area, town_a: Area, town_b: Area,
+                                                            make_user: Any) -> None:
+    """Regression (issue 11): export events carried no area, so only municipal accounts saw them and a town's
+    auditor saw none of the town's exports. An export is now filed under the exporting account's area."""
+    officer = make_user(Role.TOWN_OFFICER, town_a)
+    officer_b = make_user(Role.TOWN_OFFICER, town_b)
+    with audit.context(actor=officer):
+        audit.record_export(object_type="cases.case", count=3, fmt="xlsx", filters={}, reason="")
+    exported = login(Client(), officer).get(reverse("cases:export"))
+    assert exported.status_code == 200
+    with audit.context(actor=officer_b):
+        audit.record_export(object_type="cases.case", count=4, fmt="xlsx", filters={})
+    events = list(AuditEvent.objects.filter(action=AuditAction.EXPORT).order_by("id"))
+    assert [e.area_id for e in events] == [town_a.pk, town_a.pk, town_b.pk]
+    town_auditor = login(Client(), make_user(Role.AUDITOR, town_a))
+    listed = town_auditor.get(reverse("core:audit_list"), {"action": "export"}).context["rows"]
+    assert len(listed) == 2

@@ -158,12 +158,20 @@ def record_unmask(instance: models.Model, *, field: str, reason: str = "") -> Au
     )
 
 
-def record_export(*, object_type: str, count: int, fmt: str, filters: dict[str, Any], reason: str = "") -> AuditEvent:
-    """Record an export of ``count`` records of ``object_type`` in format ``fmt`` with the filters used."""
+def record_export(*, object_type: str, count: int, fmt: str, filters: dict[str, Any], reason: str = "",
+                  object_id: Any = "", area_id: int | None = None) -> AuditEvent:
+    """Record an export of ``count`` records of ``object_type`` in format ``fmt`` with the filters used.
+
+    The event is filed under ``area_id`` — by default the area of the acting account, whose scope bounds what it
+    could export — so the auditors of that area (a town's too) see it; only a system export has no area.
+    """
+    if area_id is None:
+        actor = current().actor
+        area_id = getattr(actor, "area_id", None) if getattr(actor, "is_authenticated", False) else None
     return record(
-        AuditAction.EXPORT, object_type=object_type,
+        AuditAction.EXPORT, object_type=object_type, object_id=object_id,
         changes={"count": count, "format": fmt, "filters": {k: _json_value(v) for k, v in filters.items()}},
-        reason=reason,
+        reason=reason, area_id=area_id,
     )
 
 

@@ -41,7 +41,7 @@ def audit_events_for(
     """One page (newest first, keyset on id) of audit events visible to ``user`` with the filters.
 
     Events tied to an area are visible inside the user's scope; events without an area (failed sign-ins,
-    calendar and law changes, area-less exports) only to accounts scoped at the municipality — the
+    calendar and law changes, a system export) only to accounts scoped at the municipality — the
     county-level city (太仓市, level COUNTY) whose commission runs the platform — or above. (It used to
     be CITY and above, which hid those events from the demo auditor and administrator, both scoped at
     太仓市.)
