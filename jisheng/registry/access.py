@@ -141,3 +141,30 @@ def in_scope_ids(user: Any, ids: Any) -> list[int]:
     ids = list(ids)
     visible = set(persons_for_user(user).filter(pk__in=ids).values_list("pk", flat=True))
     return [pk for pk in ids if pk in visible]
+
+
+def search_persons_for_user(user: Any, *, q: str = "", purpose: str, **filters: Any) -> Any:
+    """Search the people of ``user``'s scope (:func:`~.selectors.search_persons`, same arguments) and record the
+    look-up in the audit trail: a search by ID number as a view of each person found, a search by name, pinyin or
+    initials as one search event holding the term (``changes["query"]``) under the user's area. Listing without a
+    term looks nobody up and records nothing. ``purpose`` names the page or operation (人员查询, 接口).
+
+    Raises:
+        InvalidInput: a malformed cursor (see :func:`~.selectors.search_persons`).
+    """
+    from jisheng.core import audit
+    from jisheng.core.models import AuditAction
+
+    from .selectors import search_kind, search_persons
+
+    page = search_persons(user, q=q, **filters)
+    kind = search_kind(q)
+    if kind == "id":
+        for person in page.items:
+            audit.record_view(person, what=f"按公民身份号码查找人员（{purpose}）")
+    elif kind:
+        audit.record(AuditAction.VIEW, object_type="registry.person", object_label="人员查询",
+                     changes={"what": f"按姓名、拼音或首字母查找人员（{purpose}）", "query": q.strip()[:64],
+                              "results": len(page.items)},
+                     area_id=getattr(user, "area_id", None))
+    return page

@@ -18,8 +18,8 @@ from jisheng.core.errors import InvalidInput
 from jisheng.core.masking import mask_id_number, mask_phone
 from jisheng.core.selectors import area_by_code
 
-from . import dedup, selectors, services
-from .access import in_scope_ids, person_get_for_user
+from . import dedup, services
+from .access import in_scope_ids, person_get_for_user, search_persons_for_user
 from .models import Person
 
 router = Router(tags=["registry"], auth=django_auth)
@@ -75,15 +75,16 @@ def _out(p: Person) -> dict[str, Any]:
 @api_scope(roles=roles_with("registry.view"))
 def person_search(request: HttpRequest, q: str = "", area: str = "", status: str = "",
                   after: str = "") -> dict[str, Any]:
-    """Search people in the caller's scope (ID number exact; name, pinyin or initials prefix); 50 per page.
-    400 for a malformed ``after`` cursor."""
+    """Search people in the caller's scope (ID number exact; name, pinyin or initials prefix); 50 per page; the
+    look-up is audited. 400 for a malformed ``after`` cursor."""
     area, status = area.replace("\x00", ""), status.replace("\x00", "")  # PostgreSQL refuses NUL in text
     area_obj = area_by_code(area) if area else None
     if area and (area_obj is None or not request.user.area or  # type: ignore[union-attr]
                  not request.user.area.contains(area_obj)):  # type: ignore[union-attr]
         raise HttpError(404, "未知的地区")
     try:
-        page = selectors.search_persons(request.user, q=q, area=area_obj, status=status, cursor=after or None)
+        page = search_persons_for_user(request.user, purpose="接口", q=q, area=area_obj, status=status,
+                                       cursor=after or None)
     except InvalidInput as exc:
         raise HttpError(400, str(exc)) from None
     return {"items": [_out(p) for p in page.items], "next_cursor": page.next_cursor, "count": page.count_text}

@@ -34,6 +34,7 @@ from .access import (
     person_get_for_user,
     persons_for_user,
     roster_import_get_for_user,
+    search_persons_for_user,
 )
 from .forms import (
     ChildLinkForm,
@@ -76,9 +77,10 @@ def person_list(request: HttpRequest) -> HttpResponse:
     """Search people in scope by ID number, name, pinyin or initials, area and status; keyset pages."""
     form, filters = _search(request)
     try:
-        page = selectors.search_persons(request.user, cursor=request.GET.get("after") or None, **filters)
+        page = search_persons_for_user(request.user, purpose=_("人员查询"), cursor=request.GET.get("after") or None,
+                                       **filters)
     except InvalidInput:  # a hand-edited page link: show the first page instead of an error
-        page = selectors.search_persons(request.user, **filters)
+        page = search_persons_for_user(request.user, purpose=_("人员查询"), **filters)
     query = request.GET.copy()
     query.pop("after", None)
     rows = [(p, mask_id_number(p.id_number)) for p in page.items]
@@ -228,6 +230,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     blank, keep the stored one.
     """
     person = person_get_for_user(request.user, pk)
+    audit.record_view(person, what=_("修改表单（人员信息）"))
     initial = {f: getattr(person, f) for f in PersonForm.base_fields if f not in _MASKED_FIELDS}
     form = PersonForm(request.POST or None, user=request.user, initial=initial)
     for name, mask in _MASKED_FIELDS.items():
@@ -375,6 +378,8 @@ def import_errors(request: HttpRequest, pk: int) -> HttpResponseBase:
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
     rows = [[e["row"], e["column"], e["problem"]] for e in job.errors]
     stem = mask_text(job.filename.rsplit(".", 1)[0])  # "张三_3205…_花名册.csv": no ID or phone in the file name
+    audit.record_export(object_type="registry.rosterimport", object_id=job.pk, count=len(rows), fmt=fmt,
+                        filters={"import": job.pk}, area_id=job.area_id)
     return exports.export_response(filename=f"{stem}_错误清单", fmt=fmt, header=("行号", "列", "问题"), rows=rows)
 
 
