@@ -174,3 +174,17 @@ def test_a_town_auditor_sees_the_exports_made_in_their_town(county: Area, town_a
     town_auditor = login(Client(), make_user(Role.AUDITOR, town_a))
     listed = town_auditor.get(reverse("core:audit_list"), {"action": "export"}).context["rows"]
     assert len(listed) == 2
+
+
+@pytest.mark.django_db
+def test_the_audit_browser_masks_the_account_holder_name_of_an_enrolment(county: Area, make_user: Any) -> None:
+    """Regression (issue 11): an enrolment's ``account_name`` (the bank account holder, a person's name) was shown
+    in full to auditors."""
+    audit.record(AuditAction.CREATE, object_type="benefits.enrolment", object_id=7, area_id=county.pk,
+                 changes={"after": {"account_name": "王小明", "bank_account": "6222021234567890123"}})
+    audit.record(AuditAction.UPDATE, object_type="benefits.enrolment", object_id=7, area_id=county.pk,
+                 changes={"diff": {"account_name": ["王小明", "欧阳娜娜"]}})
+    page = login(Client(), make_user(Role.AUDITOR, county)).get(reverse("core:audit_list")).content.decode()
+    for secret in ("王小明", "欧阳娜娜", "6222021234567890123"):
+        assert secret not in page, secret
+    assert "王**" in page and "欧阳**" in page

@@ -104,7 +104,7 @@ _FIELD_MASKS = {
 }
 #: Fields that hold a person's name in these record types (an area's ``name`` is not personal).
 _PERSON_TYPES_PREFIX = ("registry.", "benefits.enrolment", "cases.caseapplicant")
-_NAME_FIELDS = {"name", "payee_name", "spouse_name", "name_pinyin", "name_initials"}
+_NAME_FIELDS = {"name", "payee_name", "spouse_name", "account_name", "name_pinyin", "name_initials"}
 
 
 def mask_record(data: object, *, object_type: str = "") -> object:
@@ -127,7 +127,8 @@ def mask_record(data: object, *, object_type: str = "") -> object:
         if key in _FIELD_MASKS:
             return _FIELD_MASKS[key](value)
         if personal and key in _NAME_FIELDS:
-            return mask_name(value) if key in ("name", "payee_name", "spouse_name") else MASK * len(value)
+            return mask_name(value) if key in ("name", "payee_name", "spouse_name", "account_name") \
+                else MASK * len(value)
         return mask_text(value)
 
     return walk(data)
