@@ -315,8 +315,8 @@ class ImportMode(models.TextChoices):
 class RosterImport(DomainModel):
     """One roster upload (花名册导入) and its outcome. The file itself is kept in ``content``.
 
-    ``errors`` is a list of ``{"row": R, "column": "身份证号", "problem": "…"}`` with spreadsheet row numbers
-    (header = row 1).
+    ``errors`` is a list of ``{"row": R, "name": "王**", "column": "身份证号", "problem": "…"}`` with spreadsheet
+    row numbers and the row's person masked.
     """
 
     filename = models.CharField(_("文件名"), max_length=255)
@@ -335,8 +335,12 @@ class RosterImport(DomainModel):
     errors = models.JSONField(_("错误"), default=list, blank=True)
     message = models.CharField(_("说明"), max_length=255, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    #: Written by the running worker with each progress report; an old one means the worker died.
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
+    #: How many times the import was started again after its worker died.
+    attempts = models.PositiveSmallIntegerField(_("重新开始次数"), default=0)
 
-    audit_exclude: ClassVar[tuple[str, ...]] = ("content", "errors", "processed")
+    audit_exclude: ClassVar[tuple[str, ...]] = ("content", "errors", "processed", "heartbeat_at")
 
     class Meta:
         verbose_name = _("花名册导入")

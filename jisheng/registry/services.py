@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import logging
 from collections.abc import Callable
@@ -440,15 +441,23 @@ _IMPORT_COMPARED = ("name", "sex", "birth_date", "hukou_type", "hukou_area", "hu
 _IMPORT_OPTIONAL = ("phone", "ethnicity")
 
 
+#: A running import whose heartbeat is older than this lost its worker (killed, out of memory, machine restarted).
+IMPORT_STALE_AFTER = dt.timedelta(minutes=3)
+#: Times an import is started again after losing its worker; the next loss fails it with a message.
+IMPORT_MAX_ATTEMPTS = 2
+
+
 @dataclass
 class ImportOutcome:
-    """What an import did (contract §6): rows read, imported (new or changed), unchanged, errors."""
+    """What an import did (contract §6): rows read, imported (new or changed), unchanged, errors; ``stopped``
+    when checking stopped at :data:`~.roster.MAX_ERRORS` (then nothing is imported)."""
 
     rows: int
     imported: int
     unchanged: int
     errors: list[dict[str, Any]]
     encoding: str = ""
+    stopped: bool = False
 
     def as_json(self) -> dict[str, Any]:
         return {"rows": self.rows, "imported": self.imported, "unchanged": self.unchanged, "errors": self.errors}
@@ -481,17 +490,20 @@ def _apply_row(values: dict[str, Any], *, actor: Any, scope: Area) -> str:
 
 def _import_row(parsed: Any, outcome: ImportOutcome, *, actor: Any, scope: Area) -> None:
     """Write one checked row in its own savepoint; count it or add its error to ``outcome``."""
+    from jisheng.core.masking import mask_name
+
+    name = mask_name(parsed.values.get("name", ""))
     try:
         with transaction.atomic():
             result = _apply_row(parsed.values, actor=actor, scope=scope)
     except InvalidInput as exc:
         column = exc.location or "身份证号"
-        outcome.errors.append({"row": parsed.row, "column": column.split("（")[0],
+        outcome.errors.append({"row": parsed.row, "name": name, "column": column.split("（")[0],
                                "problem": str(exc).split(": ", 1)[-1]})
         return
     except DatabaseError as exc:  # the row's savepoint is rolled back; the database's text may hold
         # personal data (a duplicate key names the number), so only the kind of error is reported
-        outcome.errors.append({"row": parsed.row, "column": "身份证号",
+        outcome.errors.append({"row": parsed.row, "name": name, "column": "身份证号",
                                "problem": f"数据库拒绝保存该行（{type(exc).__name__}），请核对后重试"})
         return
     if result == "imported":
@@ -501,24 +513,28 @@ def _import_row(parsed: Any, outcome: ImportOutcome, *, actor: Any, scope: Area)
 
 
 def roster_import_file(*, filename: str, data: bytes, scope: Area, actor: Any, mode: str = "valid",
-                       dry_run: bool = False, progress: Callable[[int, int], None] | None = None) -> ImportOutcome:
+                       dry_run: bool = False, progress: Callable[[int, int], None] | None = None,
+                       checking: Callable[[int], None] | None = None) -> ImportOutcome:
     """Read, check and (unless ``dry_run``) write a roster; the engine behind the page, the task and the CLI.
 
-    ``mode`` "valid" writes the good rows; "all" writes nothing when any row is bad. Importing the same
-    file twice changes nothing (rows are matched by ID number and compared). ``progress(done, total)``
-    is called after every :data:`PROGRESS_EVERY` rows; in "valid" mode each such chunk is committed first,
-    so the progress is visible to the page polling it.
+    ``mode`` "valid" writes the good rows; "all" writes nothing when any row is bad; nothing is written either
+    when checking stopped at :data:`~.roster.MAX_ERRORS`. Importing the same file twice changes nothing (rows are
+    matched by ID number and compared). ``checking(rows)`` is called every 1,000 rows checked and
+    ``progress(done, total)`` after every :data:`PROGRESS_EVERY` rows written; in "valid" mode each such chunk is
+    committed first, so the progress is visible to the page polling it. Every error names the row's person
+    masked (``name``); no error text holds a control character.
 
     Raises:
-        InvalidInput: the file itself cannot be read (format, encoding, missing columns).
+        InvalidInput: the file itself cannot be read (format, encoding, size, row count, missing columns).
     """
-    from .roster import parse_rows, read_table
+    from .roster import check_rows, clean_text, read_table
 
     table = read_table(filename, data)
-    valid, errors = parse_rows(table, scope=scope, today=clock.today(), filename=filename)
-    total = len(valid) + len({e["row"] for e in errors})
-    outcome = ImportOutcome(rows=total, imported=0, unchanged=0, errors=errors, encoding=table.encoding)
-    if dry_run or (mode == "all" and errors):
+    checked = check_rows(table, scope=scope, today=clock.today(), filename=filename, progress=checking)
+    valid, errors = checked.valid, checked.errors
+    outcome = ImportOutcome(rows=checked.rows, imported=0, unchanged=0, errors=errors, encoding=table.encoding,
+                            stopped=checked.stopped)
+    if dry_run or checked.stopped or (mode == "all" and errors):
         return outcome
     # "all": one transaction, rolled back when a row fails on writing. "valid": one transaction per
     # PROGRESS_EVERY rows, so the progress a poller reads from another connection is committed (inside one
@@ -535,6 +551,8 @@ def roster_import_file(*, filename: str, data: bytes, scope: Area, actor: Any, m
         if mode == "all" and errors:
             transaction.set_rollback(True)
             outcome.imported = outcome.unchanged = 0
+    for e in errors:  # a database's message could echo a cell: no control character reaches the stored list
+        e.update({k: clean_text(v) for k, v in e.items() if isinstance(v, str)})
     errors.sort(key=lambda e: (e["row"], e["column"]))
     return outcome
 
@@ -544,9 +562,11 @@ def roster_import_create(*, filename: str, data: bytes, mode: str, area: Area, a
     """Store an uploaded roster and queue its background import (enqueued when the transaction commits).
 
     Raises:
-        InvalidInput: unknown mode, a file that is neither .xlsx nor .csv, an empty file or one larger than
-            :data:`MAX_ROSTER_BYTES`.
+        InvalidInput: unknown mode, a file that is neither .xlsx nor .csv, an empty file, one larger than
+            :data:`MAX_ROSTER_BYTES`, or an .xlsx that is no zip or unpacks to more than
+            :data:`~.roster.MAX_XLSX_UNCOMPRESSED`.
     """
+    from .roster import check_xlsx
     from .tasks import run_roster_import
 
     if mode not in ImportMode.values:
@@ -558,6 +578,8 @@ def roster_import_create(*, filename: str, data: bytes, mode: str, area: Area, a
     if len(data) > MAX_ROSTER_BYTES:  # the file is kept in the database; split larger rosters by town
         raise InvalidInput(f"文件过大：{len(data) / 1024 / 1024:.1f} MB，上限 {MAX_ROSTER_BYTES // 1024 // 1024} MB，"
                            "请按镇（街道）分开导入", location="文件")
+    if filename.lower().endswith(".xlsx"):
+        check_xlsx(data, "文件")
     with audit.acting(actor):
         job = RosterImport.objects.create(
             filename=filename[:255], content=data, sha256=hashlib.sha256(data).hexdigest(), mode=mode, area=area,
@@ -568,35 +590,96 @@ def roster_import_create(*, filename: str, data: bytes, mode: str, area: Area, a
     return job
 
 
+class _Superseded(Exception):
+    """This run's job was taken over by a recovery run (or finished): stop without touching it."""
+
+
+def _import_finish(job_id: int, attempt: int, **fields: Any) -> int:
+    """Write the final state of run ``attempt`` of import ``job_id``; returns the rows updated (0: superseded)."""
+    return RosterImport.objects.filter(pk=job_id, attempts=attempt, status=ImportStatus.RUNNING).update(
+        finished_at=clock.now(), **fields)
+
+
 def roster_import_run(job_id: int) -> RosterImport:
-    """Run a stored roster import (the background task body); idempotent for a finished job."""
+    """Run a stored roster import (the background task body); idempotent for a finished job.
+
+    The run claims a queued job (another worker's run of the same job does nothing) and writes a heartbeat with
+    each progress report; a run whose job was meanwhile taken over by :func:`roster_imports_recover` stops. A
+    failure of any kind — the final save included — ends the job as failed with a message, never "running".
+    """
     job = RosterImport.objects.select_related("area", "created_by").get(pk=job_id)
     if job.status in (ImportStatus.DONE, ImportStatus.FAILED):
         return job
-    RosterImport.objects.filter(pk=job_id).update(status=ImportStatus.RUNNING)
+    attempt = job.attempts
+    claimed = RosterImport.objects.filter(pk=job_id, attempts=attempt, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.RUNNING, heartbeat_at=clock.now())
+    if not claimed:
+        job.refresh_from_db()
+        return job
+    mine = RosterImport.objects.filter(pk=job_id, attempts=attempt, status=ImportStatus.RUNNING)
+
+    def beat(**fields: Any) -> None:
+        if not mine.update(heartbeat_at=clock.now(), **fields):
+            raise _Superseded
 
     def progress(done: int, total: int) -> None:
-        RosterImport.objects.filter(pk=job_id).update(processed=done, rows=total)
+        beat(processed=done, rows=total)
+
+    def checking(rows: int) -> None:
+        beat()
 
     try:
-        outcome = roster_import_file(filename=job.filename, data=bytes(job.content), scope=job.area,
-                                     actor=job.created_by, mode=job.mode, progress=progress)
-    except InvalidInput as exc:
-        RosterImport.objects.filter(pk=job_id).update(status=ImportStatus.FAILED, message=str(exc)[:255],
-                                                      finished_at=clock.now())
-        job.refresh_from_db()
-        return job
+        try:
+            outcome = roster_import_file(filename=job.filename, data=bytes(job.content), scope=job.area,
+                                         actor=job.created_by, mode=job.mode, progress=progress, checking=checking)
+        except InvalidInput as exc:
+            _import_finish(job_id, attempt, status=ImportStatus.FAILED, message=str(exc)[:255])
+        else:
+            message = ""
+            if outcome.stopped:
+                message = "错误过多，已停止检查，未导入任何数据"
+            elif job.mode == ImportMode.ALL and outcome.errors:
+                message = "全部正确才导入：有错误行，未导入任何数据"
+            elif attempt:
+                message = "导入进程曾中断，已重新导入；先前已导入的行计为无变化"
+            _import_finish(job_id, attempt, status=ImportStatus.DONE, rows=outcome.rows, processed=outcome.rows,
+                           imported=outcome.imported, unchanged=outcome.unchanged, errors=outcome.errors,
+                           encoding=outcome.encoding, message=message)
+    except _Superseded:
+        pass
     except Exception as exc:  # never leave the job "running" for ever; the log names the kind only (no data)
         logger.error("roster import %s failed: %s", job_id, type(exc).__name__)
-        RosterImport.objects.filter(pk=job_id).update(
+        RosterImport.objects.filter(pk=job_id, attempts=attempt).exclude(status=ImportStatus.DONE).update(
             status=ImportStatus.FAILED, finished_at=clock.now(),
-            message=f"导入意外中止（{type(exc).__name__}），未导入任何数据，请联系系统管理员")
-        job.refresh_from_db()
-        return job
-    RosterImport.objects.filter(pk=job_id).update(
-        status=ImportStatus.DONE, rows=outcome.rows, processed=outcome.rows, imported=outcome.imported,
-        unchanged=outcome.unchanged, errors=outcome.errors, encoding=outcome.encoding, finished_at=clock.now(),
-        message="全部正确才导入：有错误行，未导入任何数据" if job.mode == ImportMode.ALL and outcome.errors else "",
-    )
+            message=f"导入意外中止（{type(exc).__name__}），请联系系统管理员；已导入的行保留，可修正后重新导入")
     job.refresh_from_db()
     return job
+
+
+def roster_imports_recover(*, area: Area | None = None) -> list[int]:
+    """Recover imports whose worker died: a running job whose heartbeat is older than
+    :data:`IMPORT_STALE_AFTER` is queued again (rows already written come back as unchanged) or, after
+    :data:`IMPORT_MAX_ATTEMPTS` runs, failed with a message. ``area`` limits it to jobs inside that area (the
+    pages call it for what they show). Returns the ids of the jobs recovered.
+    """
+    from .tasks import run_roster_import
+
+    stale = RosterImport.objects.filter(status=ImportStatus.RUNNING).filter(
+        Q(heartbeat_at__lt=clock.now() - IMPORT_STALE_AFTER) | Q(heartbeat_at__isnull=True,
+                                                                 created_at__lt=clock.now() - IMPORT_STALE_AFTER))
+    if area is not None:
+        stale = stale.filter(area__path__startswith=area.path)
+    recovered: list[int] = []
+    for job_id, attempts in stale.values_list("pk", "attempts"):
+        jobs = RosterImport.objects.filter(pk=job_id, attempts=attempts, status=ImportStatus.RUNNING)
+        if attempts >= IMPORT_MAX_ATTEMPTS:
+            done = jobs.update(status=ImportStatus.FAILED, finished_at=clock.now(), message=(
+                "导入进程多次中断（可能文件过大或格式异常），已停止；已导入的行保留，请检查文件后重新导入"))
+        else:
+            done = jobs.update(status=ImportStatus.QUEUED, attempts=attempts + 1, heartbeat_at=None, message=(
+                f"导入进程中断，已于 {clock.local(clock.now()):%H:%M} 重新开始（已导入的行不会重复）"))
+            if done:
+                transaction.on_commit(functools.partial(run_roster_import.enqueue, job_id))
+        if done:
+            recovered.append(job_id)
+    return recovered

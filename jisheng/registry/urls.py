@@ -25,6 +25,7 @@ urlpatterns = [
     path("duplicates/<int:pk>/dismiss/", views.duplicate_dismiss, name="duplicate_dismiss"),
     path("duplicates/<int:pk>/undo/", views.duplicate_undo, name="duplicate_undo"),
     path("imports/", views.import_new, name="import_new"),
+    path("imports/template/", views.import_template, name="import_template"),
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("imports/<int:pk>/errors/", views.import_errors, name="import_errors"),
 ]

@@ -358,15 +358,34 @@ def import_new(request: HttpRequest) -> HttpResponse:
             form.add_error("file", str(exc).split(": ", 1)[-1])
         else:
             return redirect("registry:import_detail", pk=job.pk)
+    if request.user.area is not None:  # type: ignore[union-attr]
+        services.roster_imports_recover(area=request.user.area)  # type: ignore[union-attr]
+    from .roster import MAX_ERRORS, MAX_ROWS
+
     return render(request, "registry/import_new.html", {
         "form": form, "imports": list(selectors.imports_for(request.user)[:20]),
+        "max_rows": f"{MAX_ROWS:,}", "max_errors": f"{MAX_ERRORS:,}",
     })
+
+
+@route_scope(roles=IMPORT)
+def import_template(request: HttpRequest) -> HttpResponseBase:
+    """The roster template (.xlsx): the standard headers, one example row and the instructions."""
+    from .roster import template_xlsx
+
+    response = HttpResponse(template_xlsx(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = exports.content_disposition("花名册模板.xlsx")
+    return response
 
 
 @route_scope(roles=IMPORT, obj="registry.import")
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """An import's progress (polled by htmx while it runs) and its outcome."""
+    """An import's progress (polled by htmx while it runs) and its outcome; an import whose worker died is
+    recovered here (started again, or failed with a message) once its heartbeat is old."""
     job = roster_import_get_for_user(request.user, pk)
+    if job.status == "running" and services.roster_imports_recover(area=job.area):
+        job = roster_import_get_for_user(request.user, pk)
     template = "registry/_import_progress.html" if request.headers.get("HX-Request") else "registry/import_detail.html"
     return render(request, template, {"job": job, "errors": job.errors[:200]})
 
@@ -376,11 +395,12 @@ def import_errors(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Download the import's errors (row, column, problem) as .xlsx or CSV."""
     job = roster_import_get_for_user(request.user, pk)
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
-    rows = [[e["row"], e["column"], e["problem"]] for e in job.errors]
+    rows = [[e["row"], e.get("name", ""), e["column"], e["problem"]] for e in job.errors]
     stem = mask_text(job.filename.rsplit(".", 1)[0])  # "张三_3205…_花名册.csv": no ID or phone in the file name
     audit.record_export(object_type="registry.rosterimport", object_id=job.pk, count=len(rows), fmt=fmt,
                         filters={"import": job.pk}, area_id=job.area_id)
-    return exports.export_response(filename=f"{stem}_错误清单", fmt=fmt, header=("行号", "列", "问题"), rows=rows)
+    return exports.export_response(filename=f"{stem}_错误清单", fmt=fmt, header=("行号", "姓名", "列", "问题"),
+                                   rows=rows)
 
 
 # --- life events (登记事件) ----------------------------------------------------------------------------

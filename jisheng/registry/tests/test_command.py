@@ -28,7 +28,7 @@ def test_import_json_then_again_unchanged_and_dry_run(tmp_path, capsys, village_
     first = json.loads(capsys.readouterr().out)
     excel = "身份证号被 Excel 转成了数字（科学计数法），请将该列设为文本后重新导出"
     assert first == {"rows": 2, "imported": 1, "unchanged": 0,
-                     "errors": [{"row": 3, "column": "身份证号", "problem": excel}]}
+                     "errors": [{"row": 3, "name": "张*", "column": "身份证号", "problem": excel}]}
     call_command("registry", "import", str(path), "--json")
     assert json.loads(capsys.readouterr().out) == {**first, "imported": 0, "unchanged": 1}
     call_command("registry", "import", str(path), "--mode", "all", "--json")

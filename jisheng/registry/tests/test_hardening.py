@@ -81,8 +81,8 @@ def test_rows_the_database_would_refuse_are_row_errors_and_the_rest_imports(town
     outcome = _import((HEADER + rows).encode(), town_a)
     assert (outcome.rows, outcome.imported) == (3, 1)
     assert outcome.errors == [
-        {"row": 2, "column": "姓名", "problem": "不能超过 64 个字符（现为 80 个）"},
-        {"row": 3, "column": "姓名", "problem": "姓名含有公式或控制字符"},
+        {"row": 2, "name": "张" + "*" * 79, "column": "姓名", "problem": "不能超过 64 个字符（现为 80 个）"},
+        {"row": 3, "name": "=" + "*" * 25, "column": "姓名", "problem": "姓名含有公式或控制字符"},
     ]
     assert list(Person.objects.values_list("id_number", flat=True)) == [good]
 
@@ -97,7 +97,7 @@ def test_an_unexpected_failure_ends_the_job_as_failed(town_a, officer, monkeypat
                                         actor=officer)
     job = services.roster_import_run(job.pk)
     assert job.status == ImportStatus.FAILED
-    assert job.message == "导入意外中止（RuntimeError），未导入任何数据，请联系系统管理员"
+    assert job.message == "导入意外中止（RuntimeError），请联系系统管理员；已导入的行保留，可修正后重新导入"
     assert "RuntimeError" in caplog.text and "320585199001011234" not in caplog.text
 
 

@@ -110,12 +110,13 @@ def test_bad_rows_are_each_reported_and_mode_all_imports_nothing(county, town_a,
     expected_check = make_id_number("320585", dt.date(1980, 1, 2), 15)[-1]
     outcome = roster_import_file(filename="r.csv", data=data, scope=county, actor=None, mode="all")
     assert outcome.errors == [
-        {"row": 3, "column": "身份证号", "problem": f"校验码应为 {expected_check}"},
-        {"row": 4, "column": "身份证号", "problem": EXCEL},
-        {"row": 5, "column": "出生日期", "problem": "日期不存在：1981-2-30"},
-        {"row": 5, "column": "户口性质", "problem": "户口性质应为农业或非农业，实际为“居民”"},
-        {"row": 6, "column": "身份证号", "problem": "与第 2 行身份证号重复"},
-        {"row": 7, "column": "户籍地", "problem": "未知的地区：火星村（户籍在外地的人员请填写现居住地）"},
+        {"row": 3, "name": "张*", "column": "身份证号", "problem": f"校验码应为 {expected_check}"},
+        {"row": 4, "name": "李*", "column": "身份证号", "problem": EXCEL},
+        {"row": 5, "name": "王*", "column": "出生日期", "problem": "日期不存在：1981-2-30"},
+        {"row": 5, "name": "王*", "column": "户口性质", "problem": "户口性质应为农业或非农业，实际为“居民”"},
+        {"row": 6, "name": "陆**", "column": "身份证号", "problem": "与第 2 行身份证号重复"},
+        {"row": 7, "name": "赵*", "column": "户籍地",
+         "problem": "未知的地区：火星村（户籍在外地的人员请填写现居住地）"},
     ]
     assert (outcome.rows, outcome.imported, Person.objects.count()) == (6, 0, 0)
     valid = roster_import_file(filename="r.csv", data=data, scope=county, actor=None, mode="valid")
@@ -123,7 +124,8 @@ def test_bad_rows_are_each_reported_and_mode_all_imports_nothing(county, town_a,
     # a town officer of 沙溪镇 may not import people living in 城厢镇
     Person.objects.all().delete()
     scoped = roster_import_file(filename="r.csv", data=_csv(good[:1], "utf-8"), scope=town_b, actor=None)
-    assert scoped.errors == [{"row": 2, "column": "现居住地", "problem": "该地区不在本次导入的管辖范围内"}]
+    assert scoped.errors == [{"row": 2, "name": "陆**", "column": "现居住地",
+                              "problem": "该地区不在本次导入的管辖范围内"}]
 
 
 @pytest.mark.django_db
@@ -136,7 +138,7 @@ def test_xlsx_numeric_id_cell_and_date_serial(county, town_a, village_a):
     buf = io.BytesIO()
     wb.save(buf)
     outcome = roster_import_file(filename="r.xlsx", data=buf.getvalue(), scope=county, actor=None)
-    assert outcome.errors == [{"row": 2, "column": "身份证号", "problem": EXCEL}]
+    assert outcome.errors == [{"row": 2, "name": "李*", "column": "身份证号", "problem": EXCEL}]
     assert Person.objects.get().birth_date == dt.date(1990, 1, 1)
 
 
@@ -169,7 +171,7 @@ def test_background_job_records_progress_and_errors(county, town_a, village_a, m
                                    actor=user)
     job = RosterImport.objects.get(pk=job.pk)
     assert (job.status, job.rows, job.processed, job.imported, job.unchanged, job.percent) == ("done", 5, 5, 4, 0, 100)
-    assert job.errors == [{"row": 6, "column": "身份证号", "problem": "身份证号应为 18 位，实际 3 位"}]
+    assert job.errors == [{"row": 6, "name": "张*", "column": "身份证号", "problem": "身份证号应为 18 位，实际 3 位"}]
     assert job.created_by == user
 
 
@@ -185,7 +187,8 @@ def test_a_shared_village_name_resolves_inside_the_scope(county, town_a, village
     n = Area.objects.filter(name=village_a.name).count()
     assert n >= 2
     assert roster_import_file(filename="r.csv", data=data, scope=county, actor=None, dry_run=True).errors == [
-        {"row": 2, "column": "现居住地", "problem": f"地名“{village_a.name}”对应 {n} 个地区，请填写区划代码"}]
+        {"row": 2, "name": "陆**", "column": "现居住地",
+         "problem": f"地名“{village_a.name}”对应 {n} 个地区，请填写区划代码"}]
     assert roster_import_file(filename="r.csv", data=data, scope=town_a, actor=None).imported == 1
     assert Person.objects.get().residence_area == village_a
     assert twin.pk

@@ -133,7 +133,7 @@ def test_import_page_runs_the_job_and_offers_the_error_file(client, officer, tow
     errors = client.get(resp["Location"] + "errors/?format=csv")
     assert "filename*=UTF-8''%E8%8A%B1%E5%90%8D%E5%86%8C_%E9%94%99%E8%AF%AF%E6%B8%85%E5%8D%95.csv" in \
         errors["Content-Disposition"]
-    assert errors.content.decode("utf-8-sig").splitlines()[1] == "2,身份证号,身份证号应为 18 位，实际 3 位"
+    assert errors.content.decode("utf-8-sig").splitlines()[1] == "2,张*,身份证号,身份证号应为 18 位，实际 3 位"
 
 
 def test_queries_are_read_as_pinyin_or_initials():
