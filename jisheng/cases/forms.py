@@ -83,9 +83,11 @@ class ClockForm(forms.Form):
     day = forms.DateField(label=_("日期"), required=False, widget=DateInput())
     days = forms.IntegerField(label=_("延长天数"), required=False, min_value=1, max_value=60)
     reason = forms.CharField(label=_("事由"), max_length=255, required=False)
+    backdate_reason = forms.CharField(label=_("补录理由（日期早于今天时）"), max_length=255, required=False)
 
     def clean(self) -> dict[str, object]:
-        """A suspension and a resumption need their day, an extension its number of days."""
+        """A suspension and a resumption need their day, an extension its number of days (its day, the approval's,
+        defaults to today)."""
         data = super().clean() or {}
         op = data.get("op")
         if op in ("suspend", "resume") and not data.get("day"):

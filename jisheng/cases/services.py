@@ -377,14 +377,17 @@ def _extension_limit(rule: ClockRule | None, c: CaseClock) -> int | None:
 
 @transaction.atomic
 def case_extend_clock(case: Case, *, kind: str, days: int, reason: str, actor: Any,
-                      instance: str = "") -> CaseClock:
-    """Extend clock ``kind`` by ``days`` units with the agency head's approval (行政许可法 Art. 42): as many
-    times as the clock rule allows (``max_extensions``, usually once), each at most the lawful length.
+                      instance: str = "", on: dt.date | None = None, backdate_reason: str = "") -> CaseClock:
+    """Extend clock ``kind`` by ``days`` units with the agency head's approval given on ``on`` (default today; an
+    earlier day is a back-dated historical entry and needs ``backdate_reason``) — within the period, as
+    行政许可法 Art. 42 has it, so an overdue clock is never turned into a running one — as many times as the clock
+    rule allows (``max_extensions``, usually once), each at most the lawful length.
 
     Raises:
         NotPermitted: the actor may not approve extensions (``approve_extension`` or ``decide``).
         TransitionNotAllowed: the clock was already extended as often as the law allows, or is met.
-        InvalidInput: ``days`` < 1 or over the lawful length, or no reason.
+        InvalidInput: ``days`` < 1 or over the lawful length, no reason, or an approval date before the clock
+            started, after today or after the due date (see :func:`legal_date`).
     """
     ctype = _type(_lock(case))
     _require(actor, ctype, "approve_extension", "decide")
@@ -402,15 +405,20 @@ def case_extend_clock(case: Case, *, kind: str, days: int, reason: str, actor: A
                            location="days")
     if not reason.strip():
         raise InvalidInput(_("请写明延长理由"), location="reason")
+    day, late = legal_date(on, reason=backdate_reason, not_before=c.start, location="on",
+                           not_before_is=_("期限“%(l)s”的起算日") % {"l": c.label})
+    if c.due is not None and day > c.due:
+        raise InvalidInput(_("期限“%(l)s”已于 %(d)s 届满，延长须在届满前批准") % {
+            "l": c.label, "d": c.due.isoformat()}, location="on")
     with audit.acting(actor):
-        ClockExtension.objects.create(clock=c, amount=days, reason=reason.strip(), on=clock.today(),
+        ClockExtension.objects.create(clock=c, amount=days, reason=reason.strip(), on=day,
                                       approved_by=actor if getattr(actor, "pk", None) else None,
                                       approver_label=_label(actor))
         return _save_recomputed(case, c, actor, kind="clock_extended",
                                 basis=_rule_basis(ctype, c, "extension_basis"),
                                 summary=_("期限“%(l)s”延长 %(n)d %(u)s（%(r)s），届满日现为 %%(due)s") % {
                                     "l": c.label, "n": days, "u": c.get_unit_display(), "r": reason.strip()},
-                                data={"days": days})
+                                data={"days": days, "on": day.isoformat(), "backdate_reason": late})
 
 
 def recompute_open_clocks(*, first: dt.date, last: dt.date) -> list[Any]:

@@ -424,7 +424,7 @@ def case_clock(request: HttpRequest, number: str) -> HttpResponse:
             case, kind=d["kind"], end=d["day"], actor=request.user, instance=instance), "clocks")
     return _run(request, case, lambda: services.case_extend_clock(
         case, kind=d["kind"], days=d["days"] or 0, reason=d["reason"] or "", actor=request.user,
-        instance=instance), "clocks")
+        instance=instance, on=d.get("day"), backdate_reason=d.get("backdate_reason") or ""), "clocks")
 
 
 @route_scope(roles=VIEWERS, obj="cases.document")

@@ -102,16 +102,17 @@ def test_suspension_and_extension_stay_inside_the_clock_and_the_law(clocked: str
     c = case.clocks.get()
     # three working days not counted; the period now crosses 国庆节 (1–7 Oct): 30 Sep → 10 Oct
     assert c.due == dt.date(2013, 10, 10)
-    with pytest.raises(NotPermitted):
-        services.case_extend_clock(case, kind="decision", days=10, reason="情况复杂", actor=officer)
-    with pytest.raises(InvalidInput, match="1 至 10"):
-        services.case_extend_clock(case, kind="decision", days=11, reason="情况复杂", actor=leader)
-    services.case_extend_clock(case, kind="decision", days=10, reason="情况复杂，经负责人批准", actor=leader)
-    c.refresh_from_db()
-    assert c.due == dt.date(2013, 10, 23)  # Sat 12 Oct was a make-up working day
-    assert [(e.amount, e.approved_by) for e in c.extensions.all()] == [(10, leader)]
-    with pytest.raises(TransitionNotAllowed, match="不得再次延长"):
-        services.case_extend_clock(case, kind="decision", days=5, reason="再延", actor=leader)
+    with clock.frozen(dt.date(2013, 10, 8)):  # the head approves before the period runs out
+        with pytest.raises(NotPermitted):
+            services.case_extend_clock(case, kind="decision", days=10, reason="情况复杂", actor=officer)
+        with pytest.raises(InvalidInput, match="1 至 10"):
+            services.case_extend_clock(case, kind="decision", days=11, reason="情况复杂", actor=leader)
+        services.case_extend_clock(case, kind="decision", days=10, reason="情况复杂，经负责人批准", actor=leader)
+        c.refresh_from_db()
+        assert c.due == dt.date(2013, 10, 23)  # Sat 12 Oct was a make-up working day
+        assert [(e.amount, e.approved_by, e.on) for e in c.extensions.all()] == [(10, leader, dt.date(2013, 10, 8))]
+        with pytest.raises(TransitionNotAllowed, match="不得再次延长"):
+            services.case_extend_clock(case, kind="decision", days=5, reason="再延", actor=leader)
 
 
 @pytest.mark.django_db
