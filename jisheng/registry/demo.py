@@ -47,7 +47,7 @@ from .models import (
     Person,
     PersonStatus,
 )
-from .pinyin import pinyin_keys
+from .pinyin import has_parts, pinyin_keys, plain_name
 
 #: Every demo date is on or before this day, so a run does not depend on the day it is made.
 REFERENCE_DATE = dt.date(2026, 6, 30)
@@ -362,7 +362,8 @@ def _flush(gen: _Generator, writer: _Writer) -> int:
         if (gen.today - p.birth).days > 45 * 365 and p.death is None and rng.random() < 0.7:
             bank_name, bank_account = rng.choice(_BANKS), f"6228{rng.randrange(10**15):015d}"
         rows.append((
-            pk, p.name, full, initials, p.sex, d(p.birth), number, "汉族" if rng.random() < 0.985 else "回族",
+            pk, p.name, full, initials, plain_name(p.name) if has_parts(p.name) else "", p.sex, d(p.birth), number,
+            "汉族" if rng.random() < 0.985 else "回族",
             p.hukou_type, None if p.floating else p.village.pk, p.floating[1] if p.floating else "", p.village.pk,
             p.village.parent_id, p.household.pk if p.household is not None else None, phone, bank_name,
             bank_account, PersonStatus.DEAD if p.death else PersonStatus.ALIVE, d(p.death), p.floating is not None,
@@ -384,12 +385,14 @@ def _flush(gen: _Generator, writer: _Writer) -> int:
     for p, pk in zip(extra, ids[len(b.persons):], strict=True):
         full, initials = pinyin_keys(p.name)
         rows.append((
-            pk, p.name, full, initials, p.sex, d(p.birth), "", "汉族", p.hukou_type,
+            pk, p.name, full, initials, plain_name(p.name) if has_parts(p.name) else "", p.sex, d(p.birth), "", "汉族",
+            p.hukou_type,
             None if p.floating else p.village.pk, p.floating[1] if p.floating else "", p.village.pk,
             p.village.parent_id, None, "", "", "", PersonStatus.ALIVE, None, p.floating is not None, None, True,
         ))
     writer.insert(Person, [
-        "id", "name", "name_pinyin", "name_initials", "sex", "birth_date", "id_number", "ethnicity", "hukou_type",
+        "id", "name", "name_pinyin", "name_initials", "name_plain", "sex", "birth_date", "id_number", "ethnicity",
+        "hukou_type",
         "hukou_area_id", "hukou_place", "residence_area_id", "town_id", "household_id", "phone", "bank_name",
         "bank_account", "status", "death_date", "is_floating", "merged_into_id", "is_demo"], rows)
     marriage_ids = writer.reserve(Marriage, len(b.marriages))

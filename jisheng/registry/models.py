@@ -73,6 +73,8 @@ class Person(DomainModel):
     name = models.CharField(_("姓名"), max_length=64)
     name_pinyin = models.CharField(_("姓名拼音"), max_length=255, blank=True, editable=False)
     name_initials = models.CharField(_("姓名首字母"), max_length=64, blank=True, editable=False)
+    #: The name without the dots between its parts (阿依古丽·买买提 → 阿依古丽买买提), only for names written in parts.
+    name_plain = models.CharField(_("姓名（不含间隔号）"), max_length=64, blank=True, editable=False)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("出生日期"))
     id_number = models.CharField(_("公民身份号码"), max_length=18, blank=True, db_index=True)
@@ -98,7 +100,7 @@ class Person(DomainModel):
                                     editable=False, verbose_name=_("合并至"), db_index=False)
     is_demo = models.BooleanField(_("演示数据"), default=False)
 
-    audit_exclude: ClassVar[tuple[str, ...]] = ("name_pinyin", "name_initials", "town")
+    audit_exclude: ClassVar[tuple[str, ...]] = ("name_pinyin", "name_initials", "name_plain", "town")
 
     class Meta:
         verbose_name = _("人员")
@@ -122,6 +124,8 @@ class Person(DomainModel):
             models.Index(fields=["name_pinyin", "id"], name="registry_p_pinyin", condition=_LISTED),
             models.Index(fields=["name_initials", "id"], name="registry_p_initials", condition=_LISTED),
             models.Index(fields=["name", "id"], name="registry_p_name", condition=_LISTED),
+            models.Index(fields=["name_plain", "id"], name="registry_p_name_plain",
+                         condition=_LISTED & ~Q(name_plain="")),
             # lists by town / village, newest first (also serve the foreign keys)
             models.Index(fields=["town", "id"], name="registry_p_town_id"),
             models.Index(fields=["residence_area", "id"], name="registry_p_area_id"),

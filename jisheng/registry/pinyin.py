@@ -1,4 +1,12 @@
-"""Pinyin keys of names for prefix search (pypinyin): full pinyin and initials, lower case, no spaces."""
+"""Search keys of names (pypinyin): full pinyin and initials, lower case, no spaces; the name without its dots.
+
+Names of several parts (minority names: 阿依古丽·买买提) are written with a middle dot that people type as ·, •,
+・, a space or nothing; :data:`NAME_SEPARATORS` are no part of any key, and :func:`plain_name` is what a search
+compares when the name has one. A surname read differently as a surname (单 shan, 句 gou, 繁 po, 重 chong…) is keyed
+with its surname reading; pypinyin (0.55) has no surname style (asked upstream in mozillazg/python-pinyin#297),
+so :data:`_SURNAME_READINGS` is the table. Changing either means re-keying stored names: ``jisheng bootstrap``
+does it (:func:`jisheng.registry.services.name_keys_refresh`).
+"""
 
 from __future__ import annotations
 
@@ -6,31 +14,54 @@ from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
-#: Surnames whose surname reading differs from the character's most common reading (syllables).
+#: Characters written between the parts of a name: the middle dot (U+00B7, GB 间隔号) and what is typed for it.
+NAME_SEPARATORS = frozenset("·•・‧∙⋅･．. \u3000\u30fb\u2027\u2022\u2219\u22c5\uff0e\u00b7")
+
+#: Surnames whose surname reading differs from the character's most common reading (syllables, no tones), from
+#: the surname tables of hotoo/pinyin and overtrue/pinyin (cited in mozillazg/python-pinyin#297).
 _SURNAME_READINGS: dict[str, tuple[str, ...]] = {
     "单": ("shan",), "曾": ("zeng",), "解": ("xie",), "仇": ("qiu",), "朴": ("piao",), "查": ("zha",),
     "区": ("ou",), "盖": ("ge",), "乐": ("yue",), "覃": ("qin",), "缪": ("miao",), "翟": ("zhai",),
-    "种": ("chong",), "秘": ("bi",), "柏": ("bai",), "员": ("yun",), "长孙": ("zhang", "sun"),
-    "尉迟": ("yu", "chi"), "万俟": ("mo", "qi"),
+    "种": ("chong",), "秘": ("bi",), "柏": ("bai",), "员": ("yun",), "贠": ("yun",), "句": ("gou",),
+    "召": ("shao",), "折": ("she",), "黑": ("he",), "繁": ("po",), "重": ("chong",), "冼": ("xian",),
+    "过": ("guo",), "瞿": ("qu",), "佴": ("nai",), "粘": ("nian",), "藏": ("zang",), "都": ("du",),
+    "六": ("lu",), "薄": ("bo",), "贾": ("jia",), "盛": ("sheng",), "牟": ("mou",), "乜": ("nie",),
+    "阚": ("kan",), "宿": ("su",), "卜": ("bu",), "长": ("zhang",), "能": ("nai",),
+    "长孙": ("zhang", "sun"), "尉迟": ("yu", "chi"), "万俟": ("mo", "qi"), "单于": ("chan", "yu"),
+    "澹台": ("tan", "tai"), "乐正": ("yue", "zheng"), "仉督": ("zhang", "du"), "子车": ("zi", "ju"),
 }
+
+
+def plain_name(name: str) -> str:
+    """``name`` without the separators between its parts (阿依古丽·买买提 → 阿依古丽买买提)."""
+    return "".join(ch for ch in (name or "").strip() if ch not in NAME_SEPARATORS)
+
+
+def has_parts(name: str) -> bool:
+    """True when ``name`` is written in parts (holds a separator inside it)."""
+    return plain_name(name) != (name or "").strip()
 
 
 @lru_cache(maxsize=65536)
 def pinyin_keys(name: str) -> tuple[str, str]:
-    """Return ``(full_pinyin, initials)`` of ``name``: 王小明 → ("wangxiaoming", "wxm").
+    """Return ``(full_pinyin, initials)`` of ``name``: 王小明 → ("wangxiaoming", "wxm"); 阿依古丽·买买提 →
+    ("ayigulimaimaiti", "ayglmmt").
 
-    Non-Chinese characters are kept lower-cased; the surname uses its surname reading when it differs.
+    Separators are left out; non-Chinese characters are kept lower-cased; the surname uses its surname reading
+    when it differs, unless the name is written in parts with a dot (a transliteration has no Han surname).
     """
     name = (name or "").strip()
-    if not name:
+    text = plain_name(name)
+    if not text:
         return "", ""
     syllables: list[str] = []
-    rest = name
-    for surname in (name[:2], name[:1]):
-        if surname in _SURNAME_READINGS and len(name) > len(surname):
-            syllables = list(_SURNAME_READINGS[surname])
-            rest = name[len(surname):]
-            break
+    rest = text
+    if not any(ch in NAME_SEPARATORS for ch in name.replace(" ", "").replace("\u3000", "")):
+        for surname in (text[:2], text[:1]):
+            if surname in _SURNAME_READINGS and len(text) > len(surname):
+                syllables = list(_SURNAME_READINGS[surname])
+                rest = text[len(surname):]
+                break
     syllables += [s.lower() for s in lazy_pinyin(rest, style=Style.NORMAL, errors="default") if s.strip()]
     syllables = [s.replace("ü", "v").replace(" ", "") for s in syllables]
     full = "".join(syllables)

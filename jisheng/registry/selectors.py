@@ -159,15 +159,16 @@ class PersonPage:
 
 
 def _classify(q: str) -> tuple[str, str]:
-    """Return (kind, value): kind is "id", "name", "pinyin" or "initials"."""
-    from .pinyin import is_pinyin_prefix
+    """Return (kind, value): kind is "id", "name", "pinyin" or "initials". A name's value is written without the
+    dots between its parts (阿依古丽•买买提, 阿依古丽 买买提 → 阿依古丽买买提: see :func:`.pinyin.plain_name`)."""
+    from .pinyin import NAME_SEPARATORS, is_pinyin_prefix, plain_name
 
     q = q.strip()
     number = id_number_query(q)  # 0–9 only: ① or ۳ make it no ID number, never the number they look like
     if number:
         return "id", number
-    if q and all("\u3400" <= ch <= "\u9fff" or ch == "·" for ch in q):
-        return "name", q
+    if q and all("\u3400" <= ch <= "\u9fff" or ch in NAME_SEPARATORS for ch in q) and plain_name(q):
+        return "name", plain_name(q)
     letters = q.lower().replace(" ", "")
     if letters.isascii() and letters.isalpha():
         return ("pinyin" if is_pinyin_prefix(letters) else "initials"), letters
@@ -262,7 +263,10 @@ def search_persons(
         qs = qs.filter(id_number=value)
     elif kind in ("name", "pinyin", "initials"):
         order_field = {"name": "name", "pinyin": "name_pinyin", "initials": "name_initials"}[kind]
-        qs = qs.filter(_prefix_filter(order_field, value))
+        matches = _prefix_filter(order_field, value)
+        if kind == "name":  # a name in parts, however its dots were typed (name_plain: only such names)
+            matches |= _prefix_filter("name_plain", value)
+        qs = qs.filter(matches)
     filtered = qs
     if order_field:
         qs = qs.order_by(order_field, "id")

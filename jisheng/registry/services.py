@@ -39,7 +39,7 @@ from .models import (
     RosterImport,
     Sex,
 )
-from .pinyin import pinyin_keys
+from .pinyin import has_parts, pinyin_keys, plain_name
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +104,7 @@ def _prepare(person: Person) -> None:
         except InvalidInput as exc:
             raise InvalidInput(str(exc), location="公民身份号码") from None
     person.name_pinyin, person.name_initials = pinyin_keys(person.name)
+    person.name_plain = plain_name(person.name) if has_parts(person.name) else ""
     person.town = town_of(person.residence_area)
 
 
@@ -683,3 +684,30 @@ def roster_imports_recover(*, area: Area | None = None) -> list[int]:
         if done:
             recovered.append(job_id)
     return recovered
+
+
+# --- search keys ---------------------------------------------------------------------------------------
+
+
+def name_keys_refresh(stdout: Any = None) -> str:
+    """Re-key stored names whose pinyin, initials or plain form the current rules (:mod:`.pinyin`) give otherwise:
+    names written in parts and names starting with a surname of the surname table. Run by ``jisheng bootstrap``
+    (a reference loader), idempotent; only the changed rows are written (search keys: not audited, not dated).
+    Returns a one-line summary ("2 names re-keyed of 17 examined").
+    """
+    from .pinyin import _SURNAME_READINGS, NAME_SEPARATORS
+
+    candidates = ~Q(name_plain="")
+    for sep in NAME_SEPARATORS:
+        candidates |= Q(name__contains=sep)
+    for surname in _SURNAME_READINGS:
+        candidates |= Q(name__startswith=surname)
+    examined = changed = 0
+    rows = Person.objects.filter(candidates).values_list("pk", "name", "name_pinyin", "name_initials", "name_plain")
+    for pk, name, full, initials, plain in rows.order_by("pk").iterator(chunk_size=2000):
+        examined += 1
+        keys = (*pinyin_keys(name), plain_name(name) if has_parts(name) else "")
+        if keys != (full, initials, plain):
+            Person.objects.filter(pk=pk).update(name_pinyin=keys[0], name_initials=keys[1], name_plain=keys[2])
+            changed += 1
+    return f"{changed} names re-keyed of {examined} examined"
