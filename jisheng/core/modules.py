@@ -87,6 +87,8 @@ logger = logging.getLogger(__name__)
 
 _registered: dict[str, Module] = {}
 _workbench: list[Callable[[Any], WorkbenchItems | list[WorkbenchItems]]] = []
+_person_lookup: list[Callable[[Any, str], list[Any]]] = []
+_audit_subjects: list[Callable[[list[Any]], Any]] = []
 
 
 def register(module: Module) -> None:
@@ -156,3 +158,32 @@ def workbench_for(user: Any) -> list[WorkbenchItems]:
             items.deadlines_at_risk = _openable(user, items.deadlines_at_risk, items.module)
             collected.append(items)
     return collected
+
+
+def register_audit_person_lookup(lookup: Callable[[Any, str], list[Any]]) -> None:
+    """Register how the audit browser finds people by name or ID number: ``lookup(user, text)`` returns the people of
+    the user's scope it names (the registry's audited search); the last registration wins."""
+    _person_lookup[:] = [lookup]
+
+
+def register_audit_subjects(provider: Callable[[list[Any]], Any]) -> None:
+    """Register a function that, given people, returns a ``Q`` over audit events selecting the events of the
+    records of this app that concern them (None for none)."""
+    if provider not in _audit_subjects:
+        _audit_subjects.append(provider)
+
+
+def audit_subjects(user: Any, text: str) -> Any:
+    """A ``Q`` over audit events selecting those that concern the people ``text`` names (a name or an ID number,
+    looked up inside ``user``'s scope and audited by the lookup), or None when it names nobody."""
+    from django.db.models import Q
+
+    people = _person_lookup[0](user, text) if _person_lookup else []
+    if not people:
+        return None
+    found = Q(pk__in=[])
+    for provider in _audit_subjects:
+        q = provider(people)
+        if q is not None:
+            found |= q
+    return found

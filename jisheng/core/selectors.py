@@ -37,6 +37,8 @@ def audit_events_for(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     before_id: int | None = None,
+    subjects: Q | None = None,
+    limit: int = AUDIT_PAGE_SIZE,
 ) -> list[AuditEvent]:
     """One page (newest first, keyset on id) of audit events visible to ``user`` with the filters.
 
@@ -45,6 +47,9 @@ def audit_events_for(
     county-level city (太仓市, level COUNTY) whose commission runs the platform — or above. (It used to
     be CITY and above, which hid those events from the demo auditor and administrator, both scoped at
     太仓市.)
+
+    ``subjects`` narrows to the events of some records (a person's, from :func:`jisheng.core.modules.audit_subjects`);
+    ``limit`` is the page size (larger for an export).
     """
     area = getattr(user, "area", None)
     if area is None:
@@ -67,7 +72,9 @@ def audit_events_for(
         qs = qs.filter(at__date__lte=date_to)
     if before_id:
         qs = qs.filter(id__lt=before_id)
-    return list(qs.order_by("-id")[:AUDIT_PAGE_SIZE])
+    if subjects is not None:
+        qs = qs.filter(subjects)
+    return list(qs.order_by("-id")[:limit])
 
 
 def object_history(object_type: str, object_id: Any) -> QuerySet[AuditEvent]:

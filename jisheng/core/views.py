@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+from django.utils.translation import gettext as _
 
 from jisheng.accounts.roles import roles_with
 
-from . import modules, selectors
+from . import audit, audit_display, clock, modules, selectors
 from .access import area_get_for_user, route_scope
 from .forms import AuditFilterForm
-from .masking import mask_record, mask_text
 from .models import Area
 
 logger = logging.getLogger(__name__)
@@ -69,32 +70,73 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
     })
 
 
+#: At most this many events in one export of the audit browser (narrow the filters above it).
+AUDIT_EXPORT_LIMIT = 10_000
+
+
 @route_scope(roles=roles_with("audit.view"))
-def audit_list(request: HttpRequest) -> HttpResponse:
-    """Browse the audit trail with filters; newest first, 50 per page (keyset pagination)."""
+def audit_list(request: HttpRequest) -> HttpResponseBase:
+    """Browse the audit trail with filters; newest first, 50 per page (keyset pagination); ``?format=xlsx`` exports
+    what the filters select (audited).
+
+    Every event is shown in words (:mod:`.audit_display`): masked, labelled, times in China Standard Time. A person
+    filter (name or ID number) is looked up inside the auditor's scope through the registry's audited search.
+    """
     form = AuditFilterForm(request.GET or None)
     try:
         before_id = int(request.GET.get("before", "") or 0) or None
     except ValueError:
         before_id = None
-    if before_id is not None and before_id < 1:
-        before_id = None  # ids start at 1: a negative cursor would silently list nothing
+    if before_id is not None and not 1 <= before_id < 2**63:
+        before_id = None  # ids start at 1: a negative or out-of-range cursor would list nothing or fail
+    exporting = request.GET.get("format") == "xlsx"
+    filters: dict[str, Any] = {}
     if form.is_bound and not form.is_valid():
         # A filter that cannot be applied (e.g. 2026-02-30) shows its error and no events: listing the
         # unfiltered trail instead would let an auditor believe the filter was applied.
-        events = []
+        events: list[Any] = []
     else:
-        filters = form.cleaned_data if form.is_bound else {}
-        events = selectors.audit_events_for(request.user, before_id=before_id,
-                                            **{k: v for k, v in filters.items() if v})
-    next_before = events[-1].id if len(events) == selectors.AUDIT_PAGE_SIZE else None
+        filters = {k: v for k, v in (form.cleaned_data if form.is_bound else {}).items() if v}
+        person = filters.pop("person", "")
+        subjects = modules.audit_subjects(request.user, person) if person else None
+        if person and subjects is None:
+            events = []  # nobody in the auditor's scope by that name or number
+        else:
+            events = selectors.audit_events_for(
+                request.user, before_id=None if exporting else before_id, subjects=subjects,
+                limit=AUDIT_EXPORT_LIMIT if exporting else selectors.AUDIT_PAGE_SIZE, **filters)
+        if person:
+            filters["person"] = person
     # The trail holds personal data as recorded; the browser shows it masked (auditors cannot unmask).
-    rows = [(e, mask_record(e.changes, object_type=e.object_type), mask_text(e.reason)) for e in events]
+    rows = audit_display.describe(events)
+    if exporting:
+        return _audit_export(request, rows, filters)
+    next_before = events[-1].id if len(events) == selectors.AUDIT_PAGE_SIZE else None
     query = request.GET.copy()
     query.pop("before", None)
+    query.pop("format", None)
     return render(request, "core/audit_list.html", {
         "form": form, "rows": rows, "next_before": next_before, "query": query.urlencode(),
     })
+
+
+def _audit_export(request: HttpRequest, rows: list[audit_display.EventView], filters: dict[str, Any]) -> HttpResponse:
+    """The selected events as .xlsx (at most :data:`AUDIT_EXPORT_LIMIT`), recorded as an export of the trail."""
+    from urllib.parse import quote
+
+    today = clock.today()
+    notes = [(_("导出时间（北京时间）"), audit_display.when(clock.now())), (_("条数"), str(len(rows)))]
+    if len(rows) >= AUDIT_EXPORT_LIMIT:
+        notes.append((_("说明"), _("仅导出最新的 %(n)s 条，请缩小筛选范围后分批导出")
+                      % {"n": f"{AUDIT_EXPORT_LIMIT:,}"}))
+    body = audit_display.to_xlsx(rows, notes=notes)
+    audit.record_export(object_type="core.auditevent", count=len(rows), fmt="xlsx",
+                        filters={k: str(v) for k, v in filters.items()})
+    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    name = _("审计记录") + f"_{today:%Y%m%d}.xlsx"
+    response["Content-Disposition"] = (f"attachment; filename=\"audit_{today:%Y%m%d}.xlsx\"; "
+                                       f"filename*=UTF-8''{quote(name)}")
+    return response
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

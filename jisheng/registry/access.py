@@ -113,8 +113,10 @@ def id_number_refusal(number: str, *, scope: Area | None, exclude_pk: int | None
     outside it — or any record when ``scope`` is None (a caller without a scope) — gets :data:`ID_NUMBER_NOT_USABLE`,
     which names no record (no primary key), no place and no person.
     """
-    clash = (Person.objects.filter(id_number=number, status=PersonStatus.ALIVE).exclude(pk=exclude_pk)
-             .select_related("residence_area").first()) if number else None
+    living = Person.objects.filter(id_number=number, status=PersonStatus.ALIVE)
+    if exclude_pk is not None:
+        living = living.exclude(pk=exclude_pk)
+    clash = living.select_related("residence_area").first() if number else None
     if clash is None:
         return None
     if scope is not None and scope.contains(clash.residence_area):
@@ -168,3 +170,31 @@ def search_persons_for_user(user: Any, *, q: str = "", purpose: str, **filters: 
                               "results": len(page.items)},
                      area_id=getattr(user, "area_id", None))
     return page
+
+
+def audit_person_lookup(user: Any, text: str) -> list[Person]:
+    """The people of ``user``'s scope that ``text`` (a name, pinyin, initials or a whole ID number) names, for the
+    audit browser's search by person: through :func:`search_persons_for_user`, so the look-up is itself audited."""
+    return list(search_persons_for_user(user, q=text[:64], purpose="审计记录查询", page_size=100).items)
+
+
+def audit_subjects(people: list[Person]) -> Any:
+    """A ``Q`` over audit events selecting those of the registry that concern ``people``: their records, life
+    events, marriages and parent–child links, and searches made for their name or ID number."""
+    from django.db.models import Q
+
+    from .models import LifeEvent, Marriage, ParentChild
+
+    ids = [p.pk for p in people]
+
+    def of(object_type: str, pks: Any) -> Q:
+        return Q(object_type=object_type, object_id__in=[str(pk) for pk in pks])
+
+    terms = sorted({p.name for p in people} | {p.id_number for p in people if p.id_number})
+    return (of("registry.person", ids)
+            | of("registry.lifeevent", LifeEvent.objects.filter(person_id__in=ids).values_list("pk", flat=True))
+            | of("registry.marriage", Marriage.objects.filter(Q(husband_id__in=ids) | Q(wife_id__in=ids))
+                 .values_list("pk", flat=True))
+            | of("registry.parentchild", ParentChild.objects.filter(Q(parent_id__in=ids) | Q(child_id__in=ids))
+                 .values_list("pk", flat=True))
+            | Q(object_type="registry.person", changes__query__in=terms))
