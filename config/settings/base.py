@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Staff answers are never stored by a browser or proxy (Cache-Control: no-store); public routes are left alone.
+    "jisheng.core.middleware.NoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "jisheng.accounts.middleware.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -73,3 +73,33 @@ class RequestContextMiddleware:
         user = getattr(request, "user", None)
         with audit.context(actor=user, ip=client_ip(request)):
             return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Mark every answer of a staff route ``Cache-Control: no-store`` (with Django's never-cache headers).
+
+    Staff pages show personal data — person pages, the unmask answer, exports, PDFs, the API — and no browser or
+    proxy may keep them. A route declared public with ``route_scope(public=True)`` (the portal, the sign-in page) is
+    left alone; an answer that no route produced (a 404 of an unknown path) is marked when someone is signed in.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.utils.cache import add_never_cache_headers
+
+        response = self.get_response(request)
+        public = getattr(request, "_jisheng_public_route", None)
+        signed_in = getattr(getattr(request, "user", None), "is_authenticated", False)
+        if public is False or (public is None and signed_in):
+            add_never_cache_headers(response)  # max-age=0, no-cache, no-store, must-revalidate, private
+        return response
+
+    def process_view(self, request: HttpRequest, view_func: Callable[..., object], view_args: object,
+                     view_kwargs: object) -> None:
+        from .access import scopes_of
+
+        scopes = scopes_of(view_func)
+        scope = scopes.get(request.method or "GET") or scopes.get("*")
+        request._jisheng_public_route = bool(scope is not None and scope.public)  # type: ignore[attr-defined]
