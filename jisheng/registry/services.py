@@ -39,6 +39,7 @@ from .models import (
     RosterImport,
     Sex,
 )
+from . import hooks
 from .pinyin import has_parts, pinyin_keys, plain_name
 
 logger = logging.getLogger(__name__)
@@ -207,8 +208,8 @@ def person_record_death(person: Person, *, date: dt.date, actor: Any, cause: str
     if later is not None:
         raise InvalidInput(f"死亡日期早于已登记的{later.get_kind_display()}（{later.date:%Y-%m-%d}）",
                            location="日期")
-    life_event_record(person, kind=LifeEventKind.DEATH, date=date, actor=actor,
-                      details={"cause": cause} if cause else None)
+    event = life_event_record(person, kind=LifeEventKind.DEATH, date=date, actor=actor,
+                              details={"cause": cause} if cause else None)
     marriage = current_marriage(person, date)
     with audit.acting(actor):
         person.status = PersonStatus.DEAD
@@ -218,6 +219,7 @@ def person_record_death(person: Person, *, date: dt.date, actor: Any, cause: str
             marriage.end_date = date
             marriage.end_reason = MarriageEndReason.DEATH
             marriage.save()
+    hooks.life_event_recorded(event, actor=actor)  # e.g. benefits end the person's payments
     return person
 
 
@@ -275,8 +277,9 @@ def marriage_end(marriage: Marriage, *, end_date: dt.date, end_reason: str, acto
         marriage.save()
         if end_reason == MarriageEndReason.DIVORCE:
             for spouse_id in (marriage.husband_id, marriage.wife_id):
-                LifeEvent.objects.create(person_id=spouse_id, kind=LifeEventKind.DIVORCE, date=end_date,
-                                         details={"marriage_id": marriage.pk})
+                event = LifeEvent.objects.create(person_id=spouse_id, kind=LifeEventKind.DIVORCE, date=end_date,
+                                                 details={"marriage_id": marriage.pk})
+                hooks.life_event_recorded(event, actor=actor)
     return marriage
 
 
@@ -380,8 +383,9 @@ def person_move(person: Person, *, date: dt.date, actor: Any, to_area: Area | No
         with audit.acting(actor):
             person.status = PersonStatus.MOVED_OUT
             person.save()
-            LifeEvent.objects.create(person=person, kind=LifeEventKind.MOVE_OUT, date=date,
-                                     details={"from": before.name, "to": destination})
+            event = LifeEvent.objects.create(person=person, kind=LifeEventKind.MOVE_OUT, date=date,
+                                             details={"from": before.name, "to": destination})
+        hooks.life_event_recorded(event, actor=actor)
         return person
     if to_area.level not in (AreaLevel.TOWN, AreaLevel.VILLAGE):
         raise InvalidInput("新居住地应为镇（街道）或村（居）", location="新居住地")
