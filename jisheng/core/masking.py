@@ -4,8 +4,11 @@
   character of the given name becomes ``*`` (李明 → 李*, 王小明 → 王**, 欧阳娜娜 → 欧阳**);
 - ID numbers: first 6 and last 4 kept (320585199001011234 → 320585********1234; 15-digit: 6 + 5* + 4);
 - phone numbers: first 3 and last 4 kept (13800138000 → 138****8000);
-- free text and file names: ID numbers and mobile numbers found anywhere are masked, and so is every
-  occurrence of the names passed in ``names`` (the people the text is about).
+- free text and file names (:func:`mask_text`): every ID number, mobile and landline found anywhere, however
+  written — spaces, dashes or dots between the digits, +86/0086/86 in front, full-width digits, glued to
+  letters — is masked where it stands (ID: first 6 and last 4 kept; mobile: first 3 and last 4; landline: the
+  area code and the last 4, 0512-****9247), and so is every occurrence of the names passed in ``names`` (the
+  people the text is about).
 
 Public pages, exports for publication, disclosure documents, logs and error files all use this module.
 """
@@ -13,6 +16,7 @@ Public pages, exports for publication, disclosure documents, logs and error file
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 #: Two-character surnames (复姓) kept whole when masking. Common ones first; extend as needed.
@@ -25,9 +29,72 @@ COMPOUND_SURNAMES: frozenset[str] = frozenset({
 })
 
 MASK = "*"
-_ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])|(?<!\d)(\d{6})(\d{5})(\d{4})(?!\d)")
-# Mobile numbers as people write them in free text: 13800138000, 138 0013 8000, 138-0013-8000, +8613800138000.
-_PHONE_RE = re.compile(r"(?:(?<!\d)|(?<=\+86))(1[3-9]\d)([ -]?)(\d{4})(\2)(\d{4})(?!\d)")
+
+
+def _digits(*parts: str) -> str:
+    """A regular expression of single-digit ``parts`` with an optional separator between any two of them."""
+    return _SEP.join(parts)
+
+
+#: What people write between the digits of one number: one or two spaces, or a dash, dot or slash (spaced or not).
+#: Patterns run over :func:`_shadow`, where full-width forms, other dashes and spaces are ASCII already.
+_SEP = r"(?: {1,2}| ?[-./] ?)?"
+_D = "[0-9]"
+_YEAR = rf"(?:1{_SEP}[89]|2{_SEP}0){_SEP}{_D}{_SEP}{_D}"
+_MONTH = rf"(?:0{_SEP}[1-9]|1{_SEP}[0-2])"
+_DAY = rf"(?:0{_SEP}[1-9]|[12]{_SEP}{_D}|3{_SEP}[01])"
+#: ID numbers: 6 address digits, a birth date (18: YYYYMMDD from 1800; legacy 15: YYMMDD), the sequence and check.
+_ID_RE = re.compile(
+    rf"(?<![0-9])(?:{_digits(*[_D] * 6, _YEAR, _MONTH, _DAY, *[_D] * 3, '[0-9Xx]')}"
+    rf"|{_digits(*[_D] * 6, _D, _D, _MONTH, _DAY, *[_D] * 3)})(?![0-9])")
+#: Mobile numbers (1[3-9] and 9 more digits), with +86, 0086 or 86 in front or not.
+_MOBILE_RE = re.compile(
+    rf"(?<![0-9])(?:(?:\+ ?|00 ?)?86{_SEP})?(?P<number>{_digits('1', '[3-9]', *[_D] * 9)})(?![0-9])")
+#: Landlines: an area code (010, 02x, 0xxx; without the 0 after +86), in brackets or not, and a 7- or 8-digit number.
+_LANDLINE_RE = re.compile(
+    rf"(?<![0-9])(?:(?:\+ ?|00 ?)?86{_SEP}\(?(?:10|2[0-9]|[3-9][0-9]{{2}})\)?|\(?0(?:10|2[0-9]|[3-9][0-9]{{2}})\)?)"
+    rf"{_SEP}(?P<number>[2-9](?:{_SEP}{_D}){{6,7}})(?![0-9])")
+
+
+def _shadow(text: str) -> str:
+    """``text`` with one ASCII stand-in per character where it matters for finding numbers: full-width forms
+    (０–９, ＋, －, （, ）) as ASCII, every other digit (۳, ৩, ①) as its 0–9 value, dashes as ``-`` and spaces as
+    `` `` — the same length, so a match's positions are positions in ``text``."""
+    out = []
+    for ch in text:
+        if ch.isascii():
+            out.append(" " if ch in "\t" else ch)
+        elif "\uff01" <= ch <= "\uff5e":
+            out.append(unicodedata.normalize("NFKC", ch))
+        elif ch.isspace():
+            out.append(" ")
+        elif ch in "‐‑‒–—―−":
+            out.append("-")
+        else:
+            value = unicodedata.digit(ch, None)
+            out.append(str(value) if value is not None else ch)
+    return "".join(out)
+
+
+def _mask_numbers(text: str) -> str:
+    """Mask every ID number, mobile and landline in ``text`` where it stands (contract §3)."""
+    chars = list(text)
+    shadow = _shadow(text)
+
+    def hide(positions: Iterable[int]) -> None:
+        nonlocal shadow
+        for i in positions:
+            chars[i] = MASK
+        shadow = "".join(MASK if c == MASK else s for c, s in zip(chars, shadow, strict=True))
+
+    def digits(match: re.Match[str], group: int | str = 0) -> list[int]:
+        start, end = match.span(group)
+        return [i for i in range(start, end) if shadow[i] in "0123456789Xx"]
+
+    hide(i for m in _ID_RE.finditer(shadow) for i in digits(m)[6:-4])
+    hide(i for m in _MOBILE_RE.finditer(shadow) for i in digits(m, "number")[3:7])
+    hide(i for m in _LANDLINE_RE.finditer(shadow) for i in digits(m, "number")[:-4])
+    return "".join(chars)
 
 
 def surname_of(name: str) -> str:
@@ -81,15 +148,11 @@ def mask_bank_account(value: str) -> str:
 
 
 def mask_text(text: str, *, names: Iterable[str] = ()) -> str:
-    """Mask ID numbers, mobile numbers and every occurrence of ``names`` in free ``text`` (or a file name)."""
+    """Mask ID numbers, mobiles and landlines however written, and every occurrence of ``names``, in free ``text``
+    (or a file name); see the module docstring for what is kept of each."""
     if not text:
         return text or ""
-
-    def _id(m: re.Match[str]) -> str:
-        return mask_id_number(m.group(0))
-
-    out = _ID_RE.sub(_id, text)
-    out = _PHONE_RE.sub(lambda m: m.group(1) + m.group(2) + MASK * 4 + m.group(4) + m.group(5), out)
+    out = _mask_numbers(text)
     for name in sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True):
         if len(name) >= 2:
             out = out.replace(name, mask_name(name))

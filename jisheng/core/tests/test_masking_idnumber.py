@@ -93,7 +93,7 @@ def test_a_single_changed_digit_is_always_caught(born, seq, pos, delta):
     ("手机138-0013-8000", "手机138-****-8000"),
     ("+8613800138000", "+86138****8000"),
     ("单号 1380013800099", "单号 1380013800099"),  # part of a longer number: left alone
-    ("座机0512-53531234", "座机0512-53531234"),
+    ("座机0512-53531234", "座机0512-****1234"),  # contract §3: a landline keeps its area code and last four
 ])
 def test_mask_text_finds_mobile_numbers_written_with_spaces_dashes_or_country_code(text: str, masked: str) -> None:
     """Regression: petitions and notes write mobiles as 138 0013 8000 or +86…; those went out unmasked."""
