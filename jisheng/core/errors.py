@@ -25,6 +25,12 @@ class InvalidInput(DomainError):
         super().__init__(f"{location}: {message}" if location else message)
 
 
+class Conflict(InvalidInput):
+    """The input conflicts with what is recorded already: the same record submitted twice (a double click, two
+    officers at once) or a value that must be unique in use. Nothing was written. Pages show the message like any
+    refusal; the API answers 409."""
+
+
 class TransitionNotAllowed(DomainError):
     """A workflow action is not allowed in the current status; nothing was changed."""
 

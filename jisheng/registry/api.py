@@ -14,7 +14,7 @@ from ninja.security import django_auth
 from jisheng.accounts.roles import roles_with
 from jisheng.core import audit
 from jisheng.core.api import api_scope
-from jisheng.core.errors import InvalidInput
+from jisheng.core.errors import Conflict, InvalidInput
 from jisheng.core.masking import mask_id_number, mask_phone
 from jisheng.core.selectors import area_by_code
 
@@ -103,7 +103,8 @@ def person_read(request: HttpRequest, pk: int) -> dict[str, Any]:
 @api_scope(roles=roles_with("registry.change"))
 def person_create(request: HttpRequest, payload: PersonIn) -> Status[dict[str, Any]]:
     """Register a person; suspected duplicates are queued for review, and those inside the caller's scope returned.
-    400 names the field (a number used outside the scope: without naming that record or where it is)."""
+    400 names the field; 409 when the ID number is used by a living record — also one registered by the same request
+    sent twice at once (a number used outside the scope: without naming that record or where it is)."""
     scope = request.user.area  # type: ignore[union-attr]
     residence = area_by_code(payload.residence_area_code)
     if residence is None or scope is None or not scope.contains(residence):
@@ -118,6 +119,8 @@ def person_create(request: HttpRequest, payload: PersonIn) -> Status[dict[str, A
             hukou_area=hukou, hukou_place=payload.hukou_place, residence_area=residence, phone=payload.phone,
             is_floating=hukou is None,
         )
+    except Conflict as exc:
+        raise HttpError(409, str(exc)) from None
     except InvalidInput as exc:
         raise HttpError(400, str(exc)) from None
     # every suspected pair is queued for review; the answer names only records the caller may see

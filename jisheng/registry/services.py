@@ -15,11 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from jisheng.core import audit, clock
-from jisheng.core.errors import InvalidInput, TransitionNotAllowed
+from jisheng.core.errors import Conflict, InvalidInput, TransitionNotAllowed
 from jisheng.core.idnumber import validate_id_number
 from jisheng.core.models import Area, AreaLevel
 
@@ -109,6 +110,41 @@ def _prepare(person: Person) -> None:
     person.town = town_of(person.residence_area)
 
 
+def _refuse_used_number(person: Person, *, actor: Any, exclude_pk: int | None = None) -> None:
+    """Raise :func:`~.access.id_number_refusal`'s answer as a :class:`Conflict` when another living record uses
+    ``person``'s ID number."""
+    refusal = id_number_refusal(person.id_number, scope=scope_of(actor), exclude_pk=exclude_pk)
+    if refusal is not None:
+        raise Conflict(refusal.message, location=refusal.location)
+
+
+def _save_person(person: Person, *, actor: Any) -> None:
+    """Save ``person`` in a savepoint, so that a simultaneous save of the same living ID number (a double click, two
+    officers at once: the unique index refuses the second when the first commits) gets the answer a repeated
+    submission gets — never a 500 whose database text holds the full number.
+
+    Raises:
+        Conflict: the number is now used by the record saved at the same time, or (the other save having been
+            undone meanwhile) a plain "submitted at the same time, try again".
+    """
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        _refuse_used_number(person, actor=actor, exclude_pk=person.pk)
+        raise Conflict(_("该记录正被同时保存，本次未保存，请刷新后核对"), location="公民身份号码") from None
+
+
+def _lock(*persons: Person | None) -> None:
+    """Lock the rows of ``persons`` (in id order, so two requests never wait on each other) for the rest of the
+    transaction and read them again: a check of their status or family after this sees what a simultaneous request
+    committed — the second of two death records waits for the first, then finds the person dead."""
+    found = [p for p in persons if p is not None and p.pk is not None]
+    list(Person.objects.select_for_update().filter(pk__in=[p.pk for p in found]).order_by("pk"))
+    for person in found:
+        person.refresh_from_db()
+
+
 @transaction.atomic
 def person_create(*, actor: Any, source: str = "form", **fields: Any) -> Person:
     """Create a person from ``fields`` (see :data:`PERSON_FIELDS`) and queue suspected duplicates.
@@ -116,7 +152,8 @@ def person_create(*, actor: Any, source: str = "form", **fields: Any) -> Person:
     ``source`` names the creation path (form / import / api / demo) for the review queue.
 
     Raises:
-        InvalidInput: a bad field, or a living person with the same ID number exists (worded by
+        InvalidInput: a bad field.
+        Conflict: a living person with the same ID number exists, also one saved at the same time (worded by
             :func:`~.access.id_number_refusal` for the actor's scope: never naming that record or where it is).
     """
     from .dedup import flag_duplicates
@@ -126,11 +163,9 @@ def person_create(*, actor: Any, source: str = "form", **fields: Any) -> Person:
         raise InvalidInput(f"未知字段：{', '.join(sorted(unknown))}")
     person = Person(**fields)
     _prepare(person)
-    refusal = id_number_refusal(person.id_number, scope=scope_of(actor))
-    if refusal is not None:
-        raise refusal
+    _refuse_used_number(person, actor=actor)
     with audit.acting(actor):
-        person.save()
+        _save_person(person, actor=actor)
         flag_duplicates(person, source=source)
     return person
 
@@ -149,11 +184,9 @@ def person_update(person: Person, *, actor: Any, **changes: Any) -> Person:
         setattr(person, key, value)
     _prepare(person)
     if person.status == PersonStatus.ALIVE:
-        refusal = id_number_refusal(person.id_number, scope=scope_of(actor), exclude_pk=person.pk)
-        if refusal is not None:
-            raise refusal
+        _refuse_used_number(person, actor=actor, exclude_pk=person.pk)
     with audit.acting(actor):
-        person.save()
+        _save_person(person, actor=actor)
     return person
 
 
@@ -164,6 +197,7 @@ def life_event_record(person: Person, *, kind: str, date: dt.date, actor: Any,
 
     Raises:
         InvalidInput: unknown kind, a date before birth or in the future, or a disability grade not 1–4.
+        Conflict: the same event (kind, date and details) is recorded already — a form sent twice.
     """
     if kind not in LifeEventKind.values:
         raise InvalidInput(f"未知的事件类型：{kind}", location="事件")
@@ -173,6 +207,9 @@ def life_event_record(person: Person, *, kind: str, date: dt.date, actor: Any,
         grade = details.get("grade")
         if grade is not None and (not isinstance(grade, int) or not 1 <= grade <= 4):
             raise InvalidInput("残疾等级应为 1–4 级", location="等级")
+    _lock(person)
+    if LifeEvent.objects.filter(person=person, kind=kind, date=date, details=details).exists():
+        raise Conflict(_("该事件已登记，未重复登记"), location="事件")
     with audit.acting(actor):
         return LifeEvent.objects.create(person=person, kind=kind, date=date, details=details)
 
@@ -196,12 +233,12 @@ def person_record_death(person: Person, *, date: dt.date, actor: Any, cause: str
     """
     from .selectors import current_marriage
 
+    _lock(person)  # a death recorded at the same time is seen here: the person is dead by then
     if person.status in (PersonStatus.DEAD, PersonStatus.MERGED):
         raise TransitionNotAllowed("该人员已登记死亡或已合并")
     cause = cause.strip()
     if len(cause) > 100 or any(ord(ch) < 32 for ch in cause):
         raise InvalidInput("死亡原因不能超过 100 个字符，且不能含控制字符", location="死亡原因")
-    Person.objects.select_for_update().filter(pk=person.pk).first()  # serialise with concurrent events
     later = (LifeEvent.objects.filter(person=person, date__gt=date)
              .exclude(kind=LifeEventKind.BIRTH)  # a child may be born after the father's death
              .order_by("date").first())
@@ -262,9 +299,11 @@ def marriage_end(marriage: Marriage, *, end_date: dt.date, end_reason: str, acto
     """End ``marriage`` on ``end_date`` by ``end_reason`` ("divorce" or "death").
 
     Raises:
-        TransitionNotAllowed: already ended.
+        TransitionNotAllowed: already ended (also by a request at the same time).
         InvalidInput: unknown reason or a date before the start.
     """
+    Marriage.objects.select_for_update().filter(pk=marriage.pk).first()
+    marriage.refresh_from_db()
     if marriage.end_date is not None:
         raise TransitionNotAllowed("该婚姻已终止")
     if end_reason not in MarriageEndReason.values:
@@ -302,18 +341,24 @@ def parent_child_link(*, parent: Person, child: Person, kind: str = ParentChildK
     existing = ParentChild.objects.filter(parent=parent, child=child).first()
     if existing is not None:
         return existing
-    with audit.acting(actor):
-        link = ParentChild.objects.create(parent=parent, child=child, kind=kind, since=since)
-        if kind in (ParentChildKind.BIRTH, ParentChildKind.ADOPTION):
-            LifeEvent.objects.create(
-                person=parent, kind=LifeEventKind.BIRTH if kind == ParentChildKind.BIRTH else LifeEventKind.ADOPTION,
-                date=child.birth_date if kind == ParentChildKind.BIRTH else (since or child.birth_date),
-                details={"child_id": child.pk})
+    try:
+        with transaction.atomic(), audit.acting(actor):  # a savepoint: the same pair linked at the same time
+            link = ParentChild.objects.create(parent=parent, child=child, kind=kind, since=since)
+            if kind in (ParentChildKind.BIRTH, ParentChildKind.ADOPTION):
+                LifeEvent.objects.create(
+                    person=parent,
+                    kind=LifeEventKind.BIRTH if kind == ParentChildKind.BIRTH else LifeEventKind.ADOPTION,
+                    date=child.birth_date if kind == ParentChildKind.BIRTH else (since or child.birth_date),
+                    details={"child_id": child.pk})
+    except IntegrityError:
+        return ParentChild.objects.get(parent=parent, child=child)
     return link
 
 
 def _living(person: Person) -> None:
-    """Raises TransitionNotAllowed when ``person`` is recorded dead or merged (no more events)."""
+    """Lock ``person`` (:func:`_lock`) and raise TransitionNotAllowed when they are recorded dead or merged (no more
+    events), also by a request committed meanwhile."""
+    _lock(person)
     if person.status in (PersonStatus.DEAD, PersonStatus.MERGED):
         raise TransitionNotAllowed("该人员已登记死亡或已合并，不能再登记事件")
 
@@ -334,24 +379,42 @@ def child_register(*, parent: Person, actor: Any, name: str, sex: str, birth_dat
     With ``with_spouse``, the parent's spouse on ``birth_date`` is linked as the other parent.
     Created through :func:`person_create`, so suspected duplicates are queued for review.
 
+    Idempotent for a form sent twice: a child of the same name, sex and birth date already registered to this
+    parent or their spouse is the same child — the parents not linked to it yet are linked, and when both already
+    are, nothing is written (:class:`Conflict`). Both parents are locked first, so the same newborn sent at the
+    same time (twice from one page, or from each parent's page) is registered once.
+
     Raises:
         TransitionNotAllowed: the parent is recorded dead or merged.
         InvalidInput: a bad field (named), a living person with the same ID number, or a parent not older
             than the child.
+        Conflict: the child is registered to every parent already.
     """
     from .selectors import current_marriage
 
+    marriage = current_marriage(parent, birth_date)
+    spouse = None if marriage is None else (marriage.wife if marriage.husband_id == parent.pk else marriage.husband)
+    _lock(parent, spouse)
     _living(parent)
-    child = person_create(
-        actor=actor, source="form", name=name, sex=sex, birth_date=birth_date, id_number=id_number,
-        hukou_type=parent.hukou_type, hukou_area=parent.hukou_area, hukou_place=parent.hukou_place,
-        residence_area=parent.residence_area, household=parent.household,
-    )
-    parent_child_link(parent=parent, child=child, kind=ParentChildKind.BIRTH, actor=actor)
-    marriage = current_marriage(parent, birth_date) if with_spouse else None
-    if marriage is not None:
-        other = marriage.wife if marriage.husband_id == parent.pk else marriage.husband
-        parent_child_link(parent=other, child=child, kind=ParentChildKind.BIRTH, actor=actor)
+    parents = [parent, spouse] if with_spouse and spouse is not None else [parent]
+    known = (ParentChild.objects.filter(parent_id__in=[p.pk for p in (parent, spouse) if p is not None],
+                                        child__name=(name or "").strip(), child__sex=sex, child__birth_date=birth_date)
+             .exclude(child__status=PersonStatus.MERGED).select_related("child").order_by("child_id").first())
+    if known is not None:
+        child = known.child
+        missing = [p for p in parents if not ParentChild.objects.filter(parent=p, child=child).exists()]
+        if not missing:
+            raise Conflict(_("已登记该子女（%(name)s，%(date)s 出生），未重复登记") % {
+                "name": child.name, "date": f"{child.birth_date:%Y-%m-%d}"}, location="姓名")
+    else:
+        child = person_create(
+            actor=actor, source="form", name=name, sex=sex, birth_date=birth_date, id_number=id_number,
+            hukou_type=parent.hukou_type, hukou_area=parent.hukou_area, hukou_place=parent.hukou_place,
+            residence_area=parent.residence_area, household=parent.household,
+        )
+        missing = parents
+    for each in missing:
+        parent_child_link(parent=each, child=child, kind=ParentChildKind.BIRTH, actor=actor)
     return child
 
 
@@ -392,14 +455,12 @@ def person_move(person: Person, *, date: dt.date, actor: Any, to_area: Area | No
     if to_area.pk == person.residence_area_id and person.status == PersonStatus.ALIVE:
         raise InvalidInput("新居住地与现居住地相同", location="新居住地")
     if person.status == PersonStatus.MOVED_OUT:
-        refusal = id_number_refusal(person.id_number, scope=scope_of(actor), exclude_pk=person.pk)
-        if refusal is not None:
-            raise refusal
+        _refuse_used_number(person, actor=actor, exclude_pk=person.pk)
         person.status = PersonStatus.ALIVE
     person.residence_area = to_area
     _prepare(person)
     with audit.acting(actor):
-        person.save()
+        _save_person(person, actor=actor)
         LifeEvent.objects.create(person=person, kind=LifeEventKind.MOVE_IN, date=date,
                                  details={"from": before.name, "to": to_area.name})
     return person

@@ -70,7 +70,7 @@ def test_the_api_answers_a_number_registered_elsewhere_without_its_record(client
     body = {"name": "王小红", "sex": "F", "birth_date": "1990-01-01", "hukou_type": "rural",
             "residence_area_code": village_a.code, "id_number": other.id_number}
     response = client.post("/api/v1/registry/persons", json.dumps(body), content_type="application/json")
-    assert response.status_code == 400
+    assert response.status_code == 409  # a conflict with a living record, like the same request sent twice
     assert ID_NUMBER_NOT_USABLE in response.json()["detail"]
     assert _tells(response.content.decode(), other, village_b) == []
 

@@ -233,13 +233,16 @@ def test_newborn_is_created_linked_to_both_parents_and_checked_for_duplicates(cl
         ("F", D(2026, 10, 1), "", wife.residence_area, wife.hukou_area, "alive")
     assert sorted(ParentChild.objects.filter(child=baby).values_list("parent_id", "kind")) == \
         sorted([(husband.pk, "birth"), (wife.pk, "birth")])
-    # the same baby entered again from the father's page: created, and queued as a suspected duplicate
+    # the same baby entered again from the father's page (or the form sent twice): the same child, already
+    # registered to both parents — nothing is added (issue 11: two children with four parent links)
     r = client_a.post(url("event_newborn", husband), {"name": "张宝", "sex": "F", "birth_date": "2026-10-01"})
-    assert r.status_code == 302
-    assert Person.objects.filter(name="张宝").count() == 2
-    assert DuplicateCandidate.objects.filter(reason="name_birth_area", person_a=baby).count() == 1
-    second = Person.objects.filter(name="张宝").latest("pk")
-    assert list(ParentChild.objects.filter(child=second).values_list("parent_id", flat=True)) == [husband.pk]
+    assert r.status_code == 200 and "已登记该子女（张宝，2026-10-01 出生）" in " ".join(errors_of(r)["name"])
+    assert list(Person.objects.filter(name="张宝")) == [baby]
+    assert ParentChild.objects.filter(child=baby).count() == 2 and not DuplicateCandidate.objects.exists()
+    # a twin of another name is another child
+    r = client_a.post(url("event_newborn", wife), {"name": "张贝", "sex": "F", "birth_date": "2026-10-01",
+                                                   "with_spouse": "on"})
+    assert r.status_code == 302 and Person.objects.filter(birth_date=D(2026, 10, 1)).count() == 2
 
 
 @pytest.mark.django_db
