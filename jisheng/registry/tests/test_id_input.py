@@ -19,25 +19,26 @@ from tests.conftest import login
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
-def _cli(*args: str) -> int:
-    """Run ``jisheng ARGS`` as the console script does; return its exit code (an uncaught error propagates, which
-    a shell would see as exit 1 with a traceback)."""
+def _cli(monkeypatch: Any, *args: str) -> int:
+    """Run ``jisheng ARGS`` as the console script does (its entry point and argument parsing); return its exit code
+    (an uncaught error propagates, which a shell would see as exit 1 with a traceback). The command closes the
+    database connections when it ends, which would end the test's own transaction: that is left out here."""
+    from django.db import connections
+
     from jisheng.__main__ import main
 
-    argv = sys.argv
-    sys.argv = ["jisheng", *args]
+    monkeypatch.setattr(sys, "argv", ["jisheng", *args])
+    monkeypatch.setattr(connections, "close_all", lambda: None)
     try:
         main()
     except SystemExit as exc:
         return int(exc.code or 0)
-    finally:
-        sys.argv = argv
     return 0
 
 
 @pytest.mark.django_db
 def test_roster_import_normalises_full_width_and_refuses_other_digits_as_row_errors(
-        tmp_path: Any, capsys: Any, village_a: Any) -> None:
+        tmp_path: Any, capsys: Any, monkeypatch: Any, village_a: Any) -> None:
     wide = make_id_number("320585", dt.date(1975, 3, 8), 11)
     circled = make_id_number("320585", dt.date(1980, 1, 2), 13)
     arabic = make_id_number("320585", dt.date(1982, 6, 1), 15)
@@ -50,7 +51,7 @@ def test_roster_import_normalises_full_width_and_refuses_other_digits_as_row_err
     path = tmp_path / "花名册.csv"
     path.write_text("\r\n".join(rows) + "\r\n", encoding="utf-8")
 
-    assert _cli("registry", "import", str(path), "--json") == 0
+    assert _cli(monkeypatch, "registry", "import", str(path), "--json") == 0
     outcome = json.loads(capsys.readouterr().out)
     assert outcome["rows"] == 3 and outcome["imported"] == 1 and outcome["unchanged"] == 0
     assert [(e["row"], e["column"]) for e in outcome["errors"]] == [(3, "身份证号"), (4, "身份证号")]
