@@ -137,6 +137,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "jisheng.core.views.csrf_failure"
+# Error reports (the DEBUG 500 page, error e-mails) hide DATABASE_URL and every other secret-holding name.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "jisheng.core.logfilters.SecretsReporterFilter"
 
 # Login lockout (django-axes): five failures per username and address lock for one hour.
 AXES_FAILURE_LIMIT = 5
