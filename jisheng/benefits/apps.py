@@ -27,6 +27,11 @@ class BenefitsConfig(AppConfig):
         from .demo import demo_step
 
         reference.register_demo("benefits", demo_step, order=60)
+        from jisheng.registry import hooks
+
+        from .services import registry_event_apply
+
+        hooks.on_life_event("benefits", registry_event_apply)
 
 
 def programme_citations(provision_key: str) -> list[Any]:

@@ -428,3 +428,30 @@ class ReturnImport(models.Model):
 
     def summary(self) -> dict[str, Any]:
         return {"paid": self.paid, "failed": self.failed, "unchanged": self.unchanged}
+
+
+class RegistryNotice(models.Model):
+    """What a registry event (death, move out of the city, divorce) did to an enrolment, for the officers to see
+    until one of them marks it handled: ``action`` ``ended`` (payment stopped after the event month; ``message``
+    names the months already paid to recover) or ``review`` (the facts may have changed; payment goes on)."""
+
+    enrolment = models.ForeignKey(Enrolment, models.CASCADE, related_name="registry_notices")
+    kind = models.CharField(_("人口事件"), max_length=16)
+    event_date = models.DateField(_("事件日期"))
+    action = models.CharField(_("处理"), max_length=8)
+    message = models.CharField(_("说明"), max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("核对人"))
+    handled_at = models.DateTimeField(_("核对时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["handled_at", "id"], name="benefits_notice_open")]
+
+    def __str__(self) -> str:
+        return self.message
+
+    @property
+    def kind_label(self) -> str:
+        return str({"death": _("死亡"), "move_out": _("迁出本市"), "divorce": _("离婚")}.get(self.kind, self.kind))

@@ -30,6 +30,10 @@ GRANT = "grant"
 FREQUENCIES = (MONTHLY, ANNUAL, ONE_TIME, GRANT)
 AMOUNT_RULES = ("max_floor_local", "fixed", "granted")
 STOP_RULES = ("through_event_month", "one_time")
+#: Registry events a programme answers (``registry_events``) and what it does: ``end`` the enrolment (the event
+#: month is the last paid; later months already paid are recovered) or flag it for ``review`` by staff.
+REGISTRY_EVENTS = ("death", "move_out", "divorce")
+REGISTRY_ACTIONS = ("end", "review")
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,10 @@ class Programme:
     categories: tuple[Category, ...]
     provisions: tuple[ProvisionRef, ...]
     rule_versions: tuple[RuleVersion, ...] = field(default_factory=tuple)
+    #: Registry event → action (:data:`REGISTRY_EVENTS`, :data:`REGISTRY_ACTIONS`); an event not named changes
+    #: nothing. ``registry_events_source`` says where the rule comes from.
+    registry_events: dict[str, str] = field(default_factory=dict)
+    registry_events_source: str = ""
 
     @property
     def verified(self) -> bool:
@@ -165,13 +173,19 @@ def parse(data: dict[str, Any], *, source: str = "programmes.yaml") -> dict[str,
             ))
         if not versions:
             raise InvalidInput("a programme needs at least one rule version", location=where)
+        events = dict(raw.get("registry_events") or {})
+        for event, action in events.items():
+            if event not in REGISTRY_EVENTS or action not in REGISTRY_ACTIONS:
+                raise InvalidInput(f"registry_events: {event}: {action} — events are {REGISTRY_EVENTS}, actions "
+                                   f"{REGISTRY_ACTIONS}", location=where)
         result[key] = Programme(
             key=key, name=raw["name"], glossary=raw.get("glossary", key), frequency=raw["frequency"],
             eligibility_rule=raw["eligibility_rule"], posting_days=int(raw.get("posting_days", 7)),
             posting_days_verified=bool(raw.get("posting_days_verified")),
             verification_month=raw.get("verification_month"),
             categories=tuple(Category(c["key"], c["name"]) for c in raw.get("categories") or []),
-            provisions=provisions, rule_versions=tuple(versions),
+            provisions=provisions, rule_versions=tuple(versions), registry_events=events,
+            registry_events_source=str(raw.get("registry_events_source", "")),
         )
     return result
 

@@ -20,7 +20,7 @@ from jisheng.core.modules import Todo, WorkbenchItems
 from . import programmes, rules
 from .access import enrolments_for_user, rolls_for_user
 from .enums import FROZEN_ROLL_STATUSES, EnrolmentStatus, LineKind, LineStatus, RollStatus
-from .models import Enrolment, PaymentRoll, RollLine, RollRun, Verification
+from .models import Enrolment, PaymentRoll, RegistryNotice, RollLine, RollRun, Verification
 
 PAGE_SIZE = 50
 
@@ -44,6 +44,13 @@ def verifications_due(user: Any, *, within_days: int = 30) -> QuerySet[Verificat
     return (Verification.objects.filter(done_on__isnull=True, due_date__lte=limit,
                                         enrolment__in=enrolments_for_user(user))
             .select_related("enrolment", "enrolment__person").order_by("due_date", "id"))
+
+
+def open_registry_notices(user: Any) -> QuerySet[RegistryNotice]:
+    """Registry notices (a death, a move out, a divorce that ended or flagged an enrolment) in ``user``'s scope
+    not yet marked handled, oldest first."""
+    return (RegistryNotice.objects.filter(handled_at__isnull=True, enrolment__in=enrolments_for_user(user))
+            .select_related("enrolment", "enrolment__person").order_by("id"))
 
 
 def latest_run(roll: PaymentRoll) -> RollRun | None:
@@ -167,6 +174,14 @@ def workbench_items(user: Any) -> WorkbenchItems:
                                     url=reverse("benefits:roll_detail", args=[roll.pk]), module="benefits"))
         items.counts[_("待审核花名册")] = awaiting.count()
     if user.has_capability("benefits.change"):
+        notices = open_registry_notices(user)
+        for n in notices[:10]:
+            items.todos.append(Todo(
+                label=_("人口事件：%(name)s %(kind)s，%(what)s") % {
+                    "name": mask_name(n.enrolment.person.name), "kind": n.kind_label,
+                    "what": _("已停发，请核对") if n.action == "ended" else _("请核对认定事实")},
+                url=reverse("benefits:enrolment_detail", args=[n.enrolment_id]), module="benefits"))
+        items.counts[_("人口事件待核对")] = notices.count()
         due = verifications_due(user)
         for v in due[:10]:
             items.deadlines_at_risk.append(Todo(

@@ -50,6 +50,7 @@ from .models import (
     PaymentRoll,
     Posting,
     PostingEntry,
+    RegistryNotice,
     ReturnImport,
     Review,
     RollLine,
@@ -512,6 +513,113 @@ def deaths_sync(*, programme: str, area: Area) -> int:
                          details={"source": "registry"})
         n += 1
     return n
+
+
+def _settle_open_rolls(enrolment: Enrolment) -> list[PaymentRoll]:
+    """After ``enrolment`` ended, take its lines for months after ``end_month`` out of the rolls not yet approved
+    (draft or awaiting the checker) and, in a roll awaiting the checker, add the recovery (or arrears) lines it is
+    now flagged for; the roll's totals follow its lines, so the checker approves what the lines say. Returns the
+    rolls changed."""
+    changed: list[PaymentRoll] = []
+    open_rolls = (PaymentRoll.objects.select_for_update(of=("self",)).select_related("area")
+                  .filter(programme=enrolment.programme, status__in=[RollStatus.DRAFT, RollStatus.GENERATED])
+                  .order_by("month", "id"))
+    for roll in open_rolls:
+        if not roll.area.contains(enrolment.area):
+            continue
+        stale = RollLine.objects.filter(roll=roll, enrolment=enrolment, kind="regular")
+        if enrolment.end_month is not None:
+            stale = stale.filter(month__gt=enrolment.end_month)
+        removed = stale.delete()[0]
+        added = payroll.correction_lines(roll) if roll.status == RollStatus.GENERATED else 0
+        if removed or added:
+            roll.line_count, roll.total_amount = payroll.roll_totals(roll)
+            roll.save(update_fields=["line_count", "total_amount", "updated_at"])
+            audit.record(AuditAction.BATCH, object_type="benefits.paymentroll", object_id=roll.pk,
+                         object_label=roll.audit_label(), area_id=roll.area_id,
+                         changes={"step": "registry_event", "enrolment": enrolment.pk, "removed": removed,
+                                  "corrections": added, "lines": roll.line_count, "total": str(roll.total_amount)})
+            changed.append(roll)
+    return changed
+
+
+def _paid_after(enrolment: Enrolment) -> list[tuple[dt.date, Decimal]]:
+    """Months after ``enrolment``'s end month paid in approved rolls (month, yuan), oldest first."""
+    if enrolment.end_month is None:
+        return []
+    rows = (RollLine.objects.filter(person_id=enrolment.person_id, programme=enrolment.programme,
+                                    month__gt=enrolment.end_month, roll__status__in=FROZEN_ROLL_STATUSES)
+            .values_list("month").annotate(total=Sum("amount")).order_by("month").values_list("month", "total"))
+    return [(m, t) for m, t in rows if t and t > 0]
+
+
+_REGISTRY_CHANGE = {"death": ChangeKind.DEATH, "move_out": ChangeKind.OTHER_STOP}
+
+
+def registry_event_apply(event: Any, *, actor: Any) -> list[RegistryNotice]:
+    """Apply a registry life event (death, move out of the city, divorce) to the person's enrolments, as each
+    programme's ``registry_events`` says — the service the benefits app registers with the registry
+    (:mod:`jisheng.registry.hooks`), called inside the registry's transaction.
+
+    ``end``: an approved enrolment ends with the event month as its last month paid (the stated stop rule);
+    its lines for later months leave the rolls not yet approved, and months already paid after it become
+    recovery lines of the next roll (closed months are never rewritten). ``review``: nothing changes but the
+    officers are told. Each enrolment touched gets a :class:`RegistryNotice` (the workbench lists the open
+    ones). The writes are the system's, inside ``actor``'s audit context. Returns the notices.
+    """
+    kind = {"death": "death", "move_out": "move_out", "divorce": "divorce"}.get(str(event.kind))
+    if kind is None:
+        return []
+    notices: list[RegistryNotice] = []
+    with audit.acting(actor):
+        enrolments = (Enrolment.objects.select_for_update().filter(person_id=event.person_id)
+                      .exclude(status__in=[EnrolmentStatus.REJECTED, EnrolmentStatus.ENDED]).order_by("id"))
+        for enrolment in enrolments:
+            prog = programmes.get(enrolment.programme)
+            action = prog.registry_events.get(kind)
+            if action is None:
+                continue
+            label = {"death": "死亡", "move_out": "迁出本市", "divorce": "离婚"}[kind]
+            if action == "end" and enrolment.status == EnrolmentStatus.APPROVED:
+                details: dict[str, Any] = {"source": "registry", "event_id": event.pk}
+                if kind == "move_out":
+                    destination = str((event.details or {}).get("to") or "")
+                    details["reason"] = f"迁出本市（{destination}）" if destination else "迁出本市"
+                enrolment_change(enrolment, kind=_REGISTRY_CHANGE[kind], event_date=event.date, actor=None,
+                                 details=details)
+                enrolment.refresh_from_db()
+                _settle_open_rolls(enrolment)
+                paid = _paid_after(enrolment)
+                message = (f"人口信息登记{label}（{event.date:%Y-%m-%d}），已停发："
+                           f"{enrolment.end_month:%Y年%m月}为最后发放月")
+                if paid:
+                    message += (f"；已多发 {len(paid)} 个月共 {sum(t for _m, t in paid)} 元"
+                                f"（{'、'.join(f'{m:%Y-%m}' for m, _t in paid)}），列入下一期花名册扣回")
+                notices.append(RegistryNotice.objects.create(
+                    enrolment=enrolment, kind=kind, event_date=event.date, action="ended", message=message[:255]))
+            else:
+                if kind == "death" and enrolment.lines.exists() and prog.frequency in (programmes.ONE_TIME,
+                                                                                      programmes.GRANT):
+                    continue  # paid already: nothing left to decide
+                message = (f"人口信息登记{label}（{event.date:%Y-%m-%d}）：请核对该对象的认定事实是否仍然成立"
+                           if enrolment.status == EnrolmentStatus.APPROVED else
+                           f"人口信息登记{label}（{event.date:%Y-%m-%d}）：该申请尚在审核中，请核对后决定")
+                notices.append(RegistryNotice.objects.create(
+                    enrolment=enrolment, kind=kind, event_date=event.date, action="review", message=message[:255]))
+    return notices
+
+
+def registry_notice_handle(notice: RegistryNotice, *, actor: Any) -> RegistryNotice:
+    """Mark a registry notice handled (checked) by ``actor``; idempotent."""
+    _require(actor, "benefits.change")
+    with transaction.atomic(), audit.acting(actor):
+        RegistryNotice.objects.filter(pk=notice.pk, handled_at__isnull=True).update(
+            handled_by=_user(actor), handled_at=clock.now())
+        audit.record(AuditAction.UPDATE, object_type="benefits.enrolment", object_id=notice.enrolment_id,
+                     object_label=f"#{notice.enrolment_id}", area_id=notice.enrolment.area_id,
+                     changes={"registry_notice": notice.pk, "handled": True})
+    notice.refresh_from_db()
+    return notice
 
 
 def registry_stops_sync(*, programme: str, area: Area, after_event_id: int = 0, today: dt.date | None = None) -> int:

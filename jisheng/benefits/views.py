@@ -156,6 +156,8 @@ def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "masked_account": mask_bank_account(enrolment.bank_account),
         "reviews": enrolment.reviews.select_related("posting").all(), "verifications": enrolment.verifications.all(),
         "changes": enrolment.changes.all(), "lines": lines, "can_change": can_change,
+        "notices": list(enrolment.registry_notices.select_related("handled_by")),
+        "open_notices": enrolment.registry_notices.filter(handled_at__isnull=True).exists(),
         "postings": enrolment.posting_entries.select_related("posting").all(),
         "review_form": ReviewForm(), "change_form": ChangeForm(),
         "verification_form": VerificationForm(initial={"done_on": clock.today()}),
@@ -201,6 +203,10 @@ def enrolment_action(request: HttpRequest, pk: int) -> HttpResponseBase:
                 messages.success(request, _("已记录变更"))
             else:
                 messages.error(request, _("请填写变更事项和日期"))
+        elif action == "notice_ack":
+            for notice in enrolment.registry_notices.filter(handled_at__isnull=True):
+                services.registry_notice_handle(notice, actor=request.user)
+            messages.success(request, _("已核对人口信息变动"))
         elif action == "verify":
             verify = VerificationForm(request.POST)
             verification = enrolment.verifications.filter(done_on__isnull=True).order_by("year").first()

@@ -19,7 +19,7 @@ from .models import LifeEvent, LifeEventKind
 #: The life events listeners hear of.
 NOTIFIED_KINDS = frozenset({LifeEventKind.DEATH, LifeEventKind.MOVE_OUT, LifeEventKind.DIVORCE})
 
-LifeEventListener = Callable[..., None]
+LifeEventListener = Callable[..., object]
 _listeners: dict[str, LifeEventListener] = {}
 
 
