@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
@@ -98,3 +99,47 @@ def export_response(*, filename: str, fmt: str, header: Iterable[str], rows: Ite
     response = HttpResponse(body, content_type=ctype)
     response["Content-Disposition"] = content_disposition(f"{filename}.{fmt}")
     return response
+
+
+#: A run of Chinese characters in a file name, and a run of digits (with the separators people type) of an ID or
+#: phone number.
+_HAN_RUN = re.compile(r"[\u3400-\u9fff·]+")
+_SEPARATORS = r"[\s_\-–—.、,，()（）\[\]【】]*"
+_BEFORE_NUMBER = re.compile(rf"([\u3400-\u9fff·]{{2,}}){_SEPARATORS}\d{{6}}")
+_AFTER_NUMBER = re.compile(rf"\d{{6}}{_SEPARATORS}([\u3400-\u9fff·]{{2,}})")
+
+
+def _beside_numbers(name: str) -> set[str]:
+    """Names written right before or after a long number (王小红_320585…, 320585…王小红): a run of up to four
+    Chinese characters whole, else the three next to the number (城厢镇王小红_… → 王小红)."""
+    found = set()
+    for m in _BEFORE_NUMBER.finditer(name):
+        run = m.group(1)
+        found.add(run if len(run) <= 4 else run[-3:])
+    for m in _AFTER_NUMBER.finditer(name):
+        run = m.group(1)
+        found.add(run if len(run) <= 4 else run[:3])
+    return found
+
+
+def masked_file_names(names: list[str]) -> list[str]:
+    """``names`` (file names offices gave their rosters) as staff pages show them: every ID and mobile number masked,
+    and every person's name — a registered person's name found anywhere in it, or two to five Chinese characters
+    right before or after a long number (王小红_320585…) — masked through :func:`jisheng.core.masking.mask_text`."""
+    from jisheng.core.masking import mask_text
+
+    candidates: set[str] = set()
+    for name in names:
+        for run in _HAN_RUN.findall(name):
+            candidates.update(run[i:i + n] for n in (2, 3, 4, 5) for i in range(len(run) - n + 1))
+    registered = set(Person.objects.filter(name__in=candidates).values_list("name", flat=True)) if candidates \
+        else set()
+    out = []
+    for name in names:
+        out.append(mask_text(name, names=[n for n in registered | _beside_numbers(name) if n in name]))
+    return out
+
+
+def masked_file_name(name: str) -> str:
+    """One file name as staff pages show it (see :func:`masked_file_names`)."""
+    return masked_file_names([name])[0]

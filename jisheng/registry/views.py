@@ -24,7 +24,7 @@ from jisheng.core import audit, clock
 from jisheng.core.access import route_scope
 from jisheng.core.errors import DomainError, InvalidInput, for_people
 from jisheng.core.idnumber import normalise_id_number
-from jisheng.core.masking import mask_bank_account, mask_id_number, mask_phone, mask_text
+from jisheng.core.masking import mask_bank_account, mask_id_number, mask_phone
 from jisheng.core.selectors import object_history
 
 from . import dedup, exports, selectors, services
@@ -351,8 +351,8 @@ def import_new(request: HttpRequest) -> HttpResponse:
         area = getattr(request.user, "area", None)
         if area is None:
             raise PermissionDenied
-        try:
-            job = services.roster_import_create(filename=upload.name, data=upload.read(),
+        try:  # the file's name is kept masked: offices name rosters after people (王小红_3205….csv)
+            job = services.roster_import_create(filename=exports.masked_file_name(upload.name), data=upload.read(),
                                                 mode=form.cleaned_data["mode"], area=area, actor=request.user)
         except InvalidInput as exc:
             form.add_error("file", str(exc).split(": ", 1)[-1])
@@ -362,8 +362,11 @@ def import_new(request: HttpRequest) -> HttpResponse:
         services.roster_imports_recover(area=request.user.area)  # type: ignore[union-attr]
     from .roster import MAX_ERRORS, MAX_ROWS
 
+    imports = list(selectors.imports_for(request.user)[:20])
+    for job, shown in zip(imports, exports.masked_file_names([j.filename for j in imports]), strict=True):
+        job.filename = shown  # shown masked (an upload stored before names were masked on arrival)
     return render(request, "registry/import_new.html", {
-        "form": form, "imports": list(selectors.imports_for(request.user)[:20]),
+        "form": form, "imports": imports,
         "max_rows": f"{MAX_ROWS:,}", "max_errors": f"{MAX_ERRORS:,}",
     })
 
@@ -387,6 +390,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if job.status == "running" and services.roster_imports_recover(area=job.area):
         job = roster_import_get_for_user(request.user, pk)
     template = "registry/_import_progress.html" if request.headers.get("HX-Request") else "registry/import_detail.html"
+    job.filename = exports.masked_file_name(job.filename)  # shown masked, never saved from here
     return render(request, template, {"job": job, "errors": job.errors[:200]})
 
 
@@ -396,7 +400,7 @@ def import_errors(request: HttpRequest, pk: int) -> HttpResponseBase:
     job = roster_import_get_for_user(request.user, pk)
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
     rows = [[e["row"], e.get("name", ""), e["column"], e["problem"]] for e in job.errors]
-    stem = mask_text(job.filename.rsplit(".", 1)[0])  # "张三_3205…_花名册.csv": no ID or phone in the file name
+    stem = exports.masked_file_name(job.filename.rsplit(".", 1)[0])  # "张三_3205…_花名册.csv": masked
     audit.record_export(object_type="registry.rosterimport", object_id=job.pk, count=len(rows), fmt=fmt,
                         filters={"import": job.pk}, area_id=job.area_id)
     return exports.export_response(filename=f"{stem}_错误清单", fmt=fmt, header=("行号", "姓名", "列", "问题"),
