@@ -117,8 +117,11 @@ AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "jisheng.accounts.backends.StaffBackend",
 ]
+# Demo accounts (jisheng demo; password printed by make run) sign in only where this is on: local settings and the
+# tests; under production settings only with JISHENG_DEMO_ACCOUNTS=1 (a demonstration server).
+JISHENG_DEMO_ACCOUNTS = os.environ.get("JISHENG_DEMO_ACCOUNTS", "") == "1"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},

@@ -16,3 +16,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_ENABLED = True
+JISHENG_DEMO_ACCOUNTS = True  # the demo accounts of `jisheng demo` sign in here

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django_otp.util import random_hex
 
 from jisheng.core.models import Area, AreaLevel
 
@@ -14,8 +15,9 @@ from .models import User
 from .roles import Role
 
 DEMO_PASSWORD = "jisheng-demo"  # noqa: S105 - printed by `make run`; demo accounts only
-#: Base32 secret of the demo administrator's authenticator (demo only; printed by `make run`).
-DEMO_ADMIN_TOTP_KEY = "3132333435363738393031323334353637383930"
+#: Secrets nobody may keep: RFC 6238's test key ("12345678901234567890"), which the demo administrator's authenticator
+#: once used and anyone can look up. An installation holding it gets a secret of its own (:func:`renew_published_keys`).
+PUBLISHED_TOTP_KEYS = frozenset({"3132333435363738393031323334353637383930"})
 
 _SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
@@ -64,9 +66,23 @@ def create_demo_staff(*, seed: int) -> list[tuple[str, str, str]]:
             user.set_password(DEMO_PASSWORD)
             user.save()
         if role == Role.CITY_ADMIN and not TOTPDevice.objects.filter(user=user).exists():
-            TOTPDevice.objects.create(user=user, name="demo", key=DEMO_ADMIN_TOTP_KEY, confirmed=True)
+            # a secret of this installation's own (random); `jisheng otp_code admin` prints its current code
+            TOTPDevice.objects.create(user=user, name="demo", key=random_hex(20), confirmed=True)
         out.append((username, str(Role(role).label), area.name))
     return out
+
+
+def renew_published_keys() -> int:
+    """Give every demo account's authenticator that holds a published key (:data:`PUBLISHED_TOTP_KEYS`) a random
+    secret of its own; return how many were renewed (0 when none: idempotent)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    renewed = 0
+    for device in TOTPDevice.objects.filter(user__is_demo=True, key__in=PUBLISHED_TOTP_KEYS):
+        device.key = random_hex(20)
+        device.save(update_fields=["key"])
+        renewed += 1
+    return renewed
 
 
 def demo_step(*, seed: int, options: dict[str, Any], stdout: Any = None) -> str:

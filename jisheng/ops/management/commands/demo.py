@@ -10,7 +10,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from jisheng.accounts.demo import DEMO_ADMIN_TOTP_KEY, DEMO_PASSWORD
+from jisheng.accounts.backends import demo_accounts_allowed
+from jisheng.accounts.demo import DEMO_PASSWORD, renew_published_keys
 from jisheng.accounts.models import User
 from jisheng.core import reference
 from jisheng.core.models import AreaLevel
@@ -31,12 +32,17 @@ class Command(BaseCommand):
             for step in reference.demo_steps():
                 summary = step.func(seed=options["seed"], options=options, stdout=self.stdout)
                 self.stdout.write(f"  {step.name}: {summary}")
+        if renew_published_keys():  # an installation made when the demo used RFC 6238's published test key
+            self.stdout.write("  The demo administrator's authenticator had a published secret; it has a new one.")
         self.print_accounts()
 
     def print_accounts(self) -> None:
         import base64
 
-        secret = base64.b32encode(bytes.fromhex(DEMO_ADMIN_TOTP_KEY)).decode()
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.filter(user__is_demo=True, user__username="admin", confirmed=True).first()
+        secret = base64.b32encode(device.bin_key).decode() if device is not None else ""
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for user in User.objects.filter(is_demo=True).select_related("area__parent").order_by("id"):
@@ -44,5 +50,10 @@ class Command(BaseCommand):
             if user.area is not None and user.area.level == AreaLevel.VILLAGE and user.area.parent is not None:
                 area = f"{user.area.parent.name} {area}"
             self.stdout.write(f"  {user.username:<10} {user.get_role_display():<16} {area}")
-        self.stdout.write(f"The administrator also needs a TOTP code: authenticator secret {secret},")
-        self.stdout.write("or print the current code with: .venv/bin/jisheng otp_code admin")
+        if secret:
+            self.stdout.write(f"The administrator also needs a TOTP code: authenticator secret {secret} (made for "
+                              "this installation),")
+            self.stdout.write("or print the current code with: .venv/bin/jisheng otp_code admin")
+        if not demo_accounts_allowed():
+            self.stdout.write("These settings do not let demo accounts sign in (set JISHENG_DEMO_ACCOUNTS=1 for a "
+                              "demonstration server).")
