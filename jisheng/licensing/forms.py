@@ -2,11 +2,17 @@
 
 Every question may be left as "不清楚" (unknown): it is then left out of the facts, and the rules list
 it under ``missing`` instead of guessing. :meth:`QuestionnaireForm.facts` returns contract §2 facts.
+
+The staff form shows every question on one page; the public self-check asks them one at a time, only those the
+rule in force needs: :func:`next_question` picks the next from the facts the rule reports missing
+(:data:`FACT_QUESTIONS`).
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django import forms
@@ -229,3 +235,87 @@ class QuestionnaireForm(forms.Form):
                 child["disability_appraisal"] = None if appraisal == "none" else appraisal if i == 0 else None
             out.append(child)
         return out
+
+
+#: The questions that answer a fact the rules report missing (contract §2 path; ``children.*`` for any child,
+#: ``*.`` for either spouse), in the order to ask them: a later one is asked once the earlier ones are answered,
+#: and not at all after a "不清楚".
+FACT_QUESTIONS: dict[str, tuple[str, ...]] = {
+    "application_date": ("as_of",),
+    "wife.birth_date": ("wife_birth_date",),
+    "wife.hukou": ("wife_hukou",),
+    "husband.hukou": ("husband_hukou",),
+    "wife.hukou_converted_on": ("wife_hukou_conversion", "wife_hukou_converted_on"),
+    "wife.hukou_conversion_kind": ("wife_hukou_conversion",),
+    "husband.hukou_converted_on": ("husband_hukou_conversion", "husband_hukou_converted_on"),
+    "husband.hukou_conversion_kind": ("husband_hukou_conversion",),
+    "children": ("children",),
+    "children.*.sex": ("first_child_sex",),
+    "children.*.disability_appraisal": ("appraisal",),
+    "wife.is_only_child": ("wife_only_child",),
+    "husband.is_only_child": ("husband_only_child",),
+    "*.parent_was_only_child": ("two_generation",),
+    "*.martyr_only_child": ("martyr_only_child",),
+    "*.duty_disability_grade": ("duty_disability_grade",),
+    "*.underground_years": ("underground_years",),
+    "*.underground_now": ("underground_now",),
+    "*.sea_fishing_years": ("sea_fishing_years",),
+    "*.sea_fishing_now": ("sea_fishing_now",),
+    "*.limb_disability_grade": ("limb_disability_grade",),
+    "residence.mainly_farming": ("mainly_farming",),
+    "*.previous_marriage": ("remarriage", "previous_ended_by", "other_had_children"),
+    "*.previous_marriage.children": ("previous_children",),
+    "husband.brothers": ("husband_brothers",),
+    "husband.brothers_able_to_have_children": ("husband_brothers_able",),
+    "husband.sisters": ("husband_sisters",),
+    "wife.brothers": ("wife_brothers",),
+    "marriage.husband_married_into_wife_family": ("married_in",),
+    "marriage.supports_wife_parents": ("supports_wife_parents",),
+    "residence.coastal_reclamation_area": ("coastal",),
+    "residence.land_mu_per_person": ("land_mu",),
+    "wife_pregnant": ("wife_pregnant",),
+}
+#: Asked before the others whenever the rule needs them: they decide which grounds remain.
+FIRST_QUESTIONS = ("children", "first_child_sex", "wife_birth_date", "wife_hukou")
+
+
+def questions_for(path: str) -> tuple[str, ...]:
+    """The questions (form field names) that answer the fact ``path``; () for a fact no question asks."""
+    generic = re.sub(r"^children\.\d+\.", "children.*.", path)
+    if generic in FACT_QUESTIONS:
+        return FACT_QUESTIONS[generic]
+    return FACT_QUESTIONS.get(re.sub(r"^(wife|husband)\.", "*.", generic), ())
+
+
+def next_question(data: Mapping[str, Any], asked: Sequence[str],
+                  evaluate: Callable[[Mapping[str, Any]], dict[str, Any]]) -> str | None:
+    """The next question to ask, given the answers ``data`` (field → raw value; "" = 不清楚) to the questions
+    ``asked`` so far; None when the rule needs nothing more.
+
+    ``evaluate(data)`` gives the contract §2 result for answers. The next question answers the first fact the rule
+    reports missing (children, the child's sex, the wife's birth date and hukou before the rest: they decide which
+    grounds remain). Adoption is the one fact the answers default (children count as born to the couple): it is
+    asked last, only when saying "yes" would change the result.
+    """
+    result = evaluate(data)
+    if result["eligible"] is True:
+        return None
+    candidates: list[str] = []
+    for path in result["missing"]:
+        for name in questions_for(path):
+            if name not in asked:
+                candidates.append(name)
+                break
+            if not str(data.get(name) or "").strip():
+                break  # answered 不清楚: the questions after it in the chain would not help
+    for name in FIRST_QUESTIONS:
+        if name in candidates:
+            return name
+    if candidates:
+        return candidates[0]
+    children = str(data.get("children") or "").strip()
+    if "adopted" not in asked and children.isdigit() and int(children) >= 1:
+        probe = evaluate({**data, "adopted": "yes"})
+        if (probe["eligible"], probe["missing"]) != (result["eligible"], result["missing"]):
+            return "adopted"
+    return None

@@ -7,5 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("self-check/", views.self_check, name="self_check"),
     path("leaflets/", views.leaflet_list, name="leaflets"),
-    path("leaflets/<path:key>/", views.leaflet_detail, name="leaflet"),
+    path("leaflets/<slug:period>/", views.guide, name="guide"),
+    path("leaflets/<slug:period>/<slug:situation>/", views.leaflet_detail, name="leaflet"),
+    path("leaflets/<path:key>/", views.leaflet_legacy, name="leaflet_legacy"),
 ]
