@@ -255,6 +255,15 @@ def _read_table(content: bytes, filename: str) -> Iterator[list[str]]:
         raise InvalidInput(f"not a readable CSV file ({exc})", location=filename) from None
 
 
+def returns_format() -> dict[str, Any]:
+    """How a bank return file must look (for the roll page and the contract): ``headers`` (field → accepted
+    header names, first one preferred; ``reference`` and ``result`` required), ``success`` and ``failure``
+    (the values of the result column)."""
+    config = _config()["returns"]
+    return {"headers": {k: list(v) for k, v in config["headers"].items()},
+            "success": [str(s) for s in config["success"]], "failure": [str(s) for s in config["failure"]]}
+
+
 def parse_returns(content: bytes, filename: str) -> list[ReturnRow]:
     """Read a bank return file into rows.
 
