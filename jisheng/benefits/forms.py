@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from jisheng.core.forms import DateInput
 
 from . import programmes
 from .enums import ChangeKind, Opinion, ReviewLevel, VerificationResult
@@ -16,15 +20,15 @@ def _programme_choices() -> list[tuple[str, str]]:
 class ApplyForm(forms.Form):
     id_number = forms.CharField(label=_("申请人公民身份号码"), max_length=18)
     programme = forms.ChoiceField(label=_("项目"), choices=_programme_choices)
-    application_date = forms.DateField(label=_("申请日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    application_date = forms.DateField(label=_("申请日期"), widget=DateInput())
     only_one_child = forms.NullBooleanField(label=_("只生育（收养）一个子女（光荣证或村居证明）"), required=False)
     no_violation_1973_2001 = forms.NullBooleanField(label=_("1973—2001年间无违法生育"), required=False)
     only_child_certificate = forms.NullBooleanField(label=_("持有独生子女父母光荣证"), required=False)
     enterprise_employee = forms.NullBooleanField(label=_("企业职工"), required=False)
     retirement_date = forms.DateField(label=_("退休日期"), required=False,
-                                      widget=forms.DateInput(attrs={"type": "date"}))
+                                      widget=DateInput())
     long_acting_method_date = forms.DateField(label=_("落实长效节育措施日期"), required=False,
-                                              widget=forms.DateInput(attrs={"type": "date"}))
+                                              widget=DateInput())
     hardship_reason = forms.CharField(label=_("困难情况"), required=False, max_length=200)
     granted_amount = forms.DecimalField(label=_("核定金额（元）"), required=False, max_digits=12, decimal_places=2)
 
@@ -49,7 +53,7 @@ class ReviewForm(forms.Form):
 
 class ChangeForm(forms.Form):
     kind = forms.ChoiceField(label=_("变更事项"), choices=ChangeKind.choices)
-    event_date = forms.DateField(label=_("发生日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    event_date = forms.DateField(label=_("发生日期"), widget=DateInput())
     area_code = forms.CharField(label=_("迁入地区划代码（迁移时）"), required=False, max_length=12)
     bank_name = forms.CharField(label=_("开户银行（变更账户时）"), required=False, max_length=64)
     bank_account = forms.CharField(label=_("银行账号（变更账户时）"), required=False, max_length=32)
@@ -57,7 +61,7 @@ class ChangeForm(forms.Form):
 
 class VerificationForm(forms.Form):
     result = forms.ChoiceField(label=_("年审结论"), choices=VerificationResult.choices)
-    done_on = forms.DateField(label=_("完成日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    done_on = forms.DateField(label=_("完成日期"), widget=DateInput())
     note = forms.CharField(label=_("说明"), required=False, max_length=255)
 
 
@@ -65,12 +69,34 @@ class PostingForm(forms.Form):
     programme = forms.ChoiceField(label=_("项目"), choices=_programme_choices)
     level = forms.ChoiceField(label=_("公示层级"), choices=ReviewLevel.choices)
     area_code = forms.CharField(label=_("公示范围（区划代码）"), max_length=12)
-    start_date = forms.DateField(label=_("公示开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(label=_("公示开始日期"), widget=DateInput())
+
+
+class MonthInput(forms.DateInput):
+    """A browser month picker (``<input type="month">``) whose value is ``YYYY-MM``, the only form it accepts."""
+
+    input_type = "month"
+
+    def __init__(self, attrs: dict[str, str] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m")
+
+
+class MonthField(forms.DateField):
+    """A month (the first day of it), picked with :class:`MonthInput`; typed forms 2026-11, 2026/11, 2026.11
+    and 2026年11月 are read too (browsers without a month picker show a text box)."""
+
+    widget = MonthInput
+    input_formats = ["%Y-%m", "%Y/%m", "%Y.%m", "%Y年%m月"]
+    default_error_messages = {"invalid": _("请选择月份")}
+
+    def to_python(self, value: str | dt.date | None) -> dt.date | None:
+        day = super().to_python(value)
+        return day.replace(day=1) if day else None
 
 
 class RollForm(forms.Form):
     programme = forms.ChoiceField(label=_("项目"), choices=_programme_choices)
-    month = forms.CharField(label=_("发放月份（YYYY-MM）"), max_length=7)
+    month = MonthField(label=_("发放月份"))
 
 
 class ReturnsForm(forms.Form):
@@ -78,6 +104,6 @@ class ReturnsForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    month = forms.CharField(label=_("月份（YYYY-MM）"), max_length=7, required=False)
+    month = MonthField(label=_("月份"), required=False)
     programme = forms.ChoiceField(label=_("项目"), required=False,
                                   choices=lambda: [("", _("全部")), *programmes.choices()])

@@ -455,3 +455,38 @@ class RegistryNotice(models.Model):
     @property
     def kind_label(self) -> str:
         return str({"death": _("死亡"), "move_out": _("迁出本市"), "divorce": _("离婚")}.get(self.kind, self.kind))
+
+
+class RetryStatus(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("已同意")
+    REJECTED = "rejected", _("已退回")
+
+
+class RetryRequest(DomainModel):
+    """A request to send failed payments again (失败明细重新发送), made by one finance officer and decided by
+    another. ``items`` holds one ``{"line": id, "bank_name", "bank_account", "reason"}`` per failed line: a
+    corrected account, or the reason the same account is tried again (a bank-side fault)."""
+
+    roll = models.ForeignKey(PaymentRoll, models.CASCADE, related_name="retry_requests")
+    status = models.CharField(_("状态"), max_length=8, choices=RetryStatus.choices, default=RetryStatus.PENDING)
+    items = models.JSONField(_("明细"), default=list)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("申请人"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("审核人"))
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    note = models.CharField(_("审核意见"), max_length=255, blank=True)
+
+    audit_exclude: ClassVar[tuple[str, ...]] = ("items",)  # full account numbers: the lines' audit says enough
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["roll"], condition=Q(status="pending"),
+                                               name="benefits_retry_one_pending_per_roll")]
+
+    def __str__(self) -> str:
+        return f"{self.roll_id} retry #{self.pk}"
+
+    def audit_area_id(self) -> int | None:
+        return self.roll.area_id

@@ -104,6 +104,78 @@ def reconciliation(roll: PaymentRoll) -> Reconciliation:
     )
 
 
+@dataclass
+class LeftOut:
+    """The enrolments a roll left out (``rows``: enrolment and the reason in words, at most ``limit``), their
+    number by reason and in all."""
+
+    rows: list[tuple[Enrolment, str]]
+    by_reason: dict[str, int]
+    total: int
+
+
+def _left_out_reason(e: Enrolment, roll: PaymentRoll, prog: programmes.Programme, rates: set[tuple[str, str]] | None,
+                     paid_in: dict[int, PaymentRoll]) -> str:
+    """Why ``e`` has no line in ``roll`` — the generation rule (:mod:`.payroll`) read back in words."""
+    if e.pk in paid_in:
+        other = paid_in[e.pk]
+        return _("已在 %(month)s 花名册发放") % {"month": f"{other.month:%Y-%m}"}
+    if e.end_month is not None and e.end_month < roll.month:
+        return _("已于 %(month)s 停发（%(reason)s）") % {"month": f"{e.end_month:%Y-%m}", "reason": e.end_reason_label}
+    if e.start_month is None:
+        return _("尚未确定起始发放月")
+    if e.start_month > roll.month:
+        return _("自 %(month)s 起发放") % {"month": f"{e.start_month:%Y-%m}"}
+    if e.verification_due is not None and e.verification_due < roll.month:
+        return _("年审逾期（应于 %(due)s 前完成），暂停发放") % {"due": f"{e.verification_due:%Y-%m-%d}"}
+    if rates is None:
+        if e.granted_amount is None:
+            return _("未填写核定金额")
+    elif (e.category, e.hukou_type) not in rates:
+        return _("缺少类别或户口性质，没有适用的发放标准")
+    if roll.prepared_at is not None and e.approved_on is not None and e.approved_on >= clock.local(
+            roll.prepared_at).date():
+        return _("花名册生成后才批准，重新生成或在下期补发")
+    return _("原因不明，请重新生成花名册")
+
+
+def left_out(roll: PaymentRoll, *, limit: int = 200) -> LeftOut:
+    """The enrolments of ``roll``'s programme and area that a generated roll left out, and why: approved ones with
+    no line in it, and ones that ended the month before or since (so a stop is seen in the roll it first
+    applies to). Empty for a roll not generated yet."""
+    from django.db.models import Exists, OuterRef
+
+    from .payroll import line_month
+
+    if roll.status == RollStatus.DRAFT:
+        return LeftOut(rows=[], by_reason={}, total=0)
+    prog = programmes.get(roll.programme)
+    previous = rules.month_start(roll.month - dt.timedelta(days=1))
+    in_roll = RollLine.objects.filter(roll=roll, person_id=OuterRef("person_id"), programme=roll.programme)
+    qs = (Enrolment.objects.filter(programme=roll.programme, area__path__startswith=roll.area.path)
+          .filter(Q(status=EnrolmentStatus.APPROVED) | Q(status=EnrolmentStatus.ENDED, end_month__gte=previous))
+          .filter(~Exists(in_roll)).select_related("person", "area").order_by("id"))
+    total = qs.count()
+    enrolments = list(qs[:limit])
+    month = line_month(prog, roll.month)
+    paid_in: dict[int, PaymentRoll] = {}
+    if prog.frequency != programmes.MONTHLY:
+        for line in RollLine.objects.filter(enrolment__in=enrolments, kind=LineKind.REGULAR).exclude(
+                roll=roll).select_related("roll"):
+            if month is None or line.month == month:
+                paid_in[line.enrolment_id] = line.roll
+    rates: set[tuple[str, str]] | None = None
+    if roll.rates:
+        groups = [group.partition("/") for group in roll.rates]
+        rates = {(c, h) for c, _sep, h in groups if not prog.categories or c in prog.category_keys()}
+    rows = [(e, _left_out_reason(e, roll, prog, rates, paid_in)) for e in enrolments]
+    by_reason: dict[str, int] = {}
+    for _e, reason in rows:
+        key = reason.split("（")[0] if "停发" in reason or "年审" in reason else reason
+        by_reason[key] = by_reason.get(key, 0) + 1
+    return LeftOut(rows=rows, by_reason=by_reason, total=total)
+
+
 def report_by_town(user: Any, *, month: dt.date, programme: str = "") -> list[dict[str, Any]]:
     """Beneficiaries (persons) and amounts paid for ``month`` by town and programme: the lines (all kinds, so
     corrections count in the roll month that pays them) of approved rolls (a roll awaiting approval may still

@@ -51,6 +51,8 @@ from .models import (
     Posting,
     PostingEntry,
     RegistryNotice,
+    RetryRequest,
+    RetryStatus,
     ReturnImport,
     Review,
     RollLine,
@@ -972,27 +974,116 @@ def roll_import_returns(roll: PaymentRoll, *, content: bytes, filename: str, act
     return record
 
 
-def roll_retry_failed(roll: PaymentRoll, *, actor: Any) -> int:
-    """Queue the failed lines (only those) for a new bank batch, with the enrolment's current account.
+def _queue_failed(roll: PaymentRoll, line_ids: Iterable[int]) -> int:
+    """Queue the failed lines ``line_ids`` of ``roll`` (locked by the caller) for a new bank batch, with their
+    enrolment's current account. Returns the number queued."""
+    failed = list(RollLine.objects.filter(roll=roll, status=LineStatus.FAILED, pk__in=list(line_ids))
+                  .select_related("enrolment"))
+    if not failed:
+        return 0
+    last = roll.batches.order_by("-number").first()
+    number = (last.number if last else 1) + 1
+    for line in failed:
+        line.status, line.batch_no, line.attempts = LineStatus.PENDING, number, line.attempts + 1
+        line.bank_name, line.bank_account = line.enrolment.bank_name, line.enrolment.bank_account
+    RollLine.objects.bulk_update(failed, ["status", "batch_no", "attempts", "bank_name", "bank_account"])
+    audit.record(AuditAction.BATCH, object_type="benefits.paymentroll", object_id=roll.pk,
+                 object_label=roll.audit_label(), area_id=roll.area_id,
+                 changes={"step": "retry_failed", "lines": len(failed), "batch": number})
+    return len(failed)
 
-    Returns the number of lines queued (0 when none failed — running it again changes nothing).
+
+def roll_retry_request(roll: PaymentRoll, *, corrections: dict[int, dict[str, str]], actor: Any) -> RetryRequest:
+    """Ask to send the failed lines of ``roll`` again (失败明细重新发送): the maker gives, for every failed line, a
+    corrected account (``bank_name``, ``bank_account``) or — to try the same account again, e.g. after a fault at
+    the bank — a ``reason``. An account already corrected on the enrolment since the line failed counts as
+    corrected. Nothing is queued until another finance officer approves (:func:`roll_retry_decide`).
+
+    Raises:
+        InvalidInput: nothing failed, a failed line without a corrected account or reason, an account that is not
+            digits or is the account that failed, or a request already awaiting the checker.
     """
     _require(actor, "benefits.prepare_roll")
     with transaction.atomic(), audit.acting(actor):
         roll = PaymentRoll.objects.select_for_update().get(pk=roll.pk)
-        failed = list(RollLine.objects.filter(roll=roll, status=LineStatus.FAILED).select_related("enrolment"))
+        failed = list(RollLine.objects.filter(roll=roll, status=LineStatus.FAILED).select_related("enrolment")
+                      .order_by("id"))
         if not failed:
-            return 0
-        last = roll.batches.order_by("-number").first()
-        number = (last.number if last else 1) + 1
+            raise InvalidInput("没有发放失败的明细", location="roll")
+        if roll.retry_requests.filter(status=RetryStatus.PENDING).exists():
+            raise InvalidInput("已有待审核的重新发送申请，请待审核后再提出", location="roll")
+        items: list[dict[str, Any]] = []
         for line in failed:
-            line.status, line.batch_no, line.attempts = LineStatus.PENDING, number, line.attempts + 1
-            line.bank_name, line.bank_account = line.enrolment.bank_name, line.enrolment.bank_account
-        RollLine.objects.bulk_update(failed, ["status", "batch_no", "attempts", "bank_name", "bank_account"])
+            given = {k: str(v).strip() for k, v in (corrections.get(line.pk) or {}).items() if v is not None}
+            account = given.get("bank_account", "").replace(" ", "")
+            reason = given.get("reason", "")[:200]
+            where = f"流水号 {line.pk}"
+            if account:
+                if not account.isdigit() or not 8 <= len(account) <= 32:
+                    raise InvalidInput("银行账号应为 8–32 位数字", location=where)
+                if account == line.bank_account:
+                    raise InvalidInput("更正后的账号与原账号相同；若原账号无误，请清空账号并说明重新发送的原因",
+                                       location=where)
+                items.append({"line": line.pk, "bank_name": given.get("bank_name", "")[:64] or line.bank_name,
+                              "bank_account": account, "reason": reason})
+            elif line.enrolment.bank_account and line.enrolment.bank_account != line.bank_account:
+                items.append({"line": line.pk, "bank_name": line.enrolment.bank_name,
+                              "bank_account": line.enrolment.bank_account, "reason": reason or "账户已变更"})
+            elif reason:
+                items.append({"line": line.pk, "bank_name": "", "bank_account": "", "reason": reason})
+            else:
+                raise InvalidInput("请填写更正后的银行账号，或说明原账号无误、重新发送的原因", location=where)
+        request = RetryRequest.objects.create(roll=roll, items=items, requested_by=_user(actor))
         audit.record(AuditAction.BATCH, object_type="benefits.paymentroll", object_id=roll.pk,
                      object_label=roll.audit_label(), area_id=roll.area_id,
-                     changes={"step": "retry_failed", "lines": len(failed), "batch": number})
-    return len(failed)
+                     changes={"step": "retry_request", "request": request.pk, "lines": len(items),
+                              "corrected": sum(1 for i in items if i["bank_account"])})
+    return request
+
+
+def roll_retry_decide(request: RetryRequest, *, approve: bool, actor: Any, note: str = "") -> RetryRequest:
+    """The checker's decision on a retry request. Approving records each corrected account as a bank-account
+    change of the enrolment (later months are paid there too) and queues the lines for a new bank batch;
+    refusing leaves them failed.
+
+    Raises:
+        NotPermitted: no named actor, without ``benefits.approve_roll``, or the officer who asked.
+        TransitionNotAllowed: the request was decided already.
+    """
+    if _user(actor) is None:
+        raise NotPermitted("重新发送须由具名的财务人员审核")
+    _require(actor, "benefits.approve_roll")
+    with transaction.atomic(), audit.acting(actor):
+        request = RetryRequest.objects.select_for_update().select_related("roll").get(pk=request.pk)
+        if request.status != RetryStatus.PENDING:
+            raise TransitionNotAllowed("该申请已审核")
+        if request.requested_by_id == actor.pk:
+            raise NotPermitted("申请人不能审核自己的重新发送申请（申请、审核须由不同人员进行）")
+        roll = PaymentRoll.objects.select_for_update().get(pk=request.roll_id)
+        request.status = RetryStatus.APPROVED if approve else RetryStatus.REJECTED
+        request.decided_by, request.decided_at, request.note = actor, clock.now(), note[:255]
+        request.save()
+        if approve:
+            lines = {ln.pk: ln for ln in RollLine.objects.filter(
+                roll=roll, pk__in=[i["line"] for i in request.items]).select_related("enrolment")}
+            for item in request.items:
+                line = lines.get(item["line"])
+                if line is None or not item["bank_account"] or line.enrolment.bank_account == item["bank_account"]:
+                    continue
+                enrolment_change(line.enrolment, kind=ChangeKind.BANK_ACCOUNT, event_date=clock.today(), actor=None,
+                                 effective_month=roll.month,
+                                 details={"bank_name": item["bank_name"], "bank_account": item["bank_account"]})
+            _queue_failed(roll, lines)
+    return request
+
+
+def roll_retry_failed(roll: PaymentRoll, *, actor: Any) -> int:
+    """Refused: failed payments are sent again only through :func:`roll_retry_request` and a checker.
+
+    Raises:
+        TransitionNotAllowed: always.
+    """
+    raise TransitionNotAllowed("失败明细须填写更正后的账号（或原账号无误的原因），经另一名财务人员审核后重新发送")
 
 
 def roll_close(roll: PaymentRoll, *, actor: Any) -> PaymentRoll:

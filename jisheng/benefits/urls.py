@@ -17,6 +17,7 @@ urlpatterns = [
     path("rolls/<int:pk>/", views.roll_detail, name="roll_detail"),
     path("rolls/<int:pk>/progress/", views.roll_progress, name="roll_progress"),
     path("rolls/<int:pk>/action/", views.roll_action, name="roll_action"),
+    path("rolls/<int:pk>/retry/", views.roll_retry, name="roll_retry"),
     path("rolls/<int:pk>/batches/<int:number>/", views.roll_download, name="roll_download"),
     path("rolls/<int:pk>/recipients/", views.roll_recipients, name="roll_recipients"),
     path("reports/", views.reports, name="reports"),

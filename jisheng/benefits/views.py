@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -279,19 +280,19 @@ def posting_close(request: HttpRequest, pk: int) -> HttpResponseBase:
 @route_scope(roles=VIEW, methods=("GET", "POST"))
 def roll_list(request: HttpRequest) -> HttpResponseBase:
     """Payment rolls in scope; a finance officer opens and generates a roll (background job)."""
-    form = RollForm(request.POST or None, initial={"month": f"{clock.today():%Y-%m}"})
+    form = RollForm(request.POST or None, initial={"month": rules.month_start(clock.today())})
     if request.method == "POST":
         require(request.user.has_capability("benefits.prepare_roll"))  # type: ignore[union-attr]
         if form.is_valid():
             try:
-                month = rules.parse_month(form.cleaned_data["month"])
+                month = form.cleaned_data["month"]
                 area = request.user.area  # type: ignore[union-attr]
                 if area is None:
                     raise DomainError(_("账号没有管辖区域"))
                 roll = services.roll_open(programme=form.cleaned_data["programme"], month=month, area=area,
                                           actor=request.user)
                 _enqueue_generation(roll.pk, request.user.pk)
-            except (DomainError, ValueError) as exc:
+            except DomainError as exc:
                 form.add_error(None, for_people(exc))
             else:
                 return redirect("benefits:roll_detail", pk=roll.pk)
@@ -323,7 +324,11 @@ def roll_detail(request: HttpRequest, pk: int) -> HttpResponse:
     lines = list(qs[:50])
     prog = programmes.get(roll.programme)
     user: Any = request.user
+    left = selectors.left_out(roll)
     return render(request, "benefits/roll_detail.html", {
+        "left_out": [(e, mask_name(e.person.name), reason) for e, reason in left.rows], "left_out_summary": left,
+        "returns_format": bankfiles.returns_format(),
+        "pending_retry": roll.retry_requests.filter(status="pending").first(),
         "roll": roll, "run": selectors.latest_run(roll), "recon": selectors.reconciliation(roll),
         "lines": [(ln, mask_name(ln.account_name), mask_bank_account(ln.bank_account),
                    _group_label(prog, ln.category, ln.hukou_type)) for ln in lines],
@@ -363,8 +368,9 @@ def roll_action(request: HttpRequest, pk: int) -> HttpResponseBase:
         elif action == "export":
             layout = bankfiles.layout_for(key=request.POST.get("layout") or "xlsx-standard")
             batch = services.roll_export(roll, layout=layout, actor=request.user)
-            if batch.line_count <= services.BACKGROUND_EXPORT_LINES:
-                return redirect("benefits:roll_download", pk=roll.pk, number=batch.number)
+            if batch.line_count <= services.BACKGROUND_EXPORT_LINES:  # in the layout asked for, whatever the first was
+                return redirect(f"{reverse('benefits:roll_download', args=[roll.pk, batch.number])}"
+                                f"?layout={quote(layout.key)}")
             from .tasks import write_bank_file
 
             batch_id, actor_id = batch.pk, request.user.pk
@@ -387,8 +393,7 @@ def roll_action(request: HttpRequest, pk: int) -> HttpResponseBase:
             else:
                 messages.error(request, _("请选择回盘文件"))
         elif action == "retry":
-            n = services.roll_retry_failed(roll, actor=request.user)
-            messages.success(request, _("%(n)s 条失败明细已列入新的银行文件") % {"n": n})
+            return redirect("benefits:roll_retry", pk=roll.pk)
         elif action == "close":
             services.roll_close(roll, actor=request.user)
             messages.success(request, _("已对账完毕"))
@@ -397,6 +402,51 @@ def roll_action(request: HttpRequest, pk: int) -> HttpResponseBase:
     except DomainError as exc:
         messages.error(request, for_people(exc))
     return redirect("benefits:roll_detail", pk=roll.pk)
+
+
+@route_scope(roles=ROLLS, obj="benefits.roll", methods=("GET", "POST"))
+def roll_retry(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Send failed payments again (失败明细重新发送): the maker gives a corrected account for each failed line (or
+    the reason the same account is tried again); another finance officer approves or refuses on this page."""
+    roll = roll_get_for_user(request.user, pk)
+    user: Any = request.user
+    pending = roll.retry_requests.filter(status="pending").select_related("requested_by").first()
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "request":
+                require(user.has_capability("benefits.prepare_roll"))
+                ids = roll.lines.filter(status=LineStatus.FAILED).values_list("pk", flat=True)
+                corrections = {pk: {"bank_name": request.POST.get(f"bank_name_{pk}", ""),
+                                    "bank_account": request.POST.get(f"account_{pk}", ""),
+                                    "reason": request.POST.get(f"reason_{pk}", "")} for pk in ids}
+                services.roll_retry_request(roll, corrections=corrections, actor=user)
+                messages.success(request, _("已提交重新发送申请，等待另一名财务人员审核"))
+            elif action in ("approve", "reject") and pending is not None:
+                services.roll_retry_decide(pending, approve=action == "approve", actor=user,
+                                           note=request.POST.get("note", ""))
+                messages.success(request, _("已同意重新发送，失败明细已列入新的银行文件") if action == "approve"
+                                 else _("已退回重新发送申请"))
+                return redirect("benefits:roll_detail", pk=roll.pk)
+            else:
+                messages.error(request, _("未知操作"))
+        except DomainError as exc:
+            messages.error(request, for_people(exc))
+        return redirect("benefits:roll_retry", pk=roll.pk)
+    failed = list(roll.lines.filter(status=LineStatus.FAILED).select_related("enrolment").order_by("id"))
+    items = {i["line"]: i for i in (pending.items if pending else [])}
+    rows = [{"line": ln, "name": mask_name(ln.account_name), "account": mask_bank_account(ln.bank_account),
+             "current": mask_bank_account(ln.enrolment.bank_account)
+             if ln.enrolment.bank_account != ln.bank_account else "",
+             "item": items.get(ln.pk), "new": mask_bank_account(items[ln.pk]["bank_account"])
+             if ln.pk in items and items[ln.pk]["bank_account"] else ""} for ln in failed]
+    return render(request, "benefits/roll_retry.html", {
+        "roll": roll, "rows": rows, "pending": pending,
+        "history": roll.retry_requests.exclude(status="pending").select_related("requested_by", "decided_by")[:20],
+        "can_request": user.has_capability("benefits.prepare_roll") and pending is None and bool(failed),
+        "can_decide": pending is not None and user.has_capability("benefits.approve_roll")
+        and pending.requested_by_id != user.pk,
+    })
 
 
 @route_scope(roles=ROLLS, obj="benefits.roll_batch")
@@ -444,10 +494,7 @@ def reports(request: HttpRequest) -> HttpResponseBase:
     month, programme = rules.month_start(today), ""
     if form.is_valid():
         programme = form.cleaned_data["programme"] or ""
-        try:
-            month = rules.parse_month(form.cleaned_data["month"]) if form.cleaned_data["month"] else month
-        except ValueError:
-            form.add_error("month", _("月份格式应为 YYYY-MM"))
+        month = form.cleaned_data["month"] or month
     by_town = selectors.report_by_town(request.user, month=month, programme=programme)
     by_month = selectors.report_by_month(request.user, year=month.year, programme=programme)
     moves = selectors.new_and_leaving(request.user, month=month, programme=programme)

@@ -255,12 +255,14 @@ def test_approving_twice_in_two_tabs_says_the_roll_is_already_approved_in_words(
 def test_a_new_account_recorded_after_retry_was_queued_goes_into_the_retry_file(village_a, county, finance):
     """Retry copies the account at the time; an account changed before the retry file is written used to be
     ignored, so the payment went to the closed account again."""
-    maker, _checker = finance
+    maker, checker = finance
     roll, (a, b) = _exported(village_a, county, finance)
     services.roll_import_returns(roll, content=_return_file([(a.pk, a.bank_account, "500.00", "失败"),
                                                              (b.pk, b.bank_account, "500.00", "成功")]),
                                  filename="r.csv", actor=maker)
-    assert services.roll_retry_failed(roll, actor=maker) == 1
+    request = services.roll_retry_request(roll, corrections={a.pk: {"reason": "银行系统故障"}}, actor=maker)
+    services.roll_retry_decide(request, approve=True, actor=checker)
+    assert RollLine.objects.get(pk=a.pk).status == LineStatus.PENDING
     services.enrolment_change(a.enrolment, kind="bank_account", event_date=M(2026, 11, 25), actor=None,
                               details={"bank_name": "工商银行", "bank_account": "6222000011112222"})
     batch = services.roll_export(roll, layout=bankfiles.layout_for(fmt="csv"), actor=maker)

@@ -261,8 +261,10 @@ def test_retry_sends_the_failed_lines_only(village_a, county, finance, tmp_path:
         filename="r.csv", actor=maker)
     services.enrolment_change(enrolments[1], kind="bank_account", event_date=M(2026, 11, 20), actor=None,
                               details={"bank_name": "工商银行", "bank_account": "6222000011112222"})
-    assert services.roll_retry_failed(roll, actor=maker) == 1
-    assert services.roll_retry_failed(roll, actor=maker) == 0
+    request = services.roll_retry_request(roll, corrections={}, actor=maker)  # the account was corrected already
+    services.roll_retry_decide(request, approve=True, actor=checker)
+    with pytest.raises(InvalidInput, match="没有发放失败的明细"):
+        services.roll_retry_request(roll, corrections={}, actor=maker)
     batch = services.roll_export(roll, layout=layout, actor=maker)
     assert batch.number == 2 and batch.line_count == 1
     rows = list(csv.reader(io.StringIO(services.render_batch(batch).decode("utf-8-sig"))))

@@ -47,7 +47,7 @@ def test_a_roll_from_generation_to_reconciliation_through_the_pages(client, coun
 
     response = client.post(reverse("benefits:roll_action", args=[roll.pk]), {"action": "export",
                                                                              "layout": "xlsx-standard"})
-    assert response["Location"] == reverse("benefits:roll_download", args=[roll.pk, 1])
+    assert response["Location"] == reverse("benefits:roll_download", args=[roll.pk, 1]) + "?layout=xlsx-standard"
     download = client.get(response["Location"])
     assert "attachment" in download["Content-Disposition"]
     ws = load_workbook(io.BytesIO(download.content)).active

@@ -3,7 +3,8 @@
     jisheng payroll generate --programme special-assistance --month 2026-11 [--area 320585]
     jisheng payroll export --roll ID --format xlsx|csv|fixed [--layout KEY] [--out FILE]
     jisheng payroll import-returns --roll ID FILE
-    jisheng payroll retry --roll ID
+    jisheng payroll retry --roll ID     (refused: failed payments are sent again from the roll page, with a
+                                         corrected account, after another finance officer approves)
 
 Every subcommand is idempotent. Exit code 0 on success, 2 on bad input with a message naming what is
 wrong. The CLI acts as the system (no signed-in actor); approval needs a named finance officer (web UI).
@@ -42,7 +43,8 @@ class Command(BaseCommand):
         imp = sub.add_parser("import-returns", help="apply the bank's return file")
         imp.add_argument("--roll", type=int, required=True)
         imp.add_argument("file")
-        retry = sub.add_parser("retry", help="queue the failed lines of a roll for a new bank file")
+        retry = sub.add_parser("retry", help="refused: send failed lines again from the roll page (corrected "
+                                             "account, approved by a second finance officer)")
         retry.add_argument("--roll", type=int, required=True)
 
     def handle(self, *args: Any, **options: Any) -> None:
