@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jisheng.core.forms import DateInput
+
 from .deadlines import UNITS
 from .models import DayKind
 
@@ -12,7 +14,7 @@ from .models import DayKind
 class CalendarDayForm(forms.Form):
     """Add or change a local calendar day, or remove one (``remove`` checked)."""
 
-    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date = forms.DateField(label=_("日期"), widget=DateInput())
     kind = forms.ChoiceField(label=_("类型"), choices=DayKind.choices, required=False)
     name = forms.CharField(label=_("名称"), max_length=64, required=False)
     reason = forms.CharField(label=_("原因（记入期限重算记录）"), max_length=200, required=False)
@@ -28,7 +30,7 @@ class CalendarDayForm(forms.Form):
 class DeadlineForm(forms.Form):
     """The deadline calculator (contract §1 inputs)."""
 
-    start = forms.DateField(label=_("起算日"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("起算日"), widget=DateInput())
     days = forms.IntegerField(label=_("期限"), min_value=1, max_value=3650)
     unit = forms.ChoiceField(label=_("单位"), choices=[(u, lbl) for u, lbl in zip(
         UNITS, (_("工作日"), _("日（自然日）"), _("月")), strict=True)])

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jisheng.core.forms import DateInput
 from jisheng.core.models import Area, AreaLevel
 
 from .models import HukouType, ImportMode, ParentChildKind, Person, PersonStatus, Sex
@@ -38,7 +39,7 @@ class PersonSearchForm(forms.Form):
 class PersonForm(forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=64)
     sex = forms.ChoiceField(label=_("性别"), choices=Sex.choices)
-    birth_date = forms.DateField(label=_("出生日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    birth_date = forms.DateField(label=_("出生日期"), widget=DateInput())
     id_number = forms.CharField(label=_("公民身份号码"), max_length=24, required=False)
     ethnicity = forms.CharField(label=_("民族"), max_length=16, initial="汉族", required=False)
     hukou_type = forms.ChoiceField(label=_("户口性质"), choices=HukouType.choices)
@@ -69,7 +70,7 @@ class ImportForm(forms.Form):
 class EventDateField(forms.DateField):
     """A date that may not lie after today (:func:`jisheng.core.clock.today`)."""
 
-    widget = forms.DateInput(attrs={"type": "date"})
+    widget = DateInput()
 
     def validate(self, value: Any) -> None:
         from jisheng.core import clock
