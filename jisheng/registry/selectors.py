@@ -14,7 +14,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from jisheng.core import clock
-from jisheng.core.idnumber import id_number_query, normalise_id_number
+from jisheng.core.idnumber import id_number_query as id_number_query  # also read from here by other apps' forms
+from jisheng.core.idnumber import normalise_id_number
 from jisheng.core.models import Area, AreaLevel
 
 from .access import persons_for_user
