@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # An API body is read here, at most 64 KB, whatever length it declares (a chunked body declares none).
+    "jisheng.core.middleware.LimitApiBodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "jisheng.core.middleware.RejectNulMiddleware",
     "jisheng.core.middleware.ChineseFirstMiddleware",

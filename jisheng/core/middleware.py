@@ -21,6 +21,42 @@ def client_ip(request: HttpRequest) -> str | None:
     return str(remote) if remote else None
 
 
+#: Largest request body the API reads (contract §2 facts are under 2 KB, a work order a few KB).
+API_MAX_BODY_BYTES = 64 * 1024
+#: Methods whose body the API reads.
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class LimitApiBodyMiddleware:
+    """Answer 413 to an API request (``/api/``) whose body is larger than :data:`API_MAX_BODY_BYTES`, counted on the
+    bytes actually read: a chunked body declares no length and a Content-Length can be understated, so the body is
+    read here — at most one byte past the limit — and kept for the view (``request.body``), which never reads more.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/") and request.method in _BODY_METHODS:
+            import io
+
+            from django.http import JsonResponse
+
+            too_big = JsonResponse({"detail": f"body: larger than {API_MAX_BODY_BYTES} bytes"}, status=413)
+            try:
+                declared = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                declared = 0
+            if declared > API_MAX_BODY_BYTES:  # refused before reading anything
+                return too_big
+            data = request.read(API_MAX_BODY_BYTES + 1)
+            if len(data) > API_MAX_BODY_BYTES:
+                return too_big
+            request._body = data  # what request.body and the form parsers read from now on
+            request._stream = io.BytesIO(data)
+        return self.get_response(request)
+
+
 class RejectNulMiddleware:
     """Answer 400 to a request whose path, query or form fields contain a NUL character.
 

@@ -2,19 +2,17 @@
 
 
 import datetime as dt
-import json
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from jisheng.core import jsonbody
 from jisheng.core.api import api_scope
 from jisheng.core.errors import InvalidInput
 
 PREFIX = "/eligibility/"
-#: Largest accepted request body (a complete set of facts is well under 2 KB).
-MAX_BODY_BYTES = 64 * 1024
 router = Router(tags=["eligibility"])
 
 
@@ -30,16 +28,11 @@ class EligibilityOut(Schema):
 @api_scope(public=True)
 def birth_approval(request: HttpRequest, as_of: dt.date | None = None) -> dict[str, Any]:
     """Judge the JSON body (the facts, contract §2 vocabulary) under the Jiangsu rules in force on
-    ``as_of`` (default: ``application_date``). 400 with the field named on bad input (malformed JSON, a
-    fact of the wrong type), 413 for a body over :data:`MAX_BODY_BYTES`."""
+    ``as_of`` (default: ``application_date``). 400 with the field named on bad input (malformed JSON, nesting
+    deeper than :data:`jisheng.core.jsonbody.MAX_DEPTH`, a fact of the wrong type), 413 for a body over 64 KB
+    (:class:`jisheng.core.middleware.LimitApiBodyMiddleware`, on the bytes read)."""
     from jisheng.licensing.services import birth_approval_eligibility
 
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > MAX_BODY_BYTES:  # refused before reading: the facts of one family are a few hundred bytes
-        raise HttpError(413, f"body: larger than {MAX_BODY_BYTES} bytes")
     # an empty form post carries no facts; any other body is read as JSON whatever its declared type (a
     # client sending text/plain must not be answered as if it had sent no facts)
     form_types = ("multipart/form-data", "application/x-www-form-urlencoded")
@@ -48,8 +41,10 @@ def birth_approval(request: HttpRequest, as_of: dt.date | None = None) -> dict[s
     else:
         raw = request.body.strip() or b"{}"
     try:
-        facts = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+        facts = jsonbody.loads(raw)
+    except jsonbody.TooDeep as exc:
+        raise HttpError(400, f"body: {exc}") from None
+    except ValueError:
         raise HttpError(400, "body: not valid JSON") from None
     if not isinstance(facts, dict):
         raise HttpError(400, "body: the facts must be a JSON object")

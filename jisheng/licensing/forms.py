@@ -10,7 +10,6 @@ rule in force needs: :func:`next_question` picks the next from the facts the rul
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -18,7 +17,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jisheng.core import clock
+from jisheng.core import clock, jsonbody
 from jisheng.core.forms import DateInput
 
 TRI = [("", _("不清楚")), ("yes", _("是")), ("no", _("否"))]
@@ -50,7 +49,7 @@ class QuestionnaireForm(forms.Form):
 
     as_of = forms.DateField(label=_("申请日期（按该日有效的规定判断）"), required=False,
                             widget=DateInput())
-    facts_json = forms.CharField(required=False, widget=forms.HiddenInput)
+    facts_json = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64 * 1024)
     wife_birth_date = forms.DateField(label=_("女方出生日期"), required=False,
                                       widget=DateInput())
     wife_hukou = forms.ChoiceField(label=_("女方户口性质"), choices=HUKOU, required=False)
@@ -104,7 +103,9 @@ class QuestionnaireForm(forms.Form):
         if not raw.strip():
             return None
         try:
-            value = json.loads(raw)
+            value = jsonbody.loads(raw)
+        except jsonbody.TooDeep as exc:
+            raise forms.ValidationError(_("JSON 嵌套超过 %(n)s 层") % {"n": exc.limit}) from None
         except ValueError:
             raise forms.ValidationError(_("不是有效的 JSON")) from None
         if not isinstance(value, dict):
