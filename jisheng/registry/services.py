@@ -24,6 +24,7 @@ from jisheng.core.errors import Conflict, InvalidInput, TransitionNotAllowed
 from jisheng.core.idnumber import validate_id_number
 from jisheng.core.models import Area, AreaLevel
 
+from . import hooks
 from .access import id_number_refusal, outside_scope_refusal, scope_of
 from .models import (
     HukouType,
@@ -40,7 +41,6 @@ from .models import (
     RosterImport,
     Sex,
 )
-from . import hooks
 from .pinyin import has_parts, pinyin_keys, plain_name
 
 logger = logging.getLogger(__name__)
