@@ -308,3 +308,101 @@ def imports_for(user: Any) -> QuerySet[RosterImport]:
     from jisheng.core.access import in_scope
 
     return in_scope(RosterImport.objects.all(), user, area_field="area").defer("content").order_by("-id")
+
+
+# --- the family page ----------------------------------------------------------------------------------
+
+
+#: The relations of a family member to the person the family page is about, in the page's order.
+RELATIONS = ("self", "spouse", "late_spouse", "former_spouse", "parent", "step_parent", "child", "spouse_child",
+             "household")
+
+
+@dataclass
+class FamilyMember:
+    """A member of a family as a user sees it: ``relation`` to the person the page is about (:data:`RELATIONS`),
+    ``visible`` when the member lies in the user's scope (otherwise only ``label``, the masked name, is shown: no
+    link, no events)."""
+
+    person: Person
+    relation: str
+    visible: bool
+    label: str
+
+
+@dataclass
+class Family:
+    """A person's family in one place: the household (members registered under the same household number), the
+    spouses, parents and children, their marriages, the children with both parents, and the life events of every
+    member the user may see, oldest first."""
+
+    anchor: Person
+    household: Any
+    members: list[FamilyMember]
+    marriages: list[Marriage]
+    children: list[tuple[FamilyMember, list[str], str]]
+    events: list[tuple[LifeEvent, FamilyMember]]
+
+    def member(self, person_id: int | None) -> FamilyMember | None:
+        return next((m for m in self.members if m.person.pk == person_id), None)
+
+
+def family_of(person: Person, user: Any, *, as_of: dt.date | None = None) -> Family:
+    """The family of ``person`` as ``user`` may see it (see :class:`Family`). Members outside the user's scope are
+    listed masked (a spouse registered in another town is still the spouse); their events are left out."""
+    from jisheng.core.masking import mask_name
+
+    day = _day(as_of)
+    relation: dict[int, str] = {person.pk: "self"}
+    people: dict[int, Person] = {person.pk: person}
+    marriages = list(marriages_of(person))
+    for m in marriages:
+        spouse = m.wife if m.husband_id == person.pk else m.husband
+        people[spouse.pk] = spouse
+        ended = "former_spouse" if m.end_reason == "divorce" else "late_spouse"
+        relation.setdefault(spouse.pk, "spouse" if m.is_current(day) else ended)
+    spouses = [pk for pk, r in relation.items() if r == "spouse"]
+    for link in ParentChild.objects.filter(child=person).select_related("parent"):
+        people[link.parent_id] = link.parent
+        relation.setdefault(link.parent_id, "parent" if link.kind != ParentChildKind.STEP else "step_parent")
+    parents_of_children = [person.pk, *spouses]
+    links = list(ParentChild.objects.filter(parent_id__in=parents_of_children)
+                 .exclude(child__status=PersonStatus.MERGED)
+                 .select_related("child", "parent").order_by("child__birth_date", "child_id"))
+    for link in links:
+        people[link.child_id] = link.child
+        relation.setdefault(link.child_id, "child" if link.parent_id == person.pk else "spouse_child")
+    if person.household_id:
+        for member in Person.objects.filter(household_id=person.household_id).exclude(status=PersonStatus.MERGED):
+            people.setdefault(member.pk, member)
+            relation.setdefault(member.pk, "household")
+    visible = set(persons_for_user(user).filter(pk__in=list(people)).values_list("pk", flat=True))
+    order = {r: i for i, r in enumerate(RELATIONS)}
+    members = sorted(
+        (FamilyMember(person=p, relation=relation[pk], visible=pk in visible,
+                      label=p.name if pk in visible else mask_name(p.name)) for pk, p in people.items()),
+        key=lambda m: (order.get(m.relation, 9), m.person.birth_date, m.person.pk))
+    by_pk = {m.person.pk: m for m in members}
+    # marriages of the members (a grandparent's too), each once
+    family_marriages = {m.pk: m for m in marriages}
+    for m in Marriage.objects.filter(Q(husband_id__in=list(people)) | Q(wife_id__in=list(people))).select_related(
+            "husband", "wife"):
+        if m.husband_id in by_pk and m.wife_id in by_pk:
+            family_marriages[m.pk] = m
+    parents_by_child: dict[int, list[str]] = {}
+    for link in ParentChild.objects.filter(child_id__in=[link.child_id for link in links]).select_related("parent"):
+        parent = by_pk.get(link.parent_id)
+        label = parent.label if parent is not None else mask_name(link.parent.name)
+        parents_by_child.setdefault(link.child_id, []).append(label)
+    seen_children: set[int] = set()
+    children: list[tuple[FamilyMember, list[str], str]] = []
+    for link in links:
+        if link.child_id in seen_children:
+            continue
+        seen_children.add(link.child_id)
+        children.append((by_pk[link.child_id], parents_by_child.get(link.child_id, []), link.get_kind_display()))
+    events = [(e, by_pk[e.person_id]) for e in LifeEvent.objects.filter(person_id__in=visible)
+              .order_by("date", "id")[:500]]
+    return Family(anchor=person, household=person.household, members=members,
+                  marriages=sorted(family_marriages.values(), key=lambda m: (m.start_date, m.pk)),
+                  children=children, events=events)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jisheng.accounts.roles import roles_with
@@ -175,6 +176,35 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "current_marriage": next((m for m in marriages if m.is_current(clock.today())), None),
         "can_unmask": request.user.has_capability("registry.unmask"),  # type: ignore[union-attr]
         "can_change": request.user.has_capability("registry.change"),  # type: ignore[union-attr]
+    })
+
+
+#: How the family page names each relation (selectors.RELATIONS).
+FAMILY_RELATIONS = {
+    "self": gettext_lazy("本人"), "spouse": gettext_lazy("配偶"), "late_spouse": gettext_lazy("配偶（已故）"),
+    "former_spouse": gettext_lazy("前配偶"), "parent": gettext_lazy("父母"), "step_parent": gettext_lazy("继父母"),
+    "child": gettext_lazy("子女"), "spouse_child": gettext_lazy("配偶的子女"), "household": gettext_lazy("同户成员"),
+}
+
+
+@route_scope(roles=VIEW, obj="registry.person")
+def family(request: HttpRequest, pk: int) -> HttpResponse:
+    """A person's family in one place: household members, spouses, parents and children with their marriages and
+    life events (one timeline), and the sections other apps add (a family's service timeline). Scoped like the
+    person page; members outside the user's scope are masked, unlinked and without events; the view of each
+    member shown in full is audited."""
+    from . import hooks
+
+    person = person_get_for_user(request.user, pk)
+    fam = selectors.family_of(person, request.user)
+    for member in fam.members:
+        if member.visible:
+            audit.record_view(member.person, what=_("家庭页面（成员、婚姻、子女及事件）"))
+    return render(request, "registry/family.html", {
+        "person": person, "family": fam, "relations": FAMILY_RELATIONS,
+        "members": [(m, FAMILY_RELATIONS.get(m.relation, m.relation)) for m in fam.members],
+        "marriages": [(m, fam.member(m.husband_id), fam.member(m.wife_id)) for m in fam.marriages],
+        "sections": hooks.family_sections(fam, request.user),
     })
 
 
