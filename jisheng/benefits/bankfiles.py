@@ -2,7 +2,10 @@
 
 Layouts are data (``data/bank_layouts.yaml``): one per bank and format — ``xlsx`` (account numbers and
 references as text cells), ``csv`` (encoding configurable) or ``fixed`` (fixed-width records, widths in
-bytes of the file's encoding, CRLF line ends); CSV lines end in LF. Rendering is deterministic: the same
+bytes of the file's encoding, CRLF line ends); CSV lines end in LF. In the spreadsheet formats every text is
+written as text, never as a formula: a name or bank name starting like one (``=HYPERLINK(…)``, ``@``, ``+``, ``-``)
+gets the registry's leading apostrophe (:func:`jisheng.registry.exports.neutralise`), and xlsx cells are typed as
+strings. Rendering is deterministic: the same
 rows give the same bytes (the xlsx container's timestamps are pinned to the roll's month), so re-exporting
 changes nothing.
 
@@ -28,6 +31,7 @@ from typing import Any, BinaryIO
 import yaml
 
 from jisheng.core.errors import InvalidInput
+from jisheng.registry.exports import neutralise
 
 DATA_FILE = Path(__file__).parent / "data" / "bank_layouts.yaml"
 FIELDS = ("seq", "reference", "account_name", "bank_account", "bank_name", "amount", "amount_fen", "memo")
@@ -154,7 +158,7 @@ def write(layout: Layout, rows: Iterable[BankRow], out: BinaryIO, *, stamp: dt.d
         writer.writerow([c.header for c in layout.columns])
         n = 0
         for n, row in enumerate(rows, start=1):
-            writer.writerow([f"{v:.2f}" if isinstance(v, Decimal) else v
+            writer.writerow([f"{v:.2f}" if isinstance(v, Decimal) else neutralise(v)
                              for v in (_value(c.field, row, n) for c in layout.columns)])
         text.flush()
         text.detach()
@@ -181,10 +185,11 @@ def _write_xlsx(layout: Layout, rows: Iterable[BankRow], out: BinaryIO, *, stamp
         values: list[Any] = []
         for i, c in enumerate(layout.columns):
             v = _value(c.field, row, n)
-            if i in text_cols:
-                cell = WriteOnlyCell(ws, value=str(v))
-                cell.number_format = "@"
-                cell.data_type = "s"
+            if i in text_cols or isinstance(v, str):
+                cell = WriteOnlyCell(ws, value=neutralise(str(v)))
+                if i in text_cols:
+                    cell.number_format = "@"
+                cell.data_type = "s"  # openpyxl would store "=HYPERLINK(...)" as a live formula
                 values.append(cell)
             else:
                 values.append(v)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -30,7 +31,8 @@ class ApplyForm(forms.Form):
     long_acting_method_date = forms.DateField(label=_("落实长效节育措施日期"), required=False,
                                               widget=DateInput())
     hardship_reason = forms.CharField(label=_("困难情况"), required=False, max_length=200)
-    granted_amount = forms.DecimalField(label=_("核定金额（元）"), required=False, max_digits=12, decimal_places=2)
+    granted_amount = forms.DecimalField(label=_("核定金额（元）"), required=False, max_digits=12, decimal_places=2,
+                                        min_value=Decimal("0.01"))
 
     FACT_FIELDS = ("only_one_child", "no_violation_1973_2001", "only_child_certificate", "enterprise_employee",
                    "retirement_date", "long_acting_method_date", "hardship_reason")

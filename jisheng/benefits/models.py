@@ -96,6 +96,8 @@ class Enrolment(DomainModel):
                 condition=~Q(status__in=[EnrolmentStatus.REJECTED, EnrolmentStatus.ENDED]),
                 name="benefits_enrolment_one_open_per_programme",
             ),
+            models.CheckConstraint(condition=Q(granted_amount__isnull=True) | Q(granted_amount__gt=0),
+                                   name="benefits_enrolment_granted_amount_positive"),
         ]
         indexes = [
             models.Index(fields=["programme", "id"], name="benefits_enrol_prog_id"),

@@ -291,15 +291,30 @@ _COPY_COLUMNS = {
 }
 
 
+#: Text columns neutralised in the COPY output as :func:`jisheng.registry.exports.neutralise` does in Python.
+_COPY_TEXT_FIELDS = frozenset({"account_name", "bank_account", "bank_name", "memo"})
+
+
 def copy_batch_csv(roll: PaymentRoll, number: int, layout: bankfiles.Layout, out: Any) -> None:
     """Write a CSV bank file with PostgreSQL's COPY — the same rows, columns and text as the Python writer
-    (:func:`bankfiles.write`), streamed straight from the database (used for csv layouts on PostgreSQL)."""
+    (:func:`bankfiles.write`), streamed straight from the database (used for csv layouts on PostgreSQL); text
+    starting like a formula gets the same leading apostrophe."""
     from psycopg import sql
 
+    from jisheng.registry.exports import FORMULA_STARTS
+
     prefix = programmes.get(roll.programme).name[:12]
-    columns = sql.SQL(", ").join(
-        sql.SQL(_COPY_COLUMNS[c.field].replace("{prefix}", "{p}")).format(p=sql.Literal(prefix))
-        + sql.SQL(" AS ") + sql.Identifier(c.header) for c in layout.columns)
+    starts = sql.SQL(", ").join(sql.Literal(s) for s in FORMULA_STARTS)
+
+    def column(field: str) -> Any:
+        expr = sql.SQL(_COPY_COLUMNS[field].replace("{prefix}", "{p}")).format(p=sql.Literal(prefix))
+        if field not in _COPY_TEXT_FIELDS:
+            return expr
+        return sql.SQL("CASE WHEN left({e}, 1) IN ({starts}) THEN {q} || {e} ELSE {e} END").format(
+            e=sql.SQL("({})").format(expr), starts=starts, q=sql.Literal("'"))
+
+    columns = sql.SQL(", ").join(column(c.field) + sql.SQL(" AS ") + sql.Identifier(c.header)
+                                 for c in layout.columns)
     query = sql.SQL("COPY (SELECT {cols} FROM {table} l WHERE l.roll_id = {roll} AND l.batch_no = {n} "
                     "AND l.amount > 0 ORDER BY l.id) TO STDOUT WITH (FORMAT csv, HEADER)").format(
         cols=columns, table=sql.Identifier(RollLine._meta.db_table), roll=sql.Literal(roll.pk),

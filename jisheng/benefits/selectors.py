@@ -240,7 +240,8 @@ def workbench_items(user: Any) -> WorkbenchItems:
     if not getattr(user, "has_capability", lambda c: False)("benefits.view"):
         return items
     if user.has_capability("benefits.approve_roll"):
-        awaiting = rolls_for_user(user).filter(status=RollStatus.GENERATED).exclude(prepared_by=user)
+        awaiting = (rolls_for_user(user).filter(status=RollStatus.GENERATED, prepared_by__isnull=False)
+                    .exclude(prepared_by=user))
         for roll in awaiting.order_by("month")[:10]:
             items.todos.append(Todo(label=_("审核发放花名册：%(roll)s") % {"roll": roll},
                                     url=reverse("benefits:roll_detail", args=[roll.pk]), module="benefits"))

@@ -336,7 +336,7 @@ def roll_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "next_before": lines[-1].pk if len(lines) == 50 else None,
         "layouts": bankfiles.layouts().values(), "returns_form": ReturnsForm(),
         "can_prepare": user.has_capability("benefits.prepare_roll"),
-        "can_approve": user.has_capability("benefits.approve_roll") and roll.prepared_by_id != user.pk,
+        "can_approve": user.has_capability("benefits.approve_roll") and roll.prepared_by_id not in (None, user.pk),
         "frozen": roll.status not in (RollStatus.DRAFT, RollStatus.GENERATED),
         "failed": roll.lines.filter(status=LineStatus.FAILED).exists(),
     })

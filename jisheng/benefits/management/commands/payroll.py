@@ -1,13 +1,15 @@
 """``jisheng payroll``: payment rolls from the command line (contract §4).
 
-    jisheng payroll generate --programme special-assistance --month 2026-11 [--area 320585]
+    jisheng payroll generate --programme special-assistance --month 2026-11 [--area 320585] [--as USER]
     jisheng payroll export --roll ID --format xlsx|csv|fixed [--layout KEY] [--out FILE]
     jisheng payroll import-returns --roll ID FILE
     jisheng payroll retry --roll ID     (refused: failed payments are sent again from the roll page, with a
                                          corrected account, after another finance officer approves)
 
 Every subcommand is idempotent. Exit code 0 on success, 2 on bad input with a message naming what is
-wrong. The CLI acts as the system (no signed-in actor); approval needs a named finance officer (web UI).
+wrong. The CLI acts as the system (no signed-in actor), except that ``generate --as USER`` names the finance
+officer who generates the roll: recorded as its maker (制表人), so that another officer approves it (web UI). A
+roll generated without ``--as`` names no maker and cannot be approved until an officer generates it.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ class Command(BaseCommand):
         gen.add_argument("--month", required=True, help="YYYY-MM")
         gen.add_argument("--area", default=None, help="payer area code (default: the installation's county)")
         gen.add_argument("--chunk-size", type=int, default=None)
+        gen.add_argument("--as", dest="as_user", default=None, metavar="USER",
+                         help="username of the finance officer generating the roll (recorded as its maker)")
         exp = sub.add_parser("export", help="write the roll's bank file")
         exp.add_argument("--roll", type=int, required=True)
         exp.add_argument("--format", choices=["xlsx", "csv", "fixed"], default="xlsx")
@@ -74,11 +78,27 @@ class Command(BaseCommand):
         area = Area.objects.filter(code=code).first()
         if area is None:
             raise CommandError(f"--area: no area with code {code}", returncode=2)
-        roll = services.roll_open(programme=options["programme"], month=month, area=area, actor=None)
-        run = services.roll_generate(roll, actor=None, chunk_size=options["chunk_size"] or payroll.CHUNK_SIZE)
+        maker = self._operator(options["as_user"])
+        with audit.context(actor=maker):
+            roll = services.roll_open(programme=options["programme"], month=month, area=area, actor=maker)
+            run = services.roll_generate(roll, actor=maker, chunk_size=options["chunk_size"] or payroll.CHUNK_SIZE)
         roll.refresh_from_db()
         self.stdout.write(f"roll {roll.pk}: {roll} [{roll.get_status_display()}] {roll.line_count} lines, "
                           f"total {roll.total_amount} yuan ({run.message})")
+
+    def _operator(self, username: str | None) -> Any:
+        """The active account named by ``--as`` that may prepare payment rolls, or None (the system) without it."""
+        if not username:
+            return None
+        from jisheng.accounts.models import User
+
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(f"--as: no active account {username!r}", returncode=2)
+        if not user.has_capability("benefits.prepare_roll"):
+            raise CommandError(f"--as: {username} may not prepare payment rolls (benefits.prepare_roll)",
+                               returncode=2)
+        return user
 
     def _export(self, options: dict[str, Any]) -> None:
         from jisheng.benefits import bankfiles, services
