@@ -22,7 +22,7 @@ from django.db.models import Count, Exists, OuterRef, Sum
 from django.utils.translation import gettext
 
 from jisheng.core import audit, clock
-from jisheng.core.errors import InvalidInput, NotPermitted, TransitionNotAllowed
+from jisheng.core.errors import Conflict, InvalidInput, NotPermitted, TransitionNotAllowed
 from jisheng.core.masking import mask_name
 from jisheng.core.models import Area, AreaLevel, AuditAction
 from jisheng.core.money import yuan
@@ -228,6 +228,8 @@ def posting_open(
 
     Raises:
         InvalidInput: no enrolments, one outside ``area``, of another programme, or not at this review level.
+        Conflict: one of them is on an open posting of this level already (the form sent twice: the enrolments are
+            locked first, so two at once open one posting).
     """
     _require(actor, "benefits.change")
     prog = programmes.get(programme)
@@ -240,6 +242,11 @@ def posting_open(
             raise InvalidInput(f"记录 #{e.pk} 不在本级公示范围内", location="enrolments")
     end_date = start_date + dt.timedelta(days=prog.posting_days - 1)
     with transaction.atomic(), audit.acting(actor):
+        ids = sorted(e.pk for e in items)
+        list(Enrolment.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        if PostingEntry.objects.filter(enrolment_id__in=ids, posting__programme=prog.key, posting__level=level,
+                                       posting__status=PostingStatus.OPEN).exists():
+            raise Conflict(gettext("名单中有对象已在本级公示中，未重复公示"), location="enrolments")
         posting = Posting.objects.create(
             programme=prog.key, level=level, area=area, start_date=start_date, end_date=end_date,
             title=title or f"{area.name}{prog.name}对象{ReviewLevel(level).label}公示",
@@ -455,6 +462,7 @@ def enrolment_change(
 
     Raises:
         InvalidInput: unknown kind or missing details; TransitionNotAllowed: the enrolment is not approved.
+        Conflict: the same change (kind, date, details) is recorded already — the form sent twice; nothing changes.
     """
     _require(actor, "benefits.change")
     details = dict(details or {})
@@ -498,6 +506,9 @@ def enrolment_change(
             details = {"bank_name": enrolment.bank_name, "bank_account_last4": account[-4:]}
         else:
             raise InvalidInput(f"未知的变更事项 {kind!r}", location="kind")
+        if EnrolmentChange.objects.filter(enrolment=enrolment, kind=kind, event_date=event_date,
+                                          details=details).exists():  # the enrolment is locked: one at a time
+            raise Conflict(gettext("该变更已登记，未重复登记"), location="kind")
         enrolment.save()
         return EnrolmentChange.objects.create(enrolment=enrolment, kind=kind, event_date=event_date,
                                               effective_month=effective, details=details, actor=_user(actor))
