@@ -331,6 +331,18 @@ class FamilyMember:
 
 
 @dataclass
+class FamilyEvent:
+    """One line of a family's timeline: a life event told once for the family (a child's birth, recorded on the
+    child and on each parent, is one line naming the child; a marriage, recorded on both spouses, one line naming
+    both); ``event`` is the first record of it, ``who`` the members it concerns (labels as the user may see them)."""
+
+    date: dt.date
+    kind: str
+    event: LifeEvent
+    who: list[str]
+
+
+@dataclass
 class Family:
     """A person's family in one place: the household (members registered under the same household number), the
     spouses, parents and children, their marriages, the children with both parents, and the life events of every
@@ -341,10 +353,36 @@ class Family:
     members: list[FamilyMember]
     marriages: list[Marriage]
     children: list[tuple[FamilyMember, list[str], str]]
-    events: list[tuple[LifeEvent, FamilyMember]]
+    events: list[FamilyEvent]
 
     def member(self, person_id: int | None) -> FamilyMember | None:
         return next((m for m in self.members if m.person.pk == person_id), None)
+
+
+def _family_timeline(events: Any, by_pk: dict[int, FamilyMember]) -> list[FamilyEvent]:
+    """``events`` of the visible members told once each: births by the child, marriages and divorces by the
+    marriage, anything else by the member it happened to."""
+    lines: dict[tuple[Any, ...], FamilyEvent] = {}
+    for e in events:
+        details = e.details or {}
+        member = by_pk[e.person_id]
+        if e.kind == LifeEventKind.BIRTH:
+            child = details.get("child_id") or e.person_id
+            key: tuple[Any, ...] = ("birth", child)
+            subject = by_pk.get(child)
+            who = [subject.label] if subject is not None else []
+        elif e.kind in (LifeEventKind.MARRIAGE, LifeEventKind.DIVORCE) and details.get("marriage_id"):
+            key = (e.kind, details["marriage_id"])
+            who = [member.label]
+        else:
+            key = (e.kind, e.pk)
+            who = [member.label]
+        line = lines.get(key)
+        if line is None:
+            lines[key] = FamilyEvent(date=e.date, kind=e.kind, event=e, who=who)
+        elif e.kind != LifeEventKind.BIRTH:
+            line.who += [w for w in who if w not in line.who]
+    return sorted(lines.values(), key=lambda line: (line.date, line.event.pk))
 
 
 def family_of(person: Person, user: Any, *, as_of: dt.date | None = None) -> Family:
@@ -383,12 +421,13 @@ def family_of(person: Person, user: Any, *, as_of: dt.date | None = None) -> Fam
                       label=p.name if pk in visible else mask_name(p.name)) for pk, p in people.items()),
         key=lambda m: (order.get(m.relation, 9), m.person.birth_date, m.person.pk))
     by_pk = {m.person.pk: m for m in members}
-    # marriages of the members (a grandparent's too), each once
+    # marriages of the members (a grandparent's too), each once; none between two people outside the scope
     family_marriages = {m.pk: m for m in marriages}
     for m in Marriage.objects.filter(Q(husband_id__in=list(people)) | Q(wife_id__in=list(people))).select_related(
             "husband", "wife"):
         if m.husband_id in by_pk and m.wife_id in by_pk:
             family_marriages[m.pk] = m
+    family_marriages = {pk: m for pk, m in family_marriages.items() if {m.husband_id, m.wife_id} & visible}
     parents_by_child: dict[int, list[str]] = {}
     for link in ParentChild.objects.filter(child_id__in=[link.child_id for link in links]).select_related("parent"):
         parent = by_pk.get(link.parent_id)
@@ -401,8 +440,7 @@ def family_of(person: Person, user: Any, *, as_of: dt.date | None = None) -> Fam
             continue
         seen_children.add(link.child_id)
         children.append((by_pk[link.child_id], parents_by_child.get(link.child_id, []), link.get_kind_display()))
-    events = [(e, by_pk[e.person_id]) for e in LifeEvent.objects.filter(person_id__in=visible)
-              .order_by("date", "id")[:500]]
+    events = _family_timeline(LifeEvent.objects.filter(person_id__in=visible).order_by("date", "id")[:500], by_pk)
     return Family(anchor=person, household=person.household, members=members,
                   marriages=sorted(family_marriages.values(), key=lambda m: (m.start_date, m.pk)),
                   children=children, events=events)
