@@ -198,3 +198,18 @@ def audit_subjects(people: list[Person]) -> Any:
             | of("registry.parentchild", ParentChild.objects.filter(Q(parent_id__in=ids) | Q(child_id__in=ids))
                  .values_list("pk", flat=True))
             | Q(object_type="registry.person", changes__query__in=terms))
+
+
+def person_export_get_for_user(user: Any, pk: Any) -> Any:
+    """Return the person export ``pk`` if ``user`` asked for it and its area is inside ``user``'s scope: an export of
+    personal data is its requester's alone.
+
+    Raises:
+        Http404: missing, someone else's, or outside the user's area.
+    """
+    from .models import PersonExport
+
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    return get_in_scope_or_404(PersonExport.objects.select_related("area"), user, area_field="area", pk=pk,
+                               created_by=user)

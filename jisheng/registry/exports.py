@@ -1,6 +1,8 @@
 """Exports of person lists: .xlsx with ID numbers as text cells, and CSV with a BOM (Excel opens it as UTF-8).
 
-File names are Chinese and sent with RFC 5987 ``filename*``; every export is audited by the view.
+A person list is exported by a background job asked for with a reason (:func:`person_export_request`), masked unless
+an account that may unmask asks for the full numbers; only the requester downloads the file, each download audited.
+File names are Chinese and sent with RFC 5987 ``filename*``.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ import re
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 
 from jisheng.core.masking import mask_id_number, mask_phone
 
@@ -21,6 +24,7 @@ from .models import Person
 COLUMNS = ("姓名", "性别", "公民身份号码", "出生日期", "户口性质", "户籍地", "现居住地", "联系电话", "民族", "状态")
 #: Hard cap of one export (ask for a narrower filter above it).
 EXPORT_LIMIT = 200_000
+CHINA = ZoneInfo("Asia/Shanghai")
 
 
 def person_row(p: Person, *, masked: bool) -> list[str]:
@@ -143,3 +147,147 @@ def masked_file_names(names: list[str]) -> list[str]:
 def masked_file_name(name: str) -> str:
     """One file name as staff pages show it (see :func:`masked_file_names`)."""
     return masked_file_names([name])[0]
+
+
+# --- person list exports as background jobs ---------------------------------------------------------------------
+
+#: Days an export's file is kept for its requester; later it is deleted and the export shows as expired.
+EXPORT_KEEP_DAYS = 7
+#: The search filters an export may carry (the list's form).
+EXPORT_FILTERS = ("q", "area", "status")
+
+
+def person_export_request(*, actor: Any, filters: dict[str, Any], fmt: str, reason: str,
+                          unmasked: bool = False) -> Any:
+    """Ask for an export of the people ``filters`` select in ``actor``'s scope; the file is written by a background
+    job (enqueued when the transaction commits). Returns the :class:`~.models.PersonExport`.
+
+    ``filters``: ``q`` (text), ``area`` (an :class:`~jisheng.core.models.Area` or its code), ``status``.
+
+    Raises:
+        InvalidInput: no reason, an unknown format, or an actor without a scope.
+        NotPermitted: ``unmasked`` asked by an account that may not unmask (``registry.unmask``), or an account
+            that may not export.
+    """
+    from django.db import transaction
+
+    from jisheng.core import audit
+    from jisheng.core.errors import InvalidInput, NotPermitted
+
+    from .models import PersonExport
+    from .tasks import run_person_export
+
+    reason = " ".join((reason or "").split())
+    if len(reason) < 2 or any(ord(ch) < 32 for ch in reason):
+        raise InvalidInput("请写明导出事由（用途），不能含控制字符", location="reason")
+    if fmt not in ("xlsx", "csv"):
+        raise InvalidInput("导出格式应为 xlsx 或 csv", location="format")
+    if not getattr(actor, "is_authenticated", False) or not actor.has_capability("registry.export"):
+        raise NotPermitted("没有导出人员名单的权限")
+    if unmasked and not actor.has_capability("registry.unmask"):
+        raise NotPermitted("没有导出完整身份证号和联系电话的权限")
+    if getattr(actor, "area", None) is None:
+        raise InvalidInput("账号没有管辖区域", location="area")
+    kept = {}
+    for key in EXPORT_FILTERS:
+        value = filters.get(key)
+        if value:
+            kept[key] = getattr(value, "code", None) or str(value)
+    with transaction.atomic(), audit.acting(actor):
+        job = PersonExport.objects.create(created_by=actor, area=actor.area, filters=kept, fmt=fmt,
+                                          masked=not unmasked, reason=reason[:255])
+    job_id = job.pk
+    transaction.on_commit(lambda: run_person_export.enqueue(job_id))
+    return job
+
+
+def _export_path(job: Any) -> str:
+    import secrets
+
+    return f"exports/person-export-{job.pk}-{secrets.token_hex(8)}.{job.fmt}"
+
+
+def person_export_run(export_id: int) -> Any:
+    """Write the file of export ``export_id`` (the background job's body) with the requester's scope; idempotent for
+    a finished export. Returns the export."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from jisheng.core import audit, clock
+    from jisheng.core.selectors import area_by_code
+
+    from .models import ExportStatus, PersonExport
+    from .selectors import search_persons
+
+    job = PersonExport.objects.select_related("created_by", "area").get(pk=export_id)
+    if job.status != ExportStatus.QUEUED:
+        return job
+    PersonExport.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING)
+    user = job.created_by
+    try:
+        if user is None or not user.is_active or not user.has_capability("registry.export") or (
+                not job.masked and not user.has_capability("registry.unmask")):
+            raise PermissionError("申请人已没有导出权限")
+        filters: dict[str, Any] = {"q": job.filters.get("q", ""), "status": job.filters.get("status", "")}
+        if job.filters.get("area"):
+            filters["area"] = area_by_code(job.filters["area"])
+        rows: list[list[str]] = []
+        cursor = None
+        with audit.acting(user):
+            while len(rows) < EXPORT_LIMIT:
+                page = search_persons(user, cursor=cursor, page_size=5000, **filters)
+                rows.extend(person_row(p, masked=job.masked) for p in page.items)
+                PersonExport.objects.filter(pk=job.pk).update(rows=len(rows))
+                if page.next_cursor is None:
+                    break
+                cursor = page.next_cursor
+        rows = rows[:EXPORT_LIMIT]
+        body = rows_to_csv(COLUMNS, rows) if job.fmt == "csv" else rows_to_xlsx(COLUMNS, rows, text_columns=(2, 7))
+        name = default_storage.save(_export_path(job), ContentFile(body))
+    except Exception as exc:  # never left "running": the message names the kind only (no personal data)
+        message = str(exc) if isinstance(exc, PermissionError) else f"导出意外中止（{type(exc).__name__}），请重试"
+        PersonExport.objects.filter(pk=job.pk).update(status=ExportStatus.FAILED, message=message[:255],
+                                                      finished_at=clock.now())
+        job.refresh_from_db()
+        return job
+    PersonExport.objects.filter(pk=job.pk).update(
+        status=ExportStatus.DONE, rows=len(rows), file=name, finished_at=clock.now(),
+        message=f"仅导出前 {EXPORT_LIMIT:,} 条" if len(rows) >= EXPORT_LIMIT else "")
+    job.refresh_from_db()
+    return job
+
+
+def person_export_expire(job: Any) -> bool:
+    """Delete the file of ``job`` when it is older than :data:`EXPORT_KEEP_DAYS` (status expired); True if so."""
+    import datetime as dt
+
+    from django.core.files.storage import default_storage
+
+    from jisheng.core import clock
+
+    from .models import ExportStatus, PersonExport
+
+    if job.status != ExportStatus.DONE or job.finished_at is None or \
+            clock.now() - job.finished_at < dt.timedelta(days=EXPORT_KEEP_DAYS):
+        return False
+    if job.file:
+        default_storage.delete(job.file)
+    PersonExport.objects.filter(pk=job.pk).update(status=ExportStatus.EXPIRED, file="")
+    job.refresh_from_db()
+    return True
+
+
+def person_export_response(job: Any) -> FileResponse:
+    """The export's file as a download (audited as an export of its rows with its reason and masking)."""
+    from django.core.files.storage import default_storage
+
+    from jisheng.core import audit
+
+    audit.record_export(object_type="registry.personexport", object_id=job.pk, count=job.rows, fmt=job.fmt,
+                        filters={**job.filters, "masked": job.masked}, reason=job.reason, area_id=job.area_id)
+    ctype = "text/csv; charset=utf-8" if job.fmt == "csv" else \
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = FileResponse(default_storage.open(job.file, "rb"), content_type=ctype)
+    stamp = job.finished_at.astimezone(CHINA).strftime("%Y%m%d") if job.finished_at else ""
+    response["Content-Disposition"] = content_disposition(f"人口信息_{job.area.name}_{stamp}.{job.fmt}")
+    return response

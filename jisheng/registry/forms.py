@@ -298,3 +298,20 @@ def bind_person_pickers(form: forms.Form, user: Any) -> None:
         if isinstance(field, PersonPickerField):
             field.user = user
             field.form = form
+
+
+class ExportForm(forms.Form):
+    """Ask for an export of the list's people: why (recorded with the export and every download), the format and —
+    only for an account that may unmask — whether the file holds the full ID numbers and phones."""
+
+    reason = forms.CharField(label=_("导出事由"), max_length=255,
+                             help_text=_("写明用途，例如“2026 年度奖励扶助资格复核”；记入审计记录"))
+    format = forms.ChoiceField(label=_("格式"), choices=[("xlsx", "Excel（.xlsx）"), ("csv", "CSV")], initial="xlsx",
+                               widget=forms.RadioSelect)
+    unmasked = forms.BooleanField(label=_("含完整的公民身份号码和联系电话"), required=False,
+                                  help_text=_("仅在确有必要时选择；导出与下载均记入审计记录"))
+
+    def __init__(self, *args: Any, may_unmask: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not may_unmask:
+            del self.fields["unmasked"]

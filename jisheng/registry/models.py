@@ -357,3 +357,43 @@ class RosterImport(DomainModel):
     @property
     def percent(self) -> int:
         return int(100 * self.processed / self.rows) if self.rows else (100 if self.status == "done" else 0)
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("生成中")
+    DONE = "done", _("可下载")
+    FAILED = "failed", _("失败")
+    EXPIRED = "expired", _("已过期")
+
+
+class PersonExport(DomainModel):
+    """One export of a person list (人员名单导出), asked for with a reason and written by a background job.
+
+    ``filters`` are the list's search (``q``, ``area`` code, ``status``); ``masked`` False only for an account that
+    may unmask (full ID numbers and phones). The file is kept under ``exports/`` in the default storage until it
+    expires; only the account that asked downloads it, and every download is audited.
+    """
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("申请人"))
+    area = models.ForeignKey(Area, models.PROTECT, related_name="+", verbose_name=_("导出范围"))
+    filters = models.JSONField(_("筛选条件"), default=dict, blank=True)
+    fmt = models.CharField(_("格式"), max_length=4, default="xlsx")
+    masked = models.BooleanField(_("脱敏"), default=True)
+    reason = models.CharField(_("导出事由"), max_length=255)
+    status = models.CharField(_("状态"), max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    rows = models.PositiveIntegerField(_("条数"), default=0)
+    file = models.CharField(_("文件"), max_length=255, blank=True, editable=False)
+    message = models.CharField(_("说明"), max_length=255, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    audit_exclude: ClassVar[tuple[str, ...]] = ("file",)
+
+    class Meta:
+        verbose_name = _("人员名单导出")
+        verbose_name_plural = _("人员名单导出")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.pk}"

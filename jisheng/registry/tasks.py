@@ -11,3 +11,11 @@ def run_roster_import(job_id: int) -> str:
     from .services import roster_import_run
 
     return str(roster_import_run(job_id).status)
+
+
+@task()
+def run_person_export(export_id: int) -> str:
+    """Write the file of person export ``export_id``; re-running a finished export does nothing. Returns its status."""
+    from .exports import person_export_run
+
+    return str(person_export_run(export_id).status)

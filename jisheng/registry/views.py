@@ -32,6 +32,7 @@ from . import dedup, exports, selectors, services
 from .access import (
     duplicate_get_for_user,
     in_scope_ids,
+    person_export_get_for_user,
     person_get_for_user,
     persons_for_user,
     roster_import_get_for_user,
@@ -42,6 +43,7 @@ from .forms import (
     DeathForm,
     DisabilityForm,
     DivorceForm,
+    ExportForm,
     FloatingForm,
     ImportForm,
     MarriageForm,
@@ -52,7 +54,7 @@ from .forms import (
     picker_context,
     picker_person,
 )
-from .models import MarriageEndReason, ParentChild, ParentChildKind, Person, PersonStatus, Sex
+from .models import MarriageEndReason, ParentChild, ParentChildKind, Person, PersonExport, PersonStatus, Sex
 
 VIEW = roles_with("registry.view")
 CHANGE = roles_with("registry.change")
@@ -275,29 +277,50 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "registry/person_form.html", {"form": form, "person": person})
 
 
-@route_scope(roles=EXPORT)
+@route_scope(roles=EXPORT, methods=("GET", "POST"))
 def person_export(request: HttpRequest) -> HttpResponseBase:
-    """Export the current search (all pages, up to the export cap) as .xlsx or CSV; audited.
-
-    ID numbers and phones are exported in full only for users who may unmask, otherwise masked.
+    """Ask for an export of the current search (all pages, up to the export cap): the reason, the format and — for an
+    account that may unmask — the full numbers. The file is written in the background (:mod:`.exports`); the page of
+    the export shows when it is ready. Masked by default; nothing is exported by a link alone.
     """
-    _, filters = _search(request)
-    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
-    masked = not request.user.has_capability("registry.unmask")  # type: ignore[union-attr]
-    items: list[Person] = []
-    cursor = None
-    while len(items) < exports.EXPORT_LIMIT:
-        page = selectors.search_persons(request.user, cursor=cursor, page_size=5000, **filters)
-        items.extend(page.items)
-        if page.next_cursor is None:
-            break
-        cursor = page.next_cursor
-    rows = [exports.person_row(p, masked=masked) for p in items]
-    audit.record_export(object_type="registry.person", count=len(rows), fmt=fmt,
-                        filters={k: str(v) for k, v in filters.items()} | {"masked": masked})
-    area = getattr(request.user, "area", None)
-    filename = f"人口信息_{area.name if area else ''}"
-    return exports.export_response(filename=filename, fmt=fmt, header=exports.COLUMNS, rows=rows, text_columns=(2, 7))
+    form_search, filters = _search(request)
+    may_unmask = request.user.has_capability("registry.unmask")  # type: ignore[union-attr]
+    form = ExportForm(request.POST or None, may_unmask=may_unmask)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = exports.person_export_request(
+                actor=request.user, filters=filters, fmt=form.cleaned_data["format"],
+                reason=form.cleaned_data["reason"], unmasked=bool(form.cleaned_data.get("unmasked")))
+        except DomainError as exc:
+            form.add_error("reason" if getattr(exc, "location", "") == "reason" else None, for_people(exc))
+        else:
+            return redirect("registry:export_detail", pk=job.pk)
+    count = selectors.search_persons(request.user, page_size=1, **filters).count_text
+    query = request.GET.copy()
+    query.pop("format", None)
+    return render(request, "registry/export_new.html", {
+        "form": form, "search": form_search, "filters": filters, "count": count, "query": query.urlencode(),
+        "exports": list(PersonExport.objects.filter(created_by_id=request.user.pk).order_by("-id")[:10]),
+    })
+
+
+@route_scope(roles=EXPORT, obj="registry.export")
+def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One export the user asked for: its reason, its progress (polled by htmx while it runs) and the download."""
+    job = person_export_get_for_user(request.user, pk)
+    exports.person_export_expire(job)
+    template = "registry/_export_progress.html" if request.headers.get("HX-Request") else "registry/export_detail.html"
+    return render(request, template, {"job": job, "keep_days": exports.EXPORT_KEEP_DAYS})
+
+
+@route_scope(roles=EXPORT, obj="registry.export")
+def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The export's file, for the account that asked for it once it is ready (each download audited)."""
+    job = person_export_get_for_user(request.user, pk)
+    if exports.person_export_expire(job) or job.status != "done" or not job.file:
+        messages.info(request, _("该导出文件尚未生成或已过期。"))
+        return redirect("registry:export_detail", pk=job.pk)
+    return exports.person_export_response(job)
 
 
 # --- duplicates -------------------------------------------------------------------------------------

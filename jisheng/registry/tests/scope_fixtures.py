@@ -8,7 +8,7 @@ from typing import Any
 
 from jisheng.core.idnumber import make_id_number
 from jisheng.core.models import Area, AreaLevel
-from jisheng.registry.models import DuplicateCandidate, Person, RosterImport
+from jisheng.registry.models import DuplicateCandidate, Person, PersonExport, RosterImport
 
 _n = itertools.count(1)
 
@@ -47,7 +47,25 @@ def _import_fixture(area: Area) -> tuple[dict[str, Any], str]:
     return {"pk": job.pk}, marker
 
 
+def _export_fixture(area: Area) -> tuple[dict[str, Any], str]:
+    """A finished person export asked for by the newest account of ``area`` — the matrix test signs that account in
+    just before (an export is its requester's alone)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from jisheng.accounts.models import User
+    from jisheng.core import clock
+
+    marker = f"矩阵导出{next(_n)}"
+    requester = User.objects.filter(area=area).order_by("-id").first()
+    name = default_storage.save(f"exports/matrix-{marker}.csv", ContentFile("姓名\r\n".encode()))
+    job = PersonExport.objects.create(created_by=requester, area=area, reason=marker, fmt="csv", status="done",
+                                      rows=0, file=name, finished_at=clock.now())
+    return {"pk": job.pk}, marker
+
+
 FIXTURES = {
+    "registry.export": _export_fixture,
     "registry.person": _person_fixture,
     "registry.duplicate": _duplicate_fixture,
     "registry.import": _import_fixture,

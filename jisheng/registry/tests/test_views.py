@@ -93,16 +93,25 @@ def test_history_shows_who_before_after_with_masked_values(client, officer, vill
 
 
 @pytest.mark.django_db
-def test_export_xlsx_text_cells_csv_bom_filename_and_audit(client, officer, village_a):
+def test_export_xlsx_text_cells_csv_bom_filename_and_audit(client, officer, village_a,
+                                                           django_capture_on_commit_callbacks):
+    from jisheng.registry.models import PersonExport
+
     p = make_person(village_a, name="王小明")
     login(client, officer)
-    resp = client.get(reverse("registry:person_export") + "?format=xlsx")
+    for fmt, q in (("xlsx", ""), ("csv", "王")):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("registry:person_export") + (f"?q={q}" if q else ""),
+                        {"reason": "核对", "format": fmt, "unmasked": "on"})
+    xlsx_job, csv_job = PersonExport.objects.order_by("id")
+    resp = client.get(reverse("registry:export_download", args=[xlsx_job.pk]))
     assert resp["Content-Disposition"].endswith("filename*=UTF-8''%E4%BA%BA%E5%8F%A3%E4%BF%A1%E6%81%AF_"
-                                                "%E5%9F%8E%E5%8E%A2%E9%95%87.xlsx")
-    ws = openpyxl.load_workbook(io.BytesIO(resp.content)).active
+                                                "%E5%9F%8E%E5%8E%A2%E9%95%87_20261116.xlsx")
+    ws = openpyxl.load_workbook(io.BytesIO(b"".join(resp.streaming_content))).active
     assert ws["C2"].value == p.id_number and ws["C2"].data_type == "s" and ws["C2"].number_format == "@"
-    csv_resp = client.get(reverse("registry:person_export") + "?format=csv&q=王")
-    assert csv_resp.content.startswith(b"\xef\xbb\xbf") and p.id_number.encode() in csv_resp.content
+    csv_resp = client.get(reverse("registry:export_download", args=[csv_job.pk]))
+    content = b"".join(csv_resp.streaming_content)
+    assert content.startswith(b"\xef\xbb\xbf") and p.id_number.encode() in content
     events = list(AuditEvent.objects.filter(action="export").order_by("id"))
     assert [(e.changes["count"], e.changes["format"]) for e in events] == [(1, "xlsx"), (1, "csv")]
     assert events[1].changes["filters"]["q"] == "王"
