@@ -202,9 +202,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"strip_query": {"()": "jisheng.core.logfilters.StripQueryString"}},
+    "filters": {"strip_query": {"()": "jisheng.core.logfilters.StripQueryString"},
+                "mask_personal": {"()": "jisheng.core.logfilters.MaskPersonalData"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["strip_query"]},
+        # search terms leave request lines; any ID number or phone left (an error's text) is masked
+        "console": {"class": "logging.StreamHandler", "formatter": "plain",
+                    "filters": ["strip_query", "mask_personal"]},
     },
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {

@@ -3,6 +3,7 @@ error pages."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 
@@ -35,3 +36,24 @@ class SecretsReporterFilter(SafeExceptionReporterFilter):
     hidden_settings = re.compile(
         r"API|TOKEN|KEY|SECRET|PASS|SIGNATURE|HTTP_COOKIE|DATABASE|_URL$|^URL$|DSN|CREDENTIAL|PRIVATE|AUTH_HEADER",
         flags=re.IGNORECASE)
+
+
+class MaskPersonalData(logging.Filter):
+    """Mask ID numbers and phone numbers (contract §3, :func:`jisheng.core.masking.mask_text`) in every log line: the
+    message with its arguments, and the traceback of an exception — a database's duplicate-key detail names the full
+    ID number (``Key (id_number)=(320585…)``), and a 500 logs it.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from .masking import mask_text
+
+        # arguments that do not fit the message are left for logging to report
+        with contextlib.suppress(TypeError, ValueError):
+            record.msg, record.args = mask_text(record.getMessage()), ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_text(record.exc_text)
+        if record.stack_info:
+            record.stack_info = mask_text(record.stack_info)
+        return True
