@@ -45,8 +45,12 @@ def test_changes_read_in_words_with_chinese_labels_values_and_beijing_time(count
         services.person_record_death(person, date=dt.date(2026, 1, 2), actor=officer)
     audit.record(AuditAction.UPDATE, object_type="registry.duplicatecandidate", object_id=1, area_id=county.pk,
                  changes={"diff": {"decided_at": [None, "2026-11-16T01:00:00+00:00"], "status": ["pending", "merged"]}})
+    with audit.context(actor=officer):
+        audit.record_export(object_type="registry.personexport", object_id=1, count=2, fmt="xlsx",
+                            filters={"q": "王", "status": "alive", "area": village_a.parent.code, "masked": True})
     page = _auditor(make_user, county).get(URL).content.decode()
     text = _text(page)
+    assert "查找内容：王；状态：在册；地区：" + village_a.parent.name + "；脱敏：是" in text  # an export's filters
     for raw in ("{'", "&#x27;diff", "alive", "'dead'", "True", "False", "status", "birth_date", "residence_area",
                 "+00:00", "T01:00", "registry.person", "pending"):
         assert raw not in text, raw
@@ -80,6 +84,9 @@ def test_an_auditor_finds_a_persons_events_by_name_and_the_look_up_is_audited(co
     # the auditor's look-up is itself in the trail, by the auditor
     looked_up = AuditEvent.objects.filter(id__gt=before, actor=auditor)
     assert looked_up.exists()
+    # the name searched for is shown masked like every name (the input box holds what the auditor typed)
+    shown = [line.text for r in client.get(URL, {"person": "王小红"}).context["rows"] for line in r.lines]
+    assert "王**" in shown and "王小红" not in shown
     by_number = client.get(URL, {"person": other.id_number}).context["rows"]
     assert {r.event.object_id for r in by_number} == {str(other.pk)}
     assert list(client.get(URL, {"person": "没有这个人"}).context["rows"]) == []

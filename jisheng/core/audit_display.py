@@ -23,7 +23,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from .masking import mask_record, mask_text
+from .masking import mask_name, mask_record, mask_text
 from .models import AuditEvent
 
 #: The time zone every time in the browser is shown in (北京时间).
@@ -58,6 +58,7 @@ TYPE_LABELS: dict[str, str | Promise] = {
 }
 _INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 _EMPTY = _l("（空）")
+_HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 @dataclass
@@ -216,6 +217,27 @@ class _Describer:
             return "、".join(self.value(model, key, v) for v in value) or str(_EMPTY)
         return _scalar(value)
 
+    def filter_value(self, object_type: str, key: str, value: Any) -> str:
+        """A filter of an export in words: an area code by the area's name, a stored choice by the label a model of
+        the exporting app gives it (``status`` "alive" of a person list: 在册), else as a value."""
+        if isinstance(value, str) and key in ("area", "town") and value.isdigit():
+            from .models import Area
+
+            area = Area.objects.filter(code=value).only("name").first()
+            return area.name if area is not None else value
+        if isinstance(value, str):
+            try:
+                models_of_app = list(apps.get_app_config(object_type.split(".")[0]).get_models())
+            except LookupError:
+                models_of_app = []
+            for model in models_of_app:
+                f = _field(model, key)
+                if f is not None and f.choices:
+                    label = dict(f.flatchoices).get(value)
+                    if label is not None:
+                        return str(label)
+        return self.value(None, key, value)
+
     def mapping(self, model: type[models.Model] | None, data: dict[str, Any]) -> str:
         parts = [f"{_label(model, k)}：{self.value(model, k, v)}" for k, v in data.items()
                  if v not in (None, "", [], {})]
@@ -233,17 +255,26 @@ class _Describer:
         for whole in ("after", "before"):
             if isinstance(data.get(whole), dict) and len(data) == 1:
                 return [Line(_label(model, k), self.value(model, k, v)) for k, v in data[whole].items()
-                        if v not in (None, "", False, [], {})]
+                        if v not in (None, "", False, [], {}) and k != "id"]  # (the id is the subject's)
         out = []
         for key, value in data.items():
             if key == "field" and isinstance(value, str):  # "id_number,phone,bank_account": the fields shown
                 text = "、".join(_label(model, k.strip()) for k in value.split(",") if k.strip())
             elif key == "filters" and isinstance(value, dict):
-                text = self.mapping(model, value)
+                text = "；".join(f"{_label(None, k)}：{self.filter_value(event.object_type, k, v)}"
+                                for k, v in value.items() if v not in (None, "", [], {})) or str(_EMPTY)
             else:
                 text = self.value(None, key, value)
             out.append(Line(_label(None, key), text))
         return out
+
+
+def _mask_terms(data: Any) -> Any:
+    """A search term recorded with a look-up (``query``) masked like a name when it is one (王东明 → 王**); an ID or
+    phone number in it is masked by :func:`mask_record` already."""
+    if isinstance(data, dict) and isinstance(data.get("query"), str) and _HAN.search(data["query"]):
+        return {**data, "query": " ".join(mask_name(part) for part in data["query"].split())}
+    return data
 
 
 def describe(events: Iterable[AuditEvent]) -> list[EventView]:
@@ -251,7 +282,7 @@ def describe(events: Iterable[AuditEvent]) -> list[EventView]:
     events = list(events)
     resolver = _Resolver()
     describer = _Describer(resolver)
-    masked = [mask_record(e.changes, object_type=e.object_type) for e in events]
+    masked = [_mask_terms(mask_record(e.changes, object_type=e.object_type)) for e in events]
     for e, data in zip(events, masked, strict=True):
         describer.want(_model(e.object_type), data)
     resolver.fetch()
@@ -259,8 +290,10 @@ def describe(events: Iterable[AuditEvent]) -> list[EventView]:
     for e, data in zip(events, masked, strict=True):
         model = _model(e.object_type)
         subject = f"{type_label(e.object_type)}" + (f" #{e.object_id}" if e.object_id else "")
-        label = mask_text(e.object_label)
-        if label and label not in subject:
+        label = mask_text(e.object_label).removesuffix(f" #{e.object_id}" if e.object_id else "\0").strip()
+        if label and not e.object_id and label.startswith(type_label(e.object_type)):
+            subject = label  # 人员查询, not 人员 人员查询
+        elif label and label not in subject:
             subject += f" {label}"
         out.append(EventView(
             event=e, at=when(e.at), actor=e.actor_label or _("系统"), ip=e.ip or "",
