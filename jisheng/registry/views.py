@@ -262,7 +262,6 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     blank, keep the stored one.
     """
     person = person_get_for_user(request.user, pk)
-    audit.record_view(person, what=_("修改表单（人员信息）"))
     initial = {f: getattr(person, f) for f in PersonForm.base_fields if f not in _MASKED_FIELDS}
     form = PersonForm(request.POST or None, user=request.user, initial=initial)
     for name, mask in _MASKED_FIELDS.items():
@@ -274,6 +273,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
             request, form, person, keep_blank=tuple(_MASKED_FIELDS)) is not None:
         messages.success(request, _("已保存。"))
         return redirect("registry:person_detail", pk=person.pk)
+    audit.record_view(person, what=_("修改表单（人员信息）"))  # the form shows the record (numbers masked)
     return render(request, "registry/person_form.html", {"form": form, "person": person})
 
 
