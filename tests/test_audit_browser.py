@@ -113,3 +113,7 @@ def test_the_filtered_trail_exports_as_xlsx_in_words_and_the_export_is_audited(c
     event = AuditEvent.objects.filter(action="export", object_type="core.auditevent").get()
     assert event.actor == auditor and event.changes["format"] == "xlsx" and event.area_id == county.pk
     assert event.changes["filters"]["action"] == "create"
+    # an export by person keeps the name in the trail, and the browser shows it masked
+    client.get(URL, {"person": "王小红", "format": "xlsx"})
+    shown = [line.text for r in client.get(URL, {"action": "export"}).context["rows"] for line in r.lines]
+    assert any("人员：王**" in text for text in shown) and not any("王小红" in text for text in shown)

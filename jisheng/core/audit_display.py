@@ -269,12 +269,27 @@ class _Describer:
         return out
 
 
+#: Recorded search terms (a look-up's ``query``; an export's ``q`` and ``person`` filters), which may be a name.
+_TERMS = ("query", "q", "person")
+
+
+def _mask_term(term: str) -> str:
+    """A search term masked like a name when it is Chinese (王东明 → 王**; a surname alone, 王, says nobody and stays);
+    an ID or phone number in it is masked by :func:`mask_record` already."""
+    if not _HAN.search(term):
+        return term
+    return " ".join(part if len(part) < 2 else mask_name(part) for part in term.split())
+
+
 def _mask_terms(data: Any) -> Any:
-    """A search term recorded with a look-up (``query``) masked like a name when it is one (王东明 → 王**); an ID or
-    phone number in it is masked by :func:`mask_record` already."""
-    if isinstance(data, dict) and isinstance(data.get("query"), str) and _HAN.search(data["query"]):
-        return {**data, "query": " ".join(mask_name(part) for part in data["query"].split())}
-    return data
+    """``data`` with its recorded search terms masked (:data:`_TERMS`, at the top and in ``filters``)."""
+    if not isinstance(data, dict):
+        return data
+    out = {k: _mask_term(v) if k in _TERMS and isinstance(v, str) else v for k, v in data.items()}
+    if isinstance(out.get("filters"), dict):
+        out["filters"] = {k: _mask_term(v) if k in _TERMS and isinstance(v, str) else v
+                          for k, v in out["filters"].items()}
+    return out
 
 
 def describe(events: Iterable[AuditEvent]) -> list[EventView]:
