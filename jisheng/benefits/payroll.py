@@ -116,6 +116,7 @@ def _insert_sql(programme: programmes.Programme, rates: list[rules.Rate]) -> tup
           AND (e.end_month IS NULL OR e.end_month >= %s)
           AND (e.verification_due IS NULL OR e.verification_due >= %s)
           AND e.area_id IN (SELECT id FROM {area} WHERE path LIKE %s){group_filter}
+        ORDER BY e.id
         {conflict}
     """  # noqa: S608 -- table names from model meta, every value a bound parameter
     return sql, params
