@@ -20,7 +20,7 @@ from jisheng.core.modules import Todo, WorkbenchItems
 from . import programmes, rules
 from .access import enrolments_for_user, rolls_for_user
 from .enums import FROZEN_ROLL_STATUSES, EnrolmentStatus, LineKind, LineStatus, RollStatus
-from .models import Enrolment, PaymentRoll, RegistryNotice, RollLine, RollRun, Verification
+from .models import Enrolment, PaymentRoll, RegistryNotice, RetryRequest, RollLine, RollRun, Verification
 
 PAGE_SIZE = 50
 
@@ -246,6 +246,11 @@ def workbench_items(user: Any) -> WorkbenchItems:
             items.todos.append(Todo(label=_("审核发放花名册：%(roll)s") % {"roll": roll},
                                     url=reverse("benefits:roll_detail", args=[roll.pk]), module="benefits"))
         items.counts[_("待审核花名册")] = awaiting.count()
+        retries = (RetryRequest.objects.filter(status="pending", roll__in=rolls_for_user(user))
+                   .exclude(requested_by=user).select_related("roll").order_by("id"))
+        for request in retries[:10]:
+            items.todos.append(Todo(label=_("审核失败明细重新发送：%(roll)s") % {"roll": request.roll},
+                                    url=reverse("benefits:roll_retry", args=[request.roll_id]), module="benefits"))
     if user.has_capability("benefits.change"):
         notices = open_registry_notices(user)
         for n in notices[:10]:

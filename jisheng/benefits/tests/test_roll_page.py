@@ -105,6 +105,9 @@ def test_the_retry_page_asks_for_the_account_and_the_checker_approves_there(clie
     request = RetryRequest.objects.get()
     assert "审核通过" not in client.get(reverse("benefits:roll_retry", args=[roll.pk])).content.decode()
     login(client, checker)
+    todos = selectors.workbench_items(checker).todos
+    assert any(t.url == reverse("benefits:roll_retry", args=[roll.pk]) for t in todos)
+    assert not any("重新发送" in t.label for t in selectors.workbench_items(maker).todos)
     page = client.get(reverse("benefits:roll_retry", args=[roll.pk])).content.decode()
     assert "****2222" in page and "审核通过" in page
     client.post(reverse("benefits:roll_retry", args=[roll.pk]), {"action": "approve"})
