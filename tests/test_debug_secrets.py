@@ -35,10 +35,13 @@ HOST = "db.internal" + ".example"
 
 
 def test_a_debug_error_page_hides_the_database_url_and_the_database_settings(settings: Any) -> None:
+    from django.views.debug import get_default_exception_reporter_filter
+
     settings.DEBUG = True
-    settings.DATABASES = {**settings.DATABASES, "other": {"ENGINE": "django.db.backends.postgresql",
-                                                         "HOST": HOST, "USER": "jisheng",
-                                                         "PASSWORD": PASSWORD, "NAME": "jisheng"}}
+    settings.CACHE_URL = f"redis://jisheng:{PASSWORD}@{HOST}:6379/0"  # any other ..._URL setting
+    safe = get_default_exception_reporter_filter().get_safe_settings()
+    assert safe["DATABASES"] == "********************"  # host, user, name: all hidden
+    assert HOST not in str(safe["CACHE_URL"])
     # the development server's WSGI environ holds the process environment
     request = RequestFactory().get("/registry/", DATABASE_URL=f"postgres://jisheng:{PASSWORD}@{HOST}:5432/jisheng",
                                    JISHENG_VAR_DIR="/srv/jisheng/var", SENTRY_DSN="https://key@sentry.example/1",
