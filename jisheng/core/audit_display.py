@@ -285,10 +285,10 @@ def _mask_terms(data: Any) -> Any:
     """``data`` with its recorded search terms masked (:data:`_TERMS`, at the top and in ``filters``)."""
     if not isinstance(data, dict):
         return data
-    out = {k: _mask_term(v) if k in _TERMS and isinstance(v, str) else v for k, v in data.items()}
-    if isinstance(out.get("filters"), dict):
-        out["filters"] = {k: _mask_term(v) if k in _TERMS and isinstance(v, str) else v
-                          for k, v in out["filters"].items()}
+    out: dict[str, Any] = {k: _mask_term(v) if k in _TERMS and isinstance(v, str) else v for k, v in data.items()}
+    filters = out.get("filters")
+    if isinstance(filters, dict):
+        out["filters"] = {k: _mask_term(v) if k in _TERMS and isinstance(v, str) else v for k, v in filters.items()}
     return out
 
 
