@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from jisheng.core import clock
 from jisheng.core.models import AuditEvent
 from jisheng.registry import selectors, services
 from jisheng.registry.models import Person
@@ -106,7 +107,7 @@ def test_export_xlsx_text_cells_csv_bom_filename_and_audit(client, officer, vill
     xlsx_job, csv_job = PersonExport.objects.order_by("id")
     resp = client.get(reverse("registry:export_download", args=[xlsx_job.pk]))
     assert resp["Content-Disposition"].endswith("filename*=UTF-8''%E4%BA%BA%E5%8F%A3%E4%BF%A1%E6%81%AF_"
-                                                "%E5%9F%8E%E5%8E%A2%E9%95%87_20261116.xlsx")
+                                                f"%E5%9F%8E%E5%8E%A2%E9%95%87_{clock.today():%Y%m%d}.xlsx")
     ws = openpyxl.load_workbook(io.BytesIO(b"".join(resp.streaming_content))).active
     assert ws["C2"].value == p.id_number and ws["C2"].data_type == "s" and ws["C2"].number_format == "@"
     csv_resp = client.get(reverse("registry:export_download", args=[csv_job.pk]))
