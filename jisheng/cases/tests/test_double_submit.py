@@ -103,3 +103,27 @@ def test_a_service_reads_the_case_as_it_stands_not_as_the_page_loaded_it(case: C
         with pytest.raises(TransitionNotAllowed, match="已办结"):
             _upload(stale, officer)
     assert not case.documents.exists()
+
+
+@pytest.mark.django_db
+def test_a_decision_or_a_legal_review_sent_twice_is_taken_once(case: Case, actor_for: Any) -> None:
+    town, county, legal = actor_for("change"), actor_for("decide"), actor_for("legal_review")
+    with clock.frozen(DAY):
+        _upload(case, town)
+        services.case_transition(case, action="accept", actor=town)
+        services.case_transition(case, action="review", actor=town)
+        Case.objects.filter(pk=case.pk).update(is_major=True)
+        case.refresh_from_db()
+        services.case_transition(case, action="request_legal_review", actor=county)
+        first, second = Case.objects.get(pk=case.pk), Case.objects.get(pk=case.pk)  # two tabs on the review page
+        services.case_legal_review(first, outcome="agree", opinion="主体合法，依据正确，程序合法。", actor=legal)
+        with pytest.raises(TransitionNotAllowed):
+            services.case_legal_review(second, outcome="return", opinion="主体合法，依据正确，程序合法。", actor=legal)
+        first, second = Case.objects.get(pk=case.pk), Case.objects.get(pk=case.pk)  # a double click on 作出决定
+        services.case_decide(first, outcome="granted", reasons="符合", actor=county,
+                             provision_keys=["admin-licensing-law-2003/art-38"])
+        with pytest.raises(TransitionNotAllowed):
+            services.case_decide(second, outcome="granted", reasons="符合", actor=county,
+                                 provision_keys=["admin-licensing-law-2003/art-38"])
+    assert case.legal_reviews.count() == 1 and _events(case, "decision") == 1
+    assert case.steps.filter(action="grant").count() == 1
