@@ -25,7 +25,7 @@ from jisheng.core import audit, clock
 from jisheng.core.access import route_scope
 from jisheng.core.errors import DomainError, InvalidInput, for_people
 from jisheng.core.idnumber import normalise_id_number
-from jisheng.core.masking import mask_bank_account, mask_id_number, mask_phone
+from jisheng.core.masking import mask_bank_account, mask_id_number, mask_name, mask_phone
 from jisheng.core.selectors import object_history
 
 from . import dedup, exports, selectors, services
@@ -170,15 +170,29 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     parents = selectors.parents_of(person, kinds=("birth", "adoption", "step"))
     children = selectors.children_of(person, kinds=("birth", "adoption", "step"))
     marriages = list(selectors.marriages_of(person))
+    spouses = [m.wife if m.husband_id == person.pk else m.husband for m in marriages]
+    relatives = _relatives(request.user, [*parents, *children, *spouses])
     return render(request, "registry/person_detail.html", {
         "person": person, "masked_id": mask_id_number(person.id_number), "masked_phone": mask_phone(person.phone),
-        "masked_bank": mask_bank_account(person.bank_account), "parents": parents, "children": children,
-        "marriages": marriages, "events": selectors.life_events_of(person), "history": _history(person),
+        "masked_bank": mask_bank_account(person.bank_account),
+        "parents": [relatives[p.pk] for p in parents], "children": [relatives[c.pk] for c in children],
+        "marriages": [(m, relatives[s.pk]) for m, s in zip(marriages, spouses, strict=True)],
+        "events": selectors.life_events_of(person), "history": _history(person),
         "grade": selectors.disability_grade(person),
         "current_marriage": next((m for m in marriages if m.is_current(clock.today())), None),
         "can_unmask": request.user.has_capability("registry.unmask"),  # type: ignore[union-attr]
         "can_change": request.user.has_capability("registry.change"),  # type: ignore[union-attr]
     })
+
+
+def _relatives(user: Any, people: list[Person]) -> dict[int, dict[str, Any]]:
+    """How the person page shows each relative: in full with a link when the relative is inside the user's scope,
+    otherwise the name masked, no link (it would answer 404) and the birth year only — like the family page."""
+    from .access import persons_for_user
+
+    visible = set(persons_for_user(user).filter(pk__in=[p.pk for p in people]).values_list("pk", flat=True))
+    return {p.pk: {"person": p, "visible": p.pk in visible,
+                   "name": p.name if p.pk in visible else mask_name(p.name)} for p in people}
 
 
 #: How the family page names each relation (selectors.RELATIONS).
