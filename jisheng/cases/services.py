@@ -270,6 +270,8 @@ def case_start_clock(case: Case, *, kind: str, instance: str, start: dt.date, ac
         raise InvalidInput(_("本事项没有期限“%(k)s”") % {"k": kind}, location="kind") from None
     if not rule.per_instance or not instance.strip():
         raise InvalidInput(_("期限“%(l)s”不是按对象分别计算的期限") % {"l": rule.label}, location="instance")
+    if len(instance.strip()) > 64:
+        raise InvalidInput(_("对象名称过长（不超过64个字）"), location="instance")
     day, _reason = legal_date(start, reason="-", not_before=case.application_date, location="start")
     if case.clocks.filter(kind=kind, instance=instance.strip()).exists():
         raise InvalidInput(_("期限“%(l)s”已为“%(i)s”起算") % {"l": rule.label, "i": instance}, location="instance")
@@ -385,7 +387,8 @@ def case_extend_clock(case: Case, *, kind: str, days: int, reason: str, actor: A
 
     Raises:
         NotPermitted: the actor may not approve extensions (``approve_extension`` or ``decide``).
-        TransitionNotAllowed: the clock was already extended as often as the law allows, or is met.
+        TransitionNotAllowed: the clock was already extended as often as the law allows, the law gives it no
+            extension (the rule names neither ``extension_parameter`` nor ``max_extension``), or it is met.
         InvalidInput: ``days`` < 1 or over the lawful length, no reason, or an approval date before the clock
             started, after today or after the due date (see :func:`legal_date`).
     """
@@ -400,9 +403,10 @@ def case_extend_clock(case: Case, *, kind: str, days: int, reason: str, actor: A
     if c.extensions.count() >= allowed:
         raise TransitionNotAllowed(_("期限“%(l)s”已延长 %(n)d 次，不得再次延长") % {"l": c.label, "n": allowed})
     limit = _extension_limit(rule, c)
-    if days < 1 or (limit is not None and days > limit):
-        raise InvalidInput(_("延长期限须为 1 至 %(n)s") % {"n": limit if limit is not None else "…"},
-                           location="days")
+    if limit is None:  # the law gives this time limit no extension: none is granted here either
+        raise TransitionNotAllowed(_("期限“%(l)s”没有法定的延长期限，不能延长") % {"l": c.label})
+    if days < 1 or days > limit:
+        raise InvalidInput(_("延长期限须为 1 至 %(n)s") % {"n": limit}, location="days")
     if not reason.strip():
         raise InvalidInput(_("请写明延长理由"), location="reason")
     day, late = legal_date(on, reason=backdate_reason, not_before=c.start, location="on",

@@ -73,8 +73,31 @@ def _names(case: Case) -> dict[str, str]:
     return out
 
 
-def _doc_number(case: Case, prefix: str) -> str:
-    return f"{prefix}〔{case.application_date.year}〕{case.number.rsplit('-', 1)[-1]}号"
+def _doc_number(case: Case, prefix: str, on: dt.date | None = None) -> str:
+    """``{prefix}〔{year}〕{case seq}号``: the year is the paper's own (the date it is issued), the application's
+    when no date is given."""
+    year = (on or case.application_date).year
+    return f"{prefix}〔{year}〕{case.number.rsplit('-', 1)[-1]}号"
+
+
+def _decision_prefix(case: Case, on: dt.date) -> str:
+    """The decision's number prefix: the county's initial and the deciding commission's abbreviation on ``on``
+    (人口计生 until the commission became the health commission, 卫健 after; the same dated constant as its name)."""
+    from jisheng.cases.documents import HEALTH_COMMISSION_FROM
+
+    return f"{county_of(case.area).name[:1]}{'卫健' if on >= HEALTH_COMMISSION_FROM else '人口计生'}许"
+
+
+def _days(key: str, on: dt.date, fallback: int) -> int:
+    """The whole number of the dated law parameter ``key`` on ``on`` (the printed time limits follow the law of
+    the paper's date); ``fallback`` only when the parameter has no value then."""
+    from jisheng.core.errors import InvalidInput
+    from jisheng.law.parameters import parameter_value
+
+    try:
+        return int(parameter_value(key, on).value)
+    except (InvalidInput, TypeError, ValueError):
+        return fallback
 
 
 def build(case: Case, kind: str, *, missing: list[str] | None = None,
@@ -92,20 +115,24 @@ def build(case: Case, kind: str, *, missing: list[str] | None = None,
         "county": county.name, "signed_on": cn_date(today),
     }
     if kind == "acceptance_receipt":
-        number = _doc_number(case, f"{case.area.name[:2]}计生受")
+        number = _doc_number(case, f"{case.area.name[:2]}计生受", today)
         clocks = {c.kind: c for c in case.clocks.all()}
         ctx |= {"title": TITLES[kind], "doc_number": number, "issuer": ctx["town_office"],
-                "opinion_due": clocks["town_opinion"].due if "town_opinion" in clocks else None}
+                "opinion_due": clocks["town_opinion"].due if "town_opinion" in clocks else None,
+                "opinion_days": _days("birth_approval.town_opinion", today, 7),
+                "decision_days": _days("birth_approval.decision", today, 15)}
         return TITLES[kind], number, render_pdf(template("acceptance_receipt"), ctx)
     if kind == "supplement_notice":
-        number = _doc_number(case, f"{case.area.name[:2]}计生补")
-        ctx |= {"title": TITLES[kind], "doc_number": number, "issuer": ctx["town_office"], "missing": missing or []}
+        number = _doc_number(case, f"{case.area.name[:2]}计生补", today)
+        ctx |= {"title": TITLES[kind], "doc_number": number, "issuer": ctx["town_office"], "missing": missing or [],
+                "opinion_days": _days("birth_approval.town_opinion", today, 7)}
         return TITLES[kind], number, render_pdf(template("supplement_notice"), ctx)
     if kind in ("decision", "certificate"):
         if decision is None:
             raise ValueError("no decision on this case")
         provisions = [(k, rules.provision(k)) for k in decision.provision_keys]
-        number = decision.doc_number or _doc_number(case, f"{county.name[:1]}人口计生许")
+        number = decision.doc_number or _doc_number(case, _decision_prefix(case, decision.decided_on),
+                                                    decision.decided_on)
         ctx |= {"decision": decision, "provisions": provisions, "basis": citation(provisions),
                 "provision_lines": provision_lines(provisions), "doc_number": number,
                 "issuer": commission_name(case.area, decision.decided_on), "decided": cn_date(decision.decided_on),
@@ -119,12 +146,12 @@ def build(case: Case, kind: str, *, missing: list[str] | None = None,
     if kind == "floating_certificate":
         from .procedures import floating_certificate_contents
 
-        number = _doc_number(case, f"{case.area.name[:2]}婚育证")
+        number = _doc_number(case, f"{case.area.name[:2]}婚育证", today)
         ctx |= {"title": "流动人口婚育证明", "doc_number": number, "issuer": ctx["town_office"],
                 "contents": floating_certificate_contents(case, today)}
         return "流动人口婚育证明", number, render_pdf(template("floating_certificate"), ctx)
     if kind == "only_child_certificate":
-        number = _doc_number(case, f"{case.area.name[:2]}光荣证")
+        number = _doc_number(case, f"{case.area.name[:2]}光荣证", today)
         ctx |= {"title": "独生子女父母光荣证", "doc_number": number, "issuer": ctx["town_office"]}
         return "独生子女父母光荣证", number, render_pdf(template("only_child_certificate"), ctx)
     raise ValueError(f"unknown document kind {kind}")

@@ -72,8 +72,9 @@ def appraisal_register(*, wife: Person, husband: Person, child: Person, applicat
         # appraisal time is taken out of a running period only: one that has run out has nothing left to take
         if running is not None and (running.due is None or application_date <= running.due):
             reason = _("病残儿医学鉴定 %(n)s（鉴定时间不计入期限）") % {"n": case.number}
-            case_services.case_suspend_clock(birth_approval, kind=running.kind, start=application_date,
-                                             reason=reason, actor=actor)
+            # applied for before the running period began (e.g. before acceptance): excluded from its start
+            case_services.case_suspend_clock(birth_approval, kind=running.kind,
+                                             start=max(application_date, running.start), reason=reason, actor=actor)
     return case
 
 

@@ -20,7 +20,8 @@ from jisheng.core.errors import NotPermitted
 
 DAY = dt.date(2013, 6, 10)
 PDF = b"%PDF-1.4\n% scan\n"
-CLOCKS = (ClockRule("decision", "决定", starts_on="received", stop_on=frozenset({"action:grant"}), amount=20),
+CLOCKS = (ClockRule("decision", "决定", starts_on="received", stop_on=frozenset({"action:grant"}), amount=20,
+                    max_extension=10),
           ClockRule("unit", "承办单位答复", starts_on="action:accept", stop_on=frozenset(), amount=30, unit="calendar",
                     per_instance=True))
 RECORDS = (RecordKind("publication", "决定公开", capability="publish", phase="decided"),)

@@ -261,3 +261,26 @@ def test_closed_files_never_appear_at_risk(clocked: str, town_a: Any, actor_for:
         assert [c.case for c in selectors.clocks_at_risk(Case.objects.all())] == [case]  # overdue and open
         Case.objects.filter(pk=case.pk).update(status="closed")
         assert selectors.clocks_at_risk(Case.objects.all()) == []
+
+
+@pytest.mark.django_db
+def test_a_clock_the_law_does_not_extend_is_not_extended_and_instances_have_a_length(
+        register_type: Any, town_a: Any, actor_for: Any) -> None:
+    """A clock whose rule names no lawful extension took any number of days (only the form capped it at 60; a
+    number past 32767 was a 500 on PostgreSQL); an instance name past the column was a 500 too."""
+    key = register_type(key="toy_plain", prefix="TX", clock_rules=(
+        ClockRule("opinion", "意见", starts_on="received", stop_on=frozenset({"action:review"}), amount=7),
+        ClockRule("unit", "承办单位答复", starts_on="action:accept", stop_on=frozenset(), unit="calendar", amount=30,
+                  per_instance=True),)).key
+    with clock.frozen(dt.date(2013, 6, 3)):
+        case = services.case_create(case_type=key, area=town_a, application_date=dt.date(2013, 6, 3),
+                                    actor=actor_for("change"))
+        for days in (5, 40000):
+            with pytest.raises(TransitionNotAllowed, match="没有法定的延长期限"):
+                services.case_extend_clock(case, kind="opinion", days=days, reason="情况复杂",
+                                           actor=actor_for("decide"))
+        services.case_transition(case, action="accept", actor=actor_for("change"))
+        with pytest.raises(InvalidInput, match="过长"):
+            services.case_start_clock(case, kind="unit", instance="单" * 65, start=dt.date(2013, 6, 3),
+                                      actor=actor_for("change"))
+    assert not case.clocks.get(kind="opinion").extensions.exists() and case.clocks.filter(kind="unit").count() == 0

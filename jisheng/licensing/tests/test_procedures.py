@@ -228,3 +228,57 @@ def test_an_appraisal_links_only_the_couples_own_birth_approval(village_a: Any, 
     assert refused.value.location == "birth_approval"
     assert not theirs.clocks.filter(suspensions__isnull=False).exists()
     assert not theirs.__class__.objects.filter(case_type="disability_appraisal").exists()
+
+
+@pytest.mark.django_db
+def test_an_appraisal_applied_for_before_acceptance_suspends_from_the_clocks_start(
+        village_a: Any, town_a: Any, make_user: Any) -> None:
+    """The registration failed as a whole: the appraisal's date lay before the running clock began (accepted
+    later), and a suspension may not start before its clock."""
+    wife, husband, child = make_couple(village_a)
+    officer = make_user(Role.TOWN_OFFICER, town_a)
+    with clock.frozen(dt.date(2013, 6, 3)):
+        ba = services.birth_approval_register(wife=wife, husband=husband, application_date=dt.date(2013, 6, 3),
+                                              actor=officer)
+        _all_materials(ba, officer)
+    with clock.frozen(dt.date(2013, 6, 5)):
+        cases.case_transition(ba, action="accept", actor=officer)
+        appraisal = procedures.appraisal_register(wife=wife, husband=husband, child=child, birth_approval=ba,
+                                                  application_date=dt.date(2013, 6, 4), actor=officer)
+    assert appraisal.pk and ba.clocks.get(kind="town_opinion").suspensions.get().start == dt.date(2013, 6, 5)
+
+
+@pytest.mark.django_db
+def test_papers_print_the_time_limits_and_numbers_of_their_own_date(village_a: Any, town_a: Any, county: Any,
+                                                                   make_user: Any,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The receipt printed 7 and 15 working days whatever the law said that day, and a decision taken in 2026 on a
+    2013 application was numbered 人口计生许〔2013〕."""
+    from jisheng.law import parameters
+
+    real = parameters.parameter_value
+
+    def changed(key: str, on: dt.date) -> Any:
+        value = real(key, on)
+        if key == "birth_approval.town_opinion":
+            return type(value)(**{**value.__dict__, "value": 9})
+        return value
+
+    wife, husband, _ = make_couple(village_a)
+    officer = make_user(Role.TOWN_OFFICER, town_a)
+    monkeypatch.setattr(parameters, "parameter_value", changed)
+    with clock.frozen(dt.date(2013, 6, 3)):
+        case = services.birth_approval_register(wife=wife, husband=husband, application_date=dt.date(2013, 6, 3),
+                                                facts={"wife": {"is_only_child": True},
+                                                       "husband": {"is_only_child": True}}, actor=officer)
+        _all_materials(case, officer)
+        cases.case_transition(case, action="accept", actor=officer)
+    receipt = pdf_text(case.documents.get(kind="acceptance_receipt")).replace(" ", "")
+    assert "9个工作日内提出审核意见" in receipt
+    with clock.frozen(dt.date(2026, 11, 2)):
+        cases.case_transition(case, action="give_town_opinion", actor=officer)
+        decision = cases.case_decide(case, outcome="granted", reasons="双方均为独生子女",
+                                     provision_keys=["pfp-law-2021/art-18"], actor=make_user(Role.CITY_ADMIN, county),
+                                     deviation_reason="按决定之日有效的法律作出")
+    number = case.documents.get(kind="decision").doc_number
+    assert number.startswith("太卫健许〔2026〕") and decision.decided_on == dt.date(2026, 11, 2)
