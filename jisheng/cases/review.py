@@ -225,8 +225,11 @@ def materials_at_acceptance(case: Case) -> Outcome:
     step = _step(case, "accept")
     if step is None:
         return Outcome(None, "尚未受理")
-    missing = sum(1 for m in case.materials.all() if m.required and not m.provided)
-    return Outcome(missing == 0, "受理时材料齐全" if missing == 0 else f"仍缺 {missing} 项必需材料")
+    # what the file held when it was accepted: uploads filed by then count, even if replaced or withdrawn since,
+    # and uploads filed afterwards do not (the materials' "provided" flag is today's state)
+    filed = {d.kind for d in case.documents.all() if d.filed_at is not None and d.filed_at <= step.at}
+    missing = [m.name for m in case.materials.all() if m.required and m.key not in filed]
+    return Outcome(not missing, "受理时材料齐全" if not missing else "受理时尚缺：" + "、".join(missing))
 
 
 def was(action: str) -> Callable[[Case], bool]:

@@ -116,3 +116,30 @@ def test_a_historical_review_is_entered_on_its_own_date_so_the_decision_can_foll
     assert (step.on, step.backdate_reason) == (dt.date(2013, 6, 17), "补录纸质案卷")
     text = "".join(tools.pdftotext(review.document.file.read()).split())
     assert "2013年6月17日" in text and "2016" not in text and "太法审〔2013〕" in text
+
+
+@pytest.mark.django_db
+def test_the_review_judges_the_materials_as_they_were_at_acceptance(register_type: Any, town_a: Any,
+                                                                    actor_for: Any) -> None:
+    """The checklist item read today's "provided" flags: a file accepted incomplete and completed later scored
+    as complete at acceptance."""
+    import io
+
+    from jisheng.cases import review
+    from jisheng.cases.models import CaseMaterial
+    from jisheng.cases.types import MaterialSpec
+
+    key = register_type(key="toy_mat", prefix="TM",
+                        materials=lambda facts, as_of: [MaterialSpec("id", "身份证"), MaterialSpec("hk", "户口簿")]).key
+    town = actor_for("change")
+    pdf = b"%PDF-1.4\n% scan\n"
+    with clock.frozen(dt.date(2013, 6, 3)):
+        case = services.case_create(case_type=key, area=town_a, application_date=dt.date(2013, 6, 3), actor=town)
+        services.case_attach_document(case, kind="id", name="a.pdf", stream=io.BytesIO(pdf), size=len(pdf), actor=town)
+        CaseMaterial.objects.filter(case=case, key="hk").update(provided=True)  # an old data fix-up, say
+        services.case_transition(case, action="accept", actor=town)
+    with clock.frozen(dt.date(2013, 6, 10)):
+        services.case_attach_document(case, kind="hk", name="b.pdf", stream=io.BytesIO(pdf + b"2"),
+                                      size=len(pdf) + 1, actor=town)
+    outcome = review.materials_at_acceptance(case)
+    assert outcome.passed is False and "户口簿" in outcome.evidence
