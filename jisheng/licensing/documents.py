@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from jisheng.cases.documents import cn_date, commission_name, county_of, render_pdf, town_office_name
@@ -95,9 +96,12 @@ def _days(key: str, on: dt.date, fallback: int) -> int:
     from jisheng.law.parameters import parameter_value
 
     try:
-        return int(parameter_value(key, on).value)
-    except (InvalidInput, TypeError, ValueError):
+        value = parameter_value(key, on).value
+    except InvalidInput:
         return fallback
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)) or value != int(value):
+        return fallback
+    return int(value)
 
 
 def build(case: Case, kind: str, *, missing: list[str] | None = None,
