@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
-.PHONY: run test install install-dev system-deps system-deps-test fonts lint typecheck importlint pytest bench lock \
+.PHONY: run test install install-dev system-deps system-deps-test system-deps-bench fonts lint typecheck importlint pytest bench lock \
 	messages serve clean
 
 ## Debian packages (one list, scripts/system-deps, shared with .ci/run): installed when missing and run as root,
@@ -17,6 +17,8 @@ system-deps:
 	@PYTHON=$(PYTHON) scripts/system-deps run
 system-deps-test:
 	@PYTHON=$(PYTHON) scripts/system-deps test
+system-deps-bench:
+	@PYTHON=$(PYTHON) scripts/system-deps bench
 
 ## The pinned open fonts official documents are printed with (docs/adr/0044): fetched once, verified every time.
 fonts: $(VENV)/.installed
@@ -64,8 +66,8 @@ importlint:
 pytest:
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest $(PYTEST_ARGS)
 
-## make bench: benchmark scripts (bench/); results in bench/results/.
-bench: install-dev
+## make bench: benchmark scripts (bench/); results in bench/results/. `bench web` also needs wrk and nginx-light.
+bench: system-deps-bench install-dev
 	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python -m bench $(BENCH)
 
 ## make lock: re-pin requirements/*.lock from pyproject.toml.

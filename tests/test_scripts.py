@@ -35,3 +35,12 @@ def test_system_deps_lists_the_test_packages_after_the_run_packages() -> None:
     refused = subprocess.run([str(ROOT / "scripts" / "system-deps"), "nonsense"], capture_output=True,  # noqa: S603
                              text=True, check=False)
     assert refused.returncode == 2 and "usage" in refused.stderr
+
+
+def test_system_deps_bench_profile_adds_the_load_generator_and_the_file_server() -> None:
+    def listed(profile: str) -> list[str]:
+        return subprocess.run([str(ROOT / "scripts" / "system-deps"), "--list", profile], check=True,  # noqa: S603
+                              capture_output=True, text=True).stdout.split()
+
+    run, bench = listed("run"), listed("bench")
+    assert bench[:len(run)] == run and set(bench) - set(run) == {"wrk", "nginx-light"}
