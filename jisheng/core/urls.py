@@ -9,4 +9,5 @@ urlpatterns = [
     path("areas/", views.area_tree, name="area_tree"),
     path("areas/<str:code>/", views.area_detail, name="area_detail"),
     path("audit/", views.audit_list, name="audit_list"),
+    path("healthz", views.healthz, name="healthz"),
 ]

@@ -139,6 +139,16 @@ def _audit_export(request: HttpRequest, rows: list[audit_display.EventView], fil
     return response
 
 
+@route_scope(public=True)
+def healthz(request: HttpRequest) -> HttpResponse:
+    """``GET /healthz``: ``ok`` as text/plain, for load balancers and the web benchmark.
+
+    No database access of its own: what it costs a signed-in caller is only what the middleware costs (the
+    session and user reads), which is what the benchmark compares with an anonymous caller.
+    """
+    return HttpResponse(b"ok", content_type="text/plain; charset=utf-8")
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """``CSRF_FAILURE_VIEW``: a refused form (expired page, missing cookie, forged origin) answers the Chinese 403
     page with the navigation and a way back, instead of Django's English one; nothing was saved."""
