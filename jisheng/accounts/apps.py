@@ -14,5 +14,8 @@ class AccountsConfig(AppConfig):
 
         from . import signals  # noqa: F401
         from .demo import demo_step
+        from .otp import connect_signals
+
+        connect_signals()
 
         reference.register_demo("staff", demo_step, order=20)

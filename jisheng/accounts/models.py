@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +24,9 @@ class User(AbstractUser):
     )
     display_name = models.CharField(_("姓名"), max_length=64, blank=True)
     is_demo = models.BooleanField(_("演示账号"), default=False)
+    #: Bumped (never written from memory, see :meth:`save`) whenever one of the account's second-factor devices is
+    #: saved or deleted; a session remembers its second-factor check for one generation (``accounts.otp``).
+    otp_generation = models.PositiveBigIntegerField(_("双因素设备版本"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("工作人员")
@@ -29,6 +34,22 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save the account; an existing one without ``update_fields`` writes every loaded field except
+        ``otp_generation``.
+
+        ``otp_generation`` changes only through :func:`jisheng.accounts.otp.bump_generation` (an ``F()`` update), so
+        an account read before a device was revoked and saved afterwards cannot put the old generation back and
+        revive the sessions that remembered the revoked device.
+        """
+        if not self._state.adding and not args and kwargs.get("update_fields") is None \
+                and not kwargs.get("force_insert"):
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [f.name for f in self._meta.concrete_fields
+                                       if not f.primary_key and f.name != "otp_generation"
+                                       and f.attname not in deferred]
+        super().save(*args, **kwargs)
 
     def has_capability(self, capability: str) -> bool:
         """Return True when the account's role grants ``capability`` (e.g. ``"registry.unmask"``)."""

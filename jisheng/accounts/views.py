@@ -12,13 +12,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jisheng.core.access import in_scope, route_scope
 
 from .forms import TokenForm
 from .models import User
+from .otp import login_device
 from .roles import Role, roles_with
 
 login = route_scope(public=True, methods=("GET", "POST"))(
@@ -52,7 +52,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             device.confirmed = True
             device.save()
             TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-            otp_login(request, device)
+            login_device(request, device)
             messages.success(request, _("双因素认证已启用。"))
             return redirect("core:workbench")
         form.add_error("token", _("验证码不正确或已过期"))
@@ -72,7 +72,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         for device in TOTPDevice.objects.filter(user=request.user, confirmed=True):
             if device.verify_token(form.cleaned_data["token"]):
-                otp_login(request, device)
+                login_device(request, device)
                 target = request.GET.get("next", "")
                 if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                                        require_https=request.is_secure()):
