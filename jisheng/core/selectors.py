@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from .models import Area, AreaLevel, AuditEvent
+from .pagination import Page, id_desc_page
 
 AUDIT_PAGE_SIZE = 50
 
@@ -37,10 +38,12 @@ def audit_events_for(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     before_id: int | None = None,
+    newer_id: int | None = None,
     subjects: Q | None = None,
     limit: int = AUDIT_PAGE_SIZE,
-) -> list[AuditEvent]:
-    """One page (newest first, keyset on id) of audit events visible to ``user`` with the filters.
+) -> Page[AuditEvent]:
+    """One page (newest first, keyset on id) of audit events visible to ``user`` with the filters, with the cursors
+    of the pages around it.
 
     Events tied to an area are visible inside the user's scope; events without an area (failed sign-ins,
     calendar and law changes, a system export) only to accounts scoped at the municipality — the
@@ -49,11 +52,12 @@ def audit_events_for(
     太仓市.)
 
     ``subjects`` narrows to the events of some records (a person's, from :func:`jisheng.core.modules.audit_subjects`);
-    ``limit`` is the page size (larger for an export).
+    ``limit`` is the page size (larger for an export). ``before_id`` continues to older events, ``newer_id`` (a
+    "previous" link) goes back to the page of newer ones (:func:`jisheng.core.pagination.id_desc_page`).
     """
     area = getattr(user, "area", None)
     if area is None:
-        return []
+        return Page([], None, None)
     scope = Q(area__path__startswith=area.path)
     if area.level <= AreaLevel.COUNTY:
         scope |= Q(area__isnull=True)
@@ -70,11 +74,9 @@ def audit_events_for(
         qs = qs.filter(at__date__gte=date_from)
     if date_to:
         qs = qs.filter(at__date__lte=date_to)
-    if before_id:
-        qs = qs.filter(id__lt=before_id)
     if subjects is not None:
         qs = qs.filter(subjects)
-    return list(qs.order_by("-id")[:limit])
+    return id_desc_page(qs, after=before_id, newer=newer_id, size=limit)
 
 
 def object_history(object_type: str, object_id: Any) -> QuerySet[AuditEvent]:

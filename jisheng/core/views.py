@@ -16,6 +16,7 @@ from . import audit, audit_display, clock, modules, selectors
 from .access import area_get_for_user, route_scope
 from .forms import AuditFilterForm
 from .models import Area
+from .pagination import Page, id_cursor
 
 logger = logging.getLogger(__name__)
 
@@ -83,13 +84,10 @@ def audit_list(request: HttpRequest) -> HttpResponseBase:
     filter (name or ID number) is looked up inside the auditor's scope through the registry's audited search.
     """
     form = AuditFilterForm(request.GET or None)
-    try:
-        before_id = int(request.GET.get("before", "") or 0) or None
-    except ValueError:
-        before_id = None
-    if before_id is not None and not 1 <= before_id < 2**63:
-        before_id = None  # ids start at 1: a negative or out-of-range cursor would list nothing or fail
+    # a cursor that is not an id (negative, out of range, tampered) shows the first page
+    before_id, newer_id = id_cursor(request.GET, "before"), id_cursor(request.GET, "newer")
     exporting = request.GET.get("format") == "xlsx"
+    page: Page[Any] = Page([], None, None)
     filters: dict[str, Any] = {}
     if form.is_bound and not form.is_valid():
         # A filter that cannot be applied (e.g. 2026-02-30) shows its error and no events: listing the
@@ -102,21 +100,23 @@ def audit_list(request: HttpRequest) -> HttpResponseBase:
         if person and subjects is None:
             events = []  # nobody in the auditor's scope by that name or number
         else:
-            events = selectors.audit_events_for(
-                request.user, before_id=None if exporting else before_id, subjects=subjects,
+            page = selectors.audit_events_for(
+                request.user, before_id=None if exporting else before_id,
+                newer_id=None if exporting else newer_id, subjects=subjects,
                 limit=AUDIT_EXPORT_LIMIT if exporting else selectors.AUDIT_PAGE_SIZE, **filters)
+            events = page.rows
         if person:
             filters["person"] = person
     # The trail holds personal data as recorded; the browser shows it masked (auditors cannot unmask).
     rows = audit_display.describe(events)
     if exporting:
         return _audit_export(request, rows, filters)
-    next_before = events[-1].id if len(events) == selectors.AUDIT_PAGE_SIZE else None
     query = request.GET.copy()
-    query.pop("before", None)
-    query.pop("format", None)
+    for cursor in ("before", "newer", "format"):
+        query.pop(cursor, None)
     return render(request, "core/audit_list.html", {
-        "form": form, "rows": rows, "next_before": next_before, "query": query.urlencode(),
+        "form": form, "rows": rows, "next_before": page.next_cursor, "previous_newer": page.previous_cursor,
+        "query": query.urlencode(),
     })
 
 
