@@ -6,10 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, F, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from jisheng.core import clock
 from jisheng.core.masking import mask_name
+from jisheng.core.pagination import Page, id_desc_page
 from jisheng.registry.selectors import id_number_query
 
 from . import types
@@ -119,11 +120,29 @@ DUE_WINDOWS = ("overdue", "3", "7", "pending")
 def case_list(queryset: QuerySet[Case], *, case_type: str = "", status: str = "", area_code: str = "",
               applicant: str = "", due: str = "", after_id: int | None = None,
               limit: int | None = PAGE_SIZE) -> list[Case]:
-    """One page of cases (newest first by id, keyset pagination on ``after_id``), filtered by type, status,
-    receiving area (subtree of ``area_code``), a party (a whole ID number matches exactly, after the registry's
-    normalisation; anything else is a name prefix) and the due window of their running clocks (``overdue``,
-    ``3`` or ``7`` days, ``pending`` calendar)."""
-    qs = queryset.select_related("area").order_by("-id")
+    """One page of cases (newest first by id, keyset pagination on ``after_id``), filtered as
+    :func:`filtered_cases` says."""
+    qs = filtered_cases(queryset, case_type=case_type, status=status, area_code=area_code, applicant=applicant,
+                        due=due).order_by("-id")
+    if after_id:
+        qs = qs.filter(id__lt=after_id)
+    return list(qs[:limit] if limit else qs)
+
+
+def case_page(queryset: QuerySet[Case], *, after: int | None = None, newer: int | None = None,
+              size: int = PAGE_SIZE, **filters: str) -> Page[Case]:
+    """One page of the case list, newest first: the cases older than ``after`` or (a "previous" link) just newer
+    than ``newer``, filtered as :func:`filtered_cases` says; one query whatever the position."""
+    return id_desc_page(filtered_cases(queryset, **filters), after=after, newer=newer, size=size)
+
+
+def filtered_cases(queryset: QuerySet[Case], *, case_type: str = "", status: str = "", area_code: str = "",
+                   applicant: str = "", due: str = "") -> QuerySet[Case]:
+    """The cases of ``queryset`` (with their area) filtered by type, status, receiving area (subtree of
+    ``area_code``), a party (a whole ID number matches exactly, after the registry's normalisation; anything else
+    is a name prefix) and the due window of their running clocks (``overdue``, ``3`` or ``7`` days, ``pending``
+    calendar)."""
+    qs = queryset.select_related("area")
     if case_type:
         qs = qs.filter(case_type=case_type)
     if status:
@@ -148,9 +167,7 @@ def case_list(queryset: QuerySet[Case], *, case_type: str = "", status: str = ""
         elif due.isdigit():
             running = running.filter(due__lte=today + dt.timedelta(days=int(due)))
         qs = qs.filter(id__in=running.values("case_id"))
-    if after_id:
-        qs = qs.filter(id__lt=after_id)
-    return list(qs[:limit] if limit else qs)
+    return qs
 
 
 @dataclass(frozen=True)
@@ -258,13 +275,25 @@ def _open_cases(queryset: QuerySet[Case]) -> QuerySet[Case]:
     return queryset.exclude(closed) if closed else queryset
 
 
-def clocks_at_risk(queryset: QuerySet[Case], *, within_days: int = 3) -> list[CaseClock]:
+def clocks_at_risk(queryset: QuerySet[Case], *, within_days: int = 3, limit: int | None = None) -> list[CaseClock]:
     """Running clocks of the open cases of ``queryset`` due within ``within_days`` calendar days, overdue, or
-    waiting for the calendar; soonest first."""
-    limit = clock.today() + dt.timedelta(days=within_days)
-    return list(CaseClock.objects.filter(case__in=_open_cases(queryset), met_on__isnull=True)
-                .filter(Q(due__lte=limit) | Q(due__isnull=True))
-                .select_related("case").order_by("due", "id"))
+    waiting for the calendar; soonest first (waiting ones last), at most ``limit`` of them (one query)."""
+    last = clock.today() + dt.timedelta(days=within_days)
+    qs = (CaseClock.objects.filter(case__in=_open_cases(queryset), met_on__isnull=True)
+          .filter(Q(due__lte=last) | Q(due__isnull=True))
+          .select_related("case").order_by(F("due").asc(nulls_last=True), "id"))
+    return list(qs[:limit] if limit is not None else qs)
+
+
+def open_case_counts(queryset: QuerySet[Case], case_types: list[types.CaseType]) -> dict[str, int]:
+    """``{type key: number of open cases}`` of ``queryset`` for ``case_types``, in one query."""
+    wanted = Q(pk__in=[])
+    for t in case_types:
+        wanted |= Q(case_type=t.key, status__in=open_statuses(t))
+    rows = queryset.filter(wanted).order_by().values("case_type").annotate(n=Count("id"))
+    counts = {t.key: 0 for t in case_types}
+    counts.update({row["case_type"]: row["n"] for row in rows})
+    return counts
 
 
 def publication_queue(queryset: QuerySet[Case]) -> list[CaseClock]:
@@ -273,8 +302,9 @@ def publication_queue(queryset: QuerySet[Case]) -> list[CaseClock]:
                 .select_related("case").order_by("due"))
 
 
-def awaiting_legal_review(queryset: QuerySet[Case], user: Any) -> list[Case]:
-    """Cases waiting for a legal review that ``user`` may give (the legal reviewer's to-do)."""
+def awaiting_legal_review(queryset: QuerySet[Case], user: Any, *, limit: int | None = None) -> list[Case]:
+    """Cases waiting for a legal review that ``user`` may give (the legal reviewer's to-do), oldest first, at most
+    ``limit`` of them."""
     from .workflows import LEGAL_REVIEW_AGREE
 
     waiting = Q(pk__in=[])
@@ -284,7 +314,8 @@ def awaiting_legal_review(queryset: QuerySet[Case], user: Any) -> list[Case]:
         statuses = [row.source for row in t.workflow.transitions if row.action == LEGAL_REVIEW_AGREE]
         if statuses:
             waiting |= Q(case_type=t.key, status__in=statuses)
-    return list(queryset.filter(waiting).select_related("area").order_by("id"))
+    qs = queryset.filter(waiting).select_related("area").order_by("id")
+    return list(qs[:limit] if limit is not None else qs)
 
 
 def provision_words(key: str) -> str:

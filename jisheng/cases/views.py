@@ -19,6 +19,7 @@ from jisheng.core import audit, clock
 from jisheng.core.access import route_scope
 from jisheng.core.errors import DomainError, for_people
 from jisheng.core.masking import mask_name
+from jisheng.core.pagination import id_cursor
 
 from . import exports, selectors, services, types
 from .access import case_document_get_for_user, case_get_for_user, cases_for_user
@@ -48,6 +49,9 @@ def _run(request: HttpRequest, case: Case, fn: Any, anchor: str = "") -> HttpRes
         messages.success(request, _("已保存。"))
     return _back(case, anchor)
 
+
+#: At most this many deadlines at risk head the case list (the due filters list all of them, page by page).
+AT_RISK_SHOWN = 20
 
 DUE_LABELS = {"overdue": _l("已超期"), "3": _l("3 日内届满"), "7": _l("7 日内届满"),
               "pending": _l("届满日待定（缺工作日历）")}
@@ -107,27 +111,30 @@ def _list_cases(request: HttpRequest, f: dict[str, Any], *, limit: int, after: i
 
 @route_scope(roles=VIEWERS)
 def case_list(request: HttpRequest) -> HttpResponse:
-    """Cases the user may open, newest first (50 per page, keyset on id), filtered by type, status, receiving
+    """Cases the user may open, newest first (50 per page, keyset on id: "next" carries ``after``, "previous"
+    ``newer``; a cursor that is not an id shows the first page), filtered by type, status, receiving
     town, party (name prefix or whole ID number) and due window; each with its town, status in words, masked
     parties and nearest running deadline. The page runs the same number of queries whatever its length."""
     f = _list_filters(request)
-    try:
-        after = int(request.GET.get("after", "") or 0) or None
-    except ValueError:
-        after = None
-    rows = _list_cases(request, f, after=after, limit=selectors.PAGE_SIZE)
+    after, newer = id_cursor(request.GET, "after"), id_cursor(request.GET, "newer")
+    page = selectors.case_page(
+        cases_for_user(request.user), after=after, newer=newer, size=selectors.PAGE_SIZE,
+        case_type=f["case_type"] or f["status_type"],
+        status=f["status"], area_code=f["town"], applicant=f["applicant"], due=f["due"])
+    rows = page.rows
     viewable, query = f["viewable"], _list_query(f)
+    # the overview of deadlines at risk heads the unfiltered first page; a filtered list answers for itself
+    at_risk = [] if query or after or newer else [
+        {"clock": c, "days_left": selectors.days_left(c), "days_overdue": -(selectors.days_left(c) or 0)}
+        for c in selectors.clocks_at_risk(cases_for_user(request.user), limit=AT_RISK_SHOWN + 1)]
     shown = [t for t in viewable if t.key == f["case_type"]] if f["case_type"] else viewable
     return render(request, "cases/case_list.html", {
         "rows": selectors.case_rows(rows), "filters": f, "query": query,
         "type_choices": [(t.key, str(t.label)) for t in viewable],
         "status_groups": selectors.status_choices(shown), "status_grouped": not f["case_type"],
         "town_choices": [(t.code, t.name) for t in f["towns"]], "due_choices": list(DUE_LABELS.items()),
-        "next_after": rows[-1].id if len(rows) == selectors.PAGE_SIZE else None,
-        # the overview of deadlines at risk heads the unfiltered first page; a filtered list answers for itself
-        "at_risk": [] if query or after else [
-            {"clock": c, "days_left": selectors.days_left(c), "days_overdue": -(selectors.days_left(c) or 0)}
-            for c in selectors.clocks_at_risk(cases_for_user(request.user))],
+        "next_after": page.next_cursor, "previous_newer": page.previous_cursor,
+        "at_risk": at_risk[:AT_RISK_SHOWN], "at_risk_more": len(at_risk) > AT_RISK_SHOWN,
         "perms_register": any(types.may(request.user, t, "register") or types.may(request.user, t, "change")
                               for t in viewable),
         "today": clock.today(),

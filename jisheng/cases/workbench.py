@@ -16,6 +16,9 @@ from .access import cases_for_user
 
 #: Capabilities whose holders act on a type's clocks (handle, decide, approve an extension, publish): their
 #: workbench lists the type's deadlines at risk. A reviewer or an auditor only reads them on the case pages.
+#: At most this many legal reviews and as many deadlines at risk on the workbench (one query each).
+SHOWN = 20
+
 CLOCK_ACTORS = ("register", "change", "town_opinion", "decide", "approve_extension", "publish")
 
 
@@ -27,18 +30,19 @@ def workbench_items(user: Any) -> list[WorkbenchItems]:
         return []
     qs = cases_for_user(user)
     by_module: dict[str, WorkbenchItems] = {}
+    open_counts = selectors.open_case_counts(qs, viewable)
     for t in viewable:
         items = by_module.setdefault(t.module, WorkbenchItems(module=t.module))
         label = _("在办案件")
-        items.counts[label] = items.counts.get(label, 0) + qs.filter(
-            case_type=t.key, status__in=selectors.open_statuses(t)).count()
-    for case in selectors.awaiting_legal_review(qs, user)[:20]:
+        items.counts[label] = items.counts.get(label, 0) + open_counts[t.key]
+    for case in selectors.awaiting_legal_review(qs, user, limit=SHOWN):
         ctype = types.get(case.case_type)
         by_module[ctype.module].todos.append(Todo(
             label=_("法制审核：%(n)s %(t)s") % {"n": case.number, "t": ctype.label},
             url=reverse("cases:legal_review", args=[case.number]), module=str(ctype.module_label)))
     acting = [t.key for t in viewable if any(types.may(user, t, rel) for rel in CLOCK_ACTORS)]
-    for c in selectors.clocks_at_risk(qs.filter(case_type__in=acting))[:20]:
+    at_risk = selectors.clocks_at_risk(qs.filter(case_type__in=acting), limit=SHOWN + 1)
+    for c in at_risk[:SHOWN]:
         ctype = types.get(c.case.case_type)
         left = selectors.days_left(c)
         when = (_("届满日待定（工作日历缺少%(y)s年）") % {"y": c.pending_year} if c.due is None
@@ -47,4 +51,10 @@ def workbench_items(user: Any) -> list[WorkbenchItems]:
         by_module[ctype.module].deadlines_at_risk.append(Todo(
             label=f"{c.case.number} {c.label}（{when}）", url=reverse("cases:detail", args=[c.case.number]),
             due=c.due, module=str(ctype.module_label), overdue=left is not None and left < 0))
+    if len(at_risk) > SHOWN:
+        # the rest are on the case list filtered to the same window, paginated by keyset
+        ctype = types.get(at_risk[SHOWN].case.case_type)
+        by_module[ctype.module].deadlines_at_risk.append(Todo(
+            label=_("更多临近期限的案件"), url=reverse("cases:list") + "?due=3", due=at_risk[SHOWN].due,
+            module=str(ctype.module_label)))
     return list(by_module.values())
