@@ -16,6 +16,7 @@ from jisheng.core import clock
 from jisheng.core.access import in_scope
 from jisheng.core.masking import mask_name
 from jisheng.core.modules import Todo, WorkbenchItems
+from jisheng.core.pagination import Page, id_desc_page
 
 from . import programmes, rules
 from .access import enrolments_for_user, rolls_for_user
@@ -25,17 +26,16 @@ from .models import Enrolment, PaymentRoll, RegistryNotice, RetryRequest, RollLi
 PAGE_SIZE = 50
 
 
-def enrolment_list(user: Any, *, programme: str = "", status: str = "", before_id: int | None = None
-                   ) -> list[Enrolment]:
-    """One keyset page (newest first) of the enrolments in ``user``'s scope, optionally filtered."""
+def enrolment_list(user: Any, *, programme: str = "", status: str = "", before_id: int | None = None,
+                   newer_id: int | None = None) -> Page[Enrolment]:
+    """One keyset page (newest first, :data:`PAGE_SIZE` rows) of the enrolments in ``user``'s scope, optionally
+    filtered: those older than ``before_id``, or (a "previous" link) just newer than ``newer_id``; one query."""
     qs = enrolments_for_user(user).select_related("person", "area", "town")
     if programme:
         qs = qs.filter(programme=programme)
     if status:
         qs = qs.filter(status=status)
-    if before_id:
-        qs = qs.filter(id__lt=before_id)
-    return list(qs.order_by("-id")[:PAGE_SIZE])
+    return id_desc_page(qs, after=before_id, newer=newer_id, size=PAGE_SIZE)
 
 
 def verifications_due(user: Any, *, within_days: int = 30) -> QuerySet[Verification]:

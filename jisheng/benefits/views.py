@@ -25,6 +25,7 @@ from jisheng.core.access import require, route_scope
 from jisheng.core.errors import DomainError, for_people
 from jisheng.core.masking import mask_bank_account, mask_id_number, mask_name
 from jisheng.core.models import Area
+from jisheng.core.pagination import id_cursor, id_desc_page
 from jisheng.registry.access import persons_for_user
 
 from . import bankfiles, programmes, rules, selectors, services, workflows
@@ -101,18 +102,18 @@ def programme_detail(request: HttpRequest, key: str) -> HttpResponse:
 
 @route_scope(roles=VIEW)
 def enrolment_list(request: HttpRequest) -> HttpResponse:
-    """Enrolments in the user's area (newest first, 50 a page), filtered by programme and status."""
+    """Enrolments in the user's area (newest first, 50 a page by keyset: "next" carries ``before``, "previous"
+    ``newer``; a cursor that is not an id shows the first page), filtered by programme and status."""
     programme, status = request.GET.get("programme", ""), request.GET.get("status", "")
-    try:
-        before = int(request.GET.get("before", "") or 0) or None
-    except ValueError:
-        before = None
-    items = selectors.enrolment_list(request.user, programme=programme, status=status, before_id=before)
+    page = selectors.enrolment_list(request.user, programme=programme, status=status,
+                                    before_id=id_cursor(request.GET, "before"),
+                                    newer_id=id_cursor(request.GET, "newer"))
+    items = page.rows
     return render(request, "benefits/enrolment_list.html", {
         "items": items, "programme": programme, "status": status, "programmes": programmes.choices(),
         "statuses": EnrolmentStatus.choices,
         "can_change": request.user.has_capability("benefits.change"),  # type: ignore[union-attr]
-        "next_before": items[-1].pk if len(items) == selectors.PAGE_SIZE else None,
+        "next_before": page.next_cursor, "previous_newer": page.previous_cursor,
     })
 
 
@@ -309,19 +310,18 @@ def _enqueue_generation(roll_id: int, actor_id: int | None) -> None:
     transaction.on_commit(lambda: generate_roll.enqueue(roll_id, actor_id))
 
 
+#: Lines of a roll shown a page (newest first).
+ROLL_LINES_PAGE = 50
+
+
 @route_scope(roles=VIEW, obj="benefits.roll")
 def roll_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A roll: status and progress, totals and rates, actions for the maker and the checker, bank batches,
-    reconciliation and a page of lines (names masked)."""
+    reconciliation and a page of lines (names masked; :data:`ROLL_LINES_PAGE` a page by keyset on the line id)."""
     roll = roll_get_for_user(request.user, pk)
-    try:
-        before = int(request.GET.get("before", "") or 0) or None
-    except ValueError:
-        before = None
-    qs = roll.lines.order_by("-id")
-    if before:
-        qs = qs.filter(id__lt=before)
-    lines = list(qs[:50])
+    page = id_desc_page(roll.lines.all(), after=id_cursor(request.GET, "before"), newer=id_cursor(request.GET, "newer"),
+                        size=ROLL_LINES_PAGE)
+    lines = page.rows
     prog = programmes.get(roll.programme)
     user: Any = request.user
     left = selectors.left_out(roll)
@@ -333,7 +333,7 @@ def roll_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "lines": [(ln, mask_name(ln.account_name), mask_bank_account(ln.bank_account),
                    _group_label(prog, ln.category, ln.hukou_type)) for ln in lines],
         "rates": [(_group_label(prog, *group.split("/", 1)), r) for group, r in roll.rates.items()],
-        "next_before": lines[-1].pk if len(lines) == 50 else None,
+        "next_before": page.next_cursor, "previous_newer": page.previous_cursor,
         "layouts": bankfiles.layouts().values(), "returns_form": ReturnsForm(),
         "can_prepare": user.has_capability("benefits.prepare_roll"),
         "can_approve": user.has_capability("benefits.approve_roll") and roll.prepared_by_id not in (None, user.pk),
