@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Public pages: Cache-Control public + ETag/304 when no cookie is set (sees the cookies and Vary added below).
+    "jisheng.core.middleware.PublicCacheMiddleware",
     # An API body is read here, at most 64 KB, whatever length it declares (a chunked body declares none).
     "jisheng.core.middleware.LimitApiBodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

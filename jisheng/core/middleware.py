@@ -85,17 +85,16 @@ class ChineseFirstMiddleware:
     """Serve Simplified Chinese unless the user chose another language with the switch.
 
     Django's LocaleMiddleware would otherwise follow the browser's Accept-Language; the platform is
-    Chinese first, so only the language cookie (set by the switch) changes the language.
+    Chinese first, so only the language cookie (set by the switch) changes the language. The header is dropped
+    always — also beside a cookie naming no language of the site, which then gives Simplified Chinese — so that
+    a cached public page varies on the cookie alone (:class:`PublicCacheMiddleware`).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from django.conf import settings
-
-        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
-            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
 
 
@@ -139,3 +138,56 @@ class NoStoreMiddleware:
         scopes = scopes_of(view_func)
         scope = scopes.get(request.method or "GET") or scopes.get("*")
         request._jisheng_public_route = bool(scope is not None and scope.public)  # type: ignore[attr-defined]
+
+
+#: Seconds a browser or a reverse proxy may serve a public page without asking again: short, so that a changed
+#: leaflet or a new day's self-check date reaches everyone within minutes.
+PUBLIC_MAX_AGE = 300
+#: What a public route answers that a shared cache may keep: pages, the sitemap and feeds (not the JSON API).
+_CACHEABLE_TYPES = frozenset({"text/html", "application/xml", "text/xml", "application/atom+xml",
+                              "application/rss+xml"})
+
+
+class PublicCacheMiddleware:
+    """Make the public pages cacheable by a reverse proxy (docs/adr/0051).
+
+    A GET or HEAD of a route declared ``route_scope(public=True)`` answered 200 with HTML or XML (a page, the
+    sitemap, a feed) gets ``Cache-Control: public, max-age=`` :data:`PUBLIC_MAX_AGE`, an ``ETag`` (a hash of the
+    body; a matching ``If-None-Match`` is answered 304 with no body) and ``Vary: Cookie`` only: the language cookie
+    is the one input that changes a public page (``Accept-Language`` is ignored, :class:`ChineseFirstMiddleware`).
+
+    Not shared: an answer that sets a cookie (the sign-in page's CSRF cookie, a stale session's deletion) or is given
+    to a signed-in user is ``Cache-Control: private, no-cache``. Left as they are: an answer whose view set its own
+    Cache-Control (the self-check's answers, the language switch), any other status, method or content type, and
+    every staff route (:class:`NoStoreMiddleware` marks those no-store).
+
+    Placed before the session, CSRF and locale middleware, so that it sees the cookies and ``Vary`` they add.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+
+        response = self.get_response(request)
+        content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
+        if (request.method not in ("GET", "HEAD") or response.status_code != 200 or response.streaming
+                or getattr(request, "_jisheng_public_route", None) is not True
+                or response.has_header("Cache-Control") or content_type not in _CACHEABLE_TYPES):
+            return response
+        _vary_on_cookie_only(response)
+        if response.cookies or getattr(getattr(request, "user", None), "is_authenticated", False):
+            patch_cache_control(response, private=True, no_cache=True)
+            return response
+        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+        set_response_etag(response)
+        return get_conditional_response(request, etag=response["ETag"], response=response) or response
+
+
+def _vary_on_cookie_only(response: HttpResponse) -> None:
+    """Replace ``Accept-Language`` in the answer's ``Vary`` (LocaleMiddleware adds it, but it is ignored) by
+    ``Cookie``, keeping any other name a view added."""
+    names = [n.strip() for n in response.get("Vary", "").split(",") if n.strip()]
+    kept = [n for n in names if n.lower() not in ("accept-language", "cookie")]
+    response["Vary"] = ", ".join([*kept, "Cookie"])
