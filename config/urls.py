@@ -6,9 +6,6 @@ layout or database (``jisheng.core.views.server_error``).
 """
 
 from django.urls import include, path
-from django.views.i18n import set_language
-
-from jisheng.core.access import route_scope
 
 handler500 = "jisheng.core.views.server_error"
 
@@ -17,7 +14,6 @@ urlpatterns = [
     path("accounts/", include("jisheng.accounts.urls")),
     path("portal/", include("jisheng.portal.urls")),
     path("api/v1/", include("jisheng.api.urls")),
-    path("i18n/setlang/", route_scope(public=True, methods=("POST",))(set_language), name="set_language"),
 ]
 
 # App URL modules are mounted when the app has one (modules land issue by issue).

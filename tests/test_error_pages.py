@@ -74,7 +74,7 @@ def test_an_anonymous_visitor_sees_the_404_page_with_the_way_to_the_portal(db: A
 @pytest.mark.django_db
 def test_the_error_pages_are_translated(town_a: Area, make_user: Any) -> None:
     client = _staff(make_user, Role.TOWN_OFFICER, town_a)
-    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    client.get("/portal/lang/en/", {"next": "/"})
     page = _page(client.get("/no-such-page/"), 404)
     assert "<h1>Page not found</h1>" in page and ">Back to the workbench</a>" in page and "页面不存在" not in page
 
@@ -132,8 +132,8 @@ def test_an_error_page_never_echoes_the_requested_address(county: Area, make_use
     anonymous = _page(Client().get("/portal/320585199001011234/"), 404)
     for page in (refused, missing, anonymous):
         assert "320585199001011234" not in page
-    assert '<input name="next" type="hidden" value="/">' in refused
-    assert '<input name="next" type="hidden" value="/portal/">' in anonymous
+    assert '<a href="/portal/lang/en/?next=/" hreflang="en"' in refused
+    assert '<a href="/portal/lang/en/?next=/portal/" hreflang="en"' in anonymous
 
 
 @pytest.mark.django_db

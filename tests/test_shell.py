@@ -71,12 +71,12 @@ def test_the_language_switch_gives_english_and_the_portal_offers_traditional_chi
                                                                                      make_user: Any) -> None:
     client = login(Client(), make_user(Role.TOWN_OFFICER, town_a))
     assert "工作台" in client.get(reverse("core:workbench"), HTTP_ACCEPT_LANGUAGE="en-US,en").content.decode()
-    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    client.get(reverse("portal:language", args=["en"]), {"next": "/"})
     page = client.get(reverse("core:workbench")).content.decode()
     assert "Workbench" in page and "My to-do list" in page and 'lang="en"' in page
     anonymous = Client()
-    assert 'value="zh-hant"' in anonymous.get(reverse("portal:home")).content.decode()
-    anonymous.post(reverse("set_language"), {"language": "zh-hant", "next": "/portal/"})
+    assert 'hreflang="zh-hant"' in anonymous.get(reverse("portal:home")).content.decode()
+    anonymous.get(reverse("portal:language", args=["zh-hant"]), {"next": "/portal/"})
     assert "公眾門戶" in anonymous.get(reverse("portal:home")).content.decode()
 
 

@@ -36,7 +36,7 @@ def client(language: str = "zh-hans") -> Client:
 
 
 def walk(c: Client, answers: dict[str, str]) -> tuple[list[str], Any]:
-    """Answer the self-check question by question as a browser without JavaScript does (a POST per step, the
+    """Answer the self-check question by question as a browser without JavaScript does (a GET form per step, the
     page's hidden inputs sent back); return the questions asked and the result page."""
     response = c.get("/portal/self-check/")
     asked: list[str] = []
@@ -50,7 +50,7 @@ def walk(c: Client, answers: dict[str, str]) -> tuple[list[str], Any]:
         form = html[html.index('id="question"'):]
         data = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form[: form.index("</form>")]))
         data[name] = answers.get(name, "")
-        response = c.post("/portal/self-check/", data)
+        response = c.get("/portal/self-check/", data)
         assert response.status_code == 200
     raise AssertionError(f"the self-check kept asking: {asked}")
 
@@ -193,7 +193,7 @@ def test_back_and_edit_change_an_answer() -> None:
 @pytest.mark.django_db
 def test_each_step_is_a_small_form_that_htmx_swaps_in_place() -> None:
     html = client().get("/portal/self-check/").content.decode()
-    assert 'hx-post="/portal/self-check/"' in html and 'hx-select="#selfcheck"' in html
+    assert 'hx-get="/portal/self-check/"' in html and 'hx-select="#selfcheck"' in html
     assert 'name="current" value="as_of"' in html and 'type="date"' in html
     assert "<script>" not in html and "style=" not in html  # strict CSP
     whole = client().get("/portal/self-check/?all=1").content.decode()
