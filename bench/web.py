@@ -19,7 +19,8 @@ What it does, in order (every server it starts is stopped at the end, also on an
    confirmed authenticator (``admin`` does), the current TOTP code is read with ``jisheng otp_code`` (demo accounts
    only) and posted to the code prompt.
    The cookies that result (session and CSRF, as a browser keeps them) are sent by wrk for the signed-in pages.
-4. The pages: portal home, self-check, the first published leaflet linked from the leaflet list, the eligibility
+4. The pages: portal home, self-check (its first step, and ``?all=1``: the whole questionnaire on one page, 28
+   fields), the first published leaflet linked from the leaflet list, the eligibility
    API (POST, the facts of the first eligible case of jisheng/licensing/tests/cases/birth_approval.yaml), the
    workbench, the person list, the first person linked from it, the first case linked from the case list, and the
    trivial endpoint ``--healthz`` (default ``/healthz``; when it answers 404, ``--healthz-fallback``, default
@@ -289,6 +290,7 @@ def _pages(port: int, cookie: str, healthz: str, fallback: str) -> list[Page]:
     return [
         Page("portal_home", "/portal/", "public"),
         Page("self_check", "/portal/self-check/", "public"),
+        Page("self_check_all", "/portal/self-check/?all=1", "public"),
         Page("leaflet", leaflet, "public"),
         Page("eligibility_api", "/api/v1/eligibility/birth-approval" + query, "api", method="POST", body=facts,
              content_type="application/json"),
