@@ -229,6 +229,7 @@ def test_the_enrolment_list_names_each_beneficiary_masked_in_one_query_and_home_
 
     approved_enrolment(village_a, name="欧阳娜娜")
     login(client, make_user("town_officer", village_a.parent))
+    client.get(reverse("benefits:enrolment_list"))  # a session's first request may refresh it: count from the next
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("benefits:enrolment_list"))
     for i in range(5):
