@@ -45,23 +45,26 @@ def self_check(request: HttpRequest) -> HttpResponse:
         answered = bool(request.POST)
     else:
         answered = "current" in data or any(name in data for name in QuestionnaireForm.base_fields)
+    step = None
     if "current" in data and not data.get("facts_json"):
         step = selfcheck.advance(data)
-    elif answered or whole:
-        if answered:
-            form = QuestionnaireForm(data)
-            result, error = (_whole_result(form) if form.is_valid() else (None, ""))
-            context.update(form=form, result=result, error=error, whole=True)
-        else:
-            context.update(questionnaire=empty_questionnaire(), whole=True)
-        return _no_store_if(answered, render(request, "portal/self_check.html", context))
+    elif answered:
+        form = QuestionnaireForm(data)
+        result, error = _whole_result(form) if form.is_valid() else (None, "")
+        context.update(form=form, result=result, error=error, whole=True)
+    elif whole:
+        context.update(questionnaire=empty_questionnaire(), whole=True)
     else:
         step = selfcheck.start()
-    context.update(step=step, result=step.result, asked=",".join(step.asked), carried=selfcheck.carried(step),
-                   summary=selfcheck.summary(step), number=len(step.asked) + 1)
-    if step.current is not None:
-        context["question"] = selfcheck.question(step)
-    return _no_store_if(answered, render(request, "portal/self_check.html", context))
+    if step is not None:
+        context.update(step=step, result=step.result, asked=",".join(step.asked), carried=selfcheck.carried(step),
+                       summary=selfcheck.summary(step), number=len(step.asked) + 1)
+        if step.current is not None:
+            context["question"] = selfcheck.question(step)
+    response = render(request, "portal/self_check.html", context)
+    if answered:
+        add_never_cache_headers(response)
+    return response
 
 
 #: The whole questionnaire's empty form as HTML, by language (the form depends on nothing else: no date, no data).
@@ -71,7 +74,7 @@ _EMPTY_QUESTIONNAIRE: dict[str, str] = {}
 def empty_questionnaire() -> str:
     """The fields of the whole questionnaire (``?all=1``) with no answer, as HTML in the active language.
 
-    Rendered once per language and process, then reused: its 28 widgets rendered through Django's widget templates
+    Rendered once per language and process, then reused: its 37 fields rendered through Django's widget templates
     cost most of the page, and are the same for every visitor. The labels and choices are fixed in the code and the
     compiled catalogues, which a process reads once. Returns safe HTML (``portal/_questionnaire.html``).
     """
@@ -87,12 +90,6 @@ def empty_questionnaire() -> str:
         html = _EMPTY_QUESTIONNAIRE[language] = render_to_string("portal/_questionnaire.html",
                                                                  {"form": QuestionnaireForm()})
     return mark_safe(html)  # noqa: S308 - our own template's output, autoescaped when rendered
-
-
-def _no_store_if(condition: bool, response: HttpResponse) -> HttpResponse:
-    if condition:
-        add_never_cache_headers(response)
-    return response
 
 
 def _whole_result(form: Any) -> tuple[dict[str, Any] | None, str]:
