@@ -118,9 +118,26 @@ def record(
     area_id: int | None = None,
 ) -> AuditEvent:
     """Append one audit event and return it. ``action`` is an :class:`AuditAction` value."""
+    event = _event(action, object_type=object_type, object_id=object_id, object_label=object_label,
+                   changes=changes, reason=reason, area_id=area_id)
+    event.save(force_insert=True)
+    return event
+
+
+def _event(
+    action: str,
+    *,
+    object_type: str,
+    object_id: Any = "",
+    object_label: str = "",
+    changes: dict[str, Any] | None = None,
+    reason: str = "",
+    area_id: int | None = None,
+) -> AuditEvent:
+    """The unsaved event :func:`record` appends: the current actor, address and request id, now."""
     ctx = current()
     actor = ctx.actor if getattr(ctx.actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
+    return AuditEvent(
         at=clock.now(),
         actor=actor,
         actor_label=getattr(actor, "username", "") if actor else "system",
@@ -147,6 +164,16 @@ def record_view(instance: models.Model, *, what: str, reason: str = "") -> Audit
         object_label=_label(instance), changes={"what": what}, reason=reason,
         area_id=getattr(instance, "audit_area_id", lambda: None)(),
     )
+
+
+def record_views(instances: list[models.Model], *, what: str, reason: str = "") -> list[AuditEvent]:
+    """Record that the current actor viewed ``what`` of each of ``instances`` (a page showing several people): the
+    same events as :func:`record_view` for each, written in one INSERT, so the page's cost does not grow with them."""
+    return AuditEvent.objects.bulk_create([
+        _event(AuditAction.VIEW, object_type=_object_type(instance), object_id=instance.pk,
+               object_label=_label(instance), changes={"what": what}, reason=reason,
+               area_id=getattr(instance, "audit_area_id", lambda: None)())
+        for instance in instances])
 
 
 def record_unmask(instance: models.Model, *, field: str, reason: str = "") -> AuditEvent:

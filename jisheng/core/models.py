@@ -162,7 +162,13 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("审计记录")
         verbose_name_plural = _("审计记录")
-        indexes = [models.Index(fields=["object_type", "object_id", "at"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "at"]),
+            # A record's change history without its views (the person page): a record viewed 100,000 times would
+            # otherwise scan every view to find its few changes (114 ms → 0.04 ms on PostgreSQL).
+            models.Index(fields=["object_type", "object_id", "at", "id"], name="core_audit_changes_idx",
+                         condition=~models.Q(action__in=["view", "unmask", "export"])),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}#{self.object_id}"
