@@ -393,25 +393,27 @@ def family_of(person: Person, user: Any, *, as_of: dt.date | None = None) -> Fam
     day = _day(as_of)
     relation: dict[int, str] = {person.pk: "self"}
     people: dict[int, Person] = {person.pk: person}
-    marriages = list(marriages_of(person))
+    # every member is read with the area the page names (现居住地): no query per member
+    marriages = list(marriages_of(person).select_related("husband__residence_area", "wife__residence_area"))
     for m in marriages:
         spouse = m.wife if m.husband_id == person.pk else m.husband
         people[spouse.pk] = spouse
         ended = "former_spouse" if m.end_reason == "divorce" else "late_spouse"
         relation.setdefault(spouse.pk, "spouse" if m.is_current(day) else ended)
     spouses = [pk for pk, r in relation.items() if r == "spouse"]
-    for link in ParentChild.objects.filter(child=person).select_related("parent"):
+    for link in ParentChild.objects.filter(child=person).select_related("parent__residence_area"):
         people[link.parent_id] = link.parent
         relation.setdefault(link.parent_id, "parent" if link.kind != ParentChildKind.STEP else "step_parent")
     parents_of_children = [person.pk, *spouses]
     links = list(ParentChild.objects.filter(parent_id__in=parents_of_children)
                  .exclude(child__status=PersonStatus.MERGED)
-                 .select_related("child", "parent").order_by("child__birth_date", "child_id"))
+                 .select_related("child__residence_area", "parent").order_by("child__birth_date", "child_id"))
     for link in links:
         people[link.child_id] = link.child
         relation.setdefault(link.child_id, "child" if link.parent_id == person.pk else "spouse_child")
     if person.household_id:
-        for member in Person.objects.filter(household_id=person.household_id).exclude(status=PersonStatus.MERGED):
+        for member in (Person.objects.filter(household_id=person.household_id).exclude(status=PersonStatus.MERGED)
+                       .select_related("residence_area")):
             people.setdefault(member.pk, member)
             relation.setdefault(member.pk, "household")
     visible = set(persons_for_user(user).filter(pk__in=list(people)).values_list("pk", flat=True))
@@ -444,3 +446,73 @@ def family_of(person: Person, user: Any, *, as_of: dt.date | None = None) -> Fam
     return Family(anchor=person, household=person.household, members=members,
                   marriages=sorted(family_marriages.values(), key=lambda m: (m.start_date, m.pk)),
                   children=children, events=events)
+
+
+# --- a person's audit trail: change history and access log ---------------------------------------------
+
+
+#: Rows per page of a person's change history and of their access log.
+HISTORY_PAGE_SIZE = 20
+#: Audit actions that record someone looking at or taking out a person's data (the access log); every other action
+#: on the record (create, update, delete, batch — merges and life events change the record through updates) is a
+#: change of the history.
+ACCESS_ACTIONS: tuple[str, ...] = ("view", "unmask", "export")
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_AUDIT_CURSOR_MAX = 2**63 - 1
+
+
+@dataclass
+class AuditPage:
+    """One keyset page of a person's audit events, newest first (``-at, -id``): ``items`` and the cursor of the next
+    (older) page, None on the last one."""
+
+    items: list[Any]
+    next_cursor: str | None
+
+
+def _audit_cursor(event: Any) -> str:
+    """The cursor after ``event``: ``<microseconds since 1970 UTC>-<id>`` (digits only, safe in a URL)."""
+    return f"{(event.at - _EPOCH) // dt.timedelta(microseconds=1)}-{event.pk}"
+
+
+def _parse_audit_cursor(text: str) -> tuple[dt.datetime, int]:
+    """``(at, id)`` of a cursor made by :func:`_audit_cursor`.
+
+    Raises:
+        InvalidInput: anything else (a hand-edited or truncated link; location ``before``).
+    """
+    from jisheng.core.errors import InvalidInput
+
+    micros, sep, pk = text.partition("-")
+    if not (sep and micros.isascii() and micros.isdigit() and pk.isascii() and pk.isdigit()
+            and len(micros) <= 18 and len(pk) <= 19 and 0 < int(pk) <= _AUDIT_CURSOR_MAX):
+        raise InvalidInput("无效的翻页位置", location="before")
+    try:
+        at = _EPOCH + dt.timedelta(microseconds=int(micros))
+    except OverflowError:  # past the year 9999
+        raise InvalidInput("无效的翻页位置", location="before") from None
+    return at, int(pk)
+
+
+def person_audit_page(person: Person, *, access: bool, cursor: str | None = None,
+                      page_size: int = HISTORY_PAGE_SIZE) -> AuditPage:
+    """One page of ``person``'s audit events, newest first (``-at, -id``), keyset-paged.
+
+    ``access`` False: the change history (every event on the record but views, unmasks and exports,
+    :data:`ACCESS_ACTIONS`); True: the access log (only those). ``cursor`` is the ``next_cursor`` of the previous
+    page. One query whatever the page and however often the person was viewed. The events hold personal data as
+    recorded: mask before showing.
+
+    Raises:
+        InvalidInput: a malformed ``cursor`` (location ``before``).
+    """
+    from jisheng.core.models import AuditEvent
+
+    qs = AuditEvent.objects.filter(object_type="registry.person", object_id=str(person.pk))
+    qs = qs.filter(action__in=ACCESS_ACTIONS) if access else qs.exclude(action__in=ACCESS_ACTIONS)
+    if cursor:
+        at, pk = _parse_audit_cursor(cursor)
+        qs = qs.filter(Q(at__lt=at) | Q(at=at, id__lt=pk))
+    rows = list(qs.order_by("-at", "-id")[: page_size + 1])
+    items = rows[:page_size]
+    return AuditPage(items=items, next_cursor=_audit_cursor(items[-1]) if len(rows) > page_size else None)

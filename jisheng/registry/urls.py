@@ -12,6 +12,7 @@ urlpatterns = [
     path("persons/picker/", views.person_picker, name="person_picker"),
     path("persons/<int:pk>/", views.person_detail, name="person_detail"),
     path("persons/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("persons/<int:pk>/access-log/", views.person_access_log, name="person_access_log"),
     path("persons/<int:pk>/family/", views.family, name="family"),
     path("persons/<int:pk>/unmask/", views.person_unmask, name="person_unmask"),
     path("persons/<int:pk>/events/death/", views.event_death, name="event_death"),

@@ -21,12 +21,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jisheng.accounts.roles import roles_with
-from jisheng.core import audit, clock
+from jisheng.core import audit, audit_display, clock
 from jisheng.core.access import route_scope
 from jisheng.core.errors import DomainError, InvalidInput, for_people
 from jisheng.core.idnumber import normalise_id_number
 from jisheng.core.masking import mask_bank_account, mask_id_number, mask_name, mask_phone
-from jisheng.core.selectors import object_history
 
 from . import dedup, exports, selectors, services
 from .access import (
@@ -142,29 +141,56 @@ def person_picker(request: HttpRequest) -> HttpResponse:
         "results": [picker_person(p) for p in results], "more": more})
 
 
-def _history(person: Person) -> list[dict[str, Any]]:
-    """The person's audit events with masked sensitive values, newest first."""
+def _history(events: list[Any]) -> list[dict[str, Any]]:
+    """``events`` (a page of a person's change history) as rows of ``(field label, before, after)`` with the ID
+    number, phone and bank account masked; the field labels are built once for the page."""
+    labels = {f.name: str(f.verbose_name) for f in Person._meta.fields}
+
+    def shown(field: str, value: Any) -> Any:
+        fn = _MASKED_FIELDS.get(field)
+        return fn(value or "") if fn else value
+
     out = []
-    for event in object_history("registry.person", person.pk).order_by("-at", "-id")[:200]:
+    for event in events:
         changes: list[tuple[str, Any, Any]] = []
         data = event.changes or {}
         if "diff" in data:
-            for field, (before, after) in data["diff"].items():
-                fn = _MASKED_FIELDS.get(field)
-                changes.append((field, fn(before or "") if fn else before, fn(after or "") if fn else after))
+            changes = [(field, shown(field, before), shown(field, after))
+                       for field, (before, after) in data["diff"].items()]
         elif "after" in data:
-            changes = [(f, None, _MASKED_FIELDS[f](v or "") if f in _MASKED_FIELDS else v)
-                       for f, v in data["after"].items() if v not in ("", None, False)]
+            changes = [(f, None, shown(f, v)) for f, v in data["after"].items() if v not in ("", None, False)]
+        elif "before" in data:  # a deletion: what the record held
+            changes = [(f, shown(f, v), None) for f, v in data["before"].items() if v not in ("", None, False)]
         elif data:
             changes = [(k, None, v) for k, v in data.items()]
-        labels = {f.name: str(f.verbose_name) for f in Person._meta.fields}
         out.append({"event": event, "changes": [(labels.get(f, f), b, a) for f, b, a in changes]})
     return out
 
 
+#: Who may read a person's access log (who viewed, unmasked or exported the record): the roles that read the audit
+#: trail (auditors, the city administrator) and the roles that may unmask the record themselves (the town office
+#: answering for its residents' data). Village guides and the other readers of the registry may not.
+ACCESS_LOG = roles_with("audit.view") | UNMASK
+
+
+def _may_read_access_log(user: Any) -> bool:
+    return getattr(user, "role", None) in ACCESS_LOG
+
+
+def _audit_page(request: HttpRequest, person: Person, *, access: bool, param: str) -> selectors.AuditPage:
+    """The page of ``person``'s change history or access log that ``?<param>=<cursor>`` asks for; a malformed
+    cursor (a hand-edited link) gives the first page."""
+    try:
+        return selectors.person_audit_page(person, access=access, cursor=request.GET.get(param) or None)
+    except InvalidInput:
+        return selectors.person_audit_page(person, access=access)
+
+
 @route_scope(roles=VIEW, obj="registry.person")
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One person: masked identity, family, life events and the history of changes (the view is audited)."""
+    """One person: masked identity, family, life events and the history of changes, 20 a page (``?history=`` the
+    cursor of an older page); views, unmasks and exports are in the access log (:func:`person_access_log`), not in
+    the history, so the page costs the same however often it was viewed. The view is audited."""
     person = person_get_for_user(request.user, pk)
     audit.record_view(person, what=_("人员详情（家庭关系、生活事件、变更记录）"))
     parents = selectors.parents_of(person, kinds=("birth", "adoption", "step"))
@@ -172,16 +198,34 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     marriages = list(selectors.marriages_of(person))
     spouses = [m.wife if m.husband_id == person.pk else m.husband for m in marriages]
     relatives = _relatives(request.user, [*parents, *children, *spouses])
+    history = _audit_page(request, person, access=False, param="history")
     return render(request, "registry/person_detail.html", {
         "person": person, "masked_id": mask_id_number(person.id_number), "masked_phone": mask_phone(person.phone),
         "masked_bank": mask_bank_account(person.bank_account),
         "parents": [relatives[p.pk] for p in parents], "children": [relatives[c.pk] for c in children],
         "marriages": [(m, relatives[s.pk]) for m, s in zip(marriages, spouses, strict=True)],
-        "events": selectors.life_events_of(person), "history": _history(person),
+        "events": selectors.life_events_of(person), "history": _history(history.items),
+        "history_next": history.next_cursor, "history_paged": bool(request.GET.get("history")),
         "grade": selectors.disability_grade(person),
         "current_marriage": next((m for m in marriages if m.is_current(clock.today())), None),
         "can_unmask": request.user.has_capability("registry.unmask"),  # type: ignore[union-attr]
         "can_change": request.user.has_capability("registry.change"),  # type: ignore[union-attr]
+        "can_read_access_log": _may_read_access_log(request.user),
+    })
+
+
+@route_scope(roles=ACCESS_LOG, obj="registry.person")
+def person_access_log(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who viewed, unmasked or exported one person's data (:data:`~.selectors.ACCESS_ACTIONS`), newest first, 20 a
+    page (``?before=`` the cursor of an older page), shown as the audit browser shows events (masked, in words,
+    China Standard Time). For :data:`ACCESS_LOG` only; a person outside the scope is not found (404), as on the
+    person page. Reading it is itself a view of the person's data and is audited (it heads the first page)."""
+    person = person_get_for_user(request.user, pk)
+    audit.record_view(person, what=_("访问记录（查看、显示完整信息、导出）"))
+    page = _audit_page(request, person, access=True, param="before")
+    return render(request, "registry/person_access_log.html", {
+        "person": person, "rows": audit_display.describe(page.items), "next_before": page.next_cursor,
+        "paged": bool(request.GET.get("before")),
     })
 
 
@@ -213,9 +257,8 @@ def family(request: HttpRequest, pk: int) -> HttpResponse:
 
     person = person_get_for_user(request.user, pk)
     fam = selectors.family_of(person, request.user)
-    for member in fam.members:
-        if member.visible:
-            audit.record_view(member.person, what=_("家庭页面（成员、婚姻、子女及事件）"))
+    audit.record_views([m.person for m in fam.members if m.visible],  # one INSERT, however large the family
+                       what=_("家庭页面（成员、婚姻、子女及事件）"))
     return render(request, "registry/family.html", {
         "person": person, "family": fam, "relations": FAMILY_RELATIONS,
         "members": [(m, FAMILY_RELATIONS.get(m.relation, m.relation)) for m in fam.members],
