@@ -139,13 +139,7 @@ class Facts:
 
         Raises :class:`InvalidInput` naming the path for a malformed date.
         """
-        value = self.get(path)
-        if value is MISSING or value is None or isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(str(value))
-        except ValueError:
-            raise InvalidInput(_("不是有效日期：%(v)s") % {"v": value}, location=path) from None
+        return parse_fact_date(self.get(path), path)
 
     def check(self, id: str, predicate: Callable[..., bool], *paths: str) -> Check:
         """Evaluate ``predicate(*values)`` over the facts at ``paths`` (dates parsed when the path ends in
@@ -160,6 +154,20 @@ class Facts:
         if missing:
             return Check(id, None, tuple(missing))
         return Check(id, bool(predicate(*values)))
+
+
+def parse_fact_date(value: Any, path: str) -> Any:
+    """A fact's value read as a date: an ISO string as a :class:`datetime.date`; a date, None (null) and
+    :data:`MISSING` unchanged.
+
+    Raises :class:`InvalidInput` at ``path`` for a malformed date.
+    """
+    if value is MISSING or value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidInput(_("不是有效日期：%(v)s") % {"v": value}, location=path) from None
 
 
 class Params:

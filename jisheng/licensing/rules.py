@@ -27,17 +27,23 @@ Counting children: the entries of ``children`` whose ``alive`` is not ``false`` 
 read as living, the usual case). Every provision's title, summary, materials and whether its text is
 verified live in :data:`PROVISIONS` (``verified`` agrees with the provision catalogue; a test checks it);
 self-check, leaflets, API and staff screens all read them from here.
+
+How it is computed (docs/adr/0052): :func:`evaluate` type-checks the facts in one pass, a version reads them once
+into :class:`BirthFacts`, computes each shared condition once and combines plain outcomes (``True``, ``False`` or
+the missing paths) with :func:`_decide`, which gives what :func:`jisheng.law.rules.decide` gives. The rule as it
+was before (``tests/reference_rules.py``) is the oracle of ``tests/test_rule_equivalence.py`` and the baseline of
+``python -m bench licensing``.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from jisheng.law.rules import MISSING, Check, Determination, Facts, Ground, Params, Rule, decide
+from jisheng.law.rules import MISSING, Determination, Facts, Params, Rule, parse_fact_date
 
 RULE_KEY = "birth-approval"
 birth_approval = Rule(RULE_KEY, "再生育审批")
@@ -246,7 +252,19 @@ def version_text_verified(basis: str) -> bool:
     return bool(cited) and all(p.verified for p in cited)
 
 
-# --- fact helpers --------------------------------------------------------------------------------
+# --- the facts, read once -------------------------------------------------------------------------
+#
+# A condition's outcome is an :data:`Outcome`: ``True`` (holds), ``False`` (fails) or a tuple of the fact paths
+# that are missing to decide it (unknown; never empty). A ground is ``(provision key, ((condition id, outcome),
+# ...))``; :func:`_decide` combines them exactly as :func:`jisheng.law.rules.decide` combines ``Ground`` objects
+# of ``Check`` objects (the same outputs in the same order: docs/adr/0052), without building either.
+
+Outcome = bool | tuple[str, ...]
+Conditions = tuple[tuple[str, Outcome], ...]
+Grounds = list[tuple[str, Conditions]]
+
+_NO_CHILDREN = ("children",)
+
 
 def _years(birth: dt.date, on: dt.date) -> int:
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
@@ -262,59 +280,136 @@ def _living(children: Any) -> list[tuple[int, dict[str, Any]]]:
     return [(i, c) for i, c in enumerate(children or []) if isinstance(c, dict) and c.get("alive") is not False]
 
 
-def _any(id: str, checks: Sequence[Check]) -> Check:
-    """Holds when any check holds; fails when all fail; else unknown with the missing paths."""
-    if any(c.holds is True for c in checks):
-        return Check(id, True)
-    if all(c.holds is False for c in checks):
-        return Check(id, False)
-    return Check(id, None, tuple(p for c in checks if c.holds is None for p in c.missing))
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if type(value) is dict or isinstance(value, Mapping) else {}
 
 
-def _all(id: str, checks: Sequence[Check]) -> Check:
-    if any(c.holds is False for c in checks):
-        return Check(id, False)
-    if all(c.holds is True for c in checks):
-        return Check(id, True)
-    return Check(id, None, tuple(p for c in checks if c.holds is None for p in c.missing))
+class SpouseFacts:
+    """One spouse's facts (contract §2), each the JSON value or :data:`MISSING` when absent (a ``null`` stays
+    None: known "none"). ``who`` is ``"wife"`` or ``"husband"`` (the prefix of the fact paths)."""
+
+    __slots__ = ("birth_date", "brothers", "brothers_able_to_have_children", "duty_disability_grade", "hukou",
+                 "hukou_conversion_kind", "hukou_converted_on", "is_only_child", "limb_disability_grade",
+                 "martyr_only_child", "parent_was_only_child", "previous_marriage", "sea_fishing_now",
+                 "sea_fishing_years", "sisters", "underground_now", "underground_years", "who")
+
+    def __init__(self, who: str, data: Any) -> None:
+        d = _mapping(data)
+        self.who = who
+        self.birth_date = d.get("birth_date", MISSING)
+        self.hukou = d.get("hukou", MISSING)
+        self.is_only_child = d.get("is_only_child", MISSING)
+        self.parent_was_only_child = d.get("parent_was_only_child", MISSING)
+        self.martyr_only_child = d.get("martyr_only_child", MISSING)
+        self.duty_disability_grade = d.get("duty_disability_grade", MISSING)
+        self.underground_years = d.get("underground_years", MISSING)
+        self.underground_now = d.get("underground_now", MISSING)
+        self.brothers = d.get("brothers", MISSING)
+        self.sisters = d.get("sisters", MISSING)
+        self.brothers_able_to_have_children = d.get("brothers_able_to_have_children", MISSING)
+        self.sea_fishing_years = d.get("sea_fishing_years", MISSING)
+        self.sea_fishing_now = d.get("sea_fishing_now", MISSING)
+        self.limb_disability_grade = d.get("limb_disability_grade", MISSING)
+        self.hukou_converted_on = d.get("hukou_converted_on", MISSING)
+        self.hukou_conversion_kind = d.get("hukou_conversion_kind", MISSING)
+        self.previous_marriage = d.get("previous_marriage", MISSING)
 
 
-def _holds(id: str, ground: Ground) -> Check:
-    """A ground's outcome as a check (for a provision that only applies together with another)."""
-    return Check(id, ground.holds, tuple(p for c in ground.checks if c.holds is None for p in c.missing))
+class BirthFacts:
+    """The facts of a birth-approval application (contract §2) read once into attributes, with the values the
+    rule derives from them (living children and their count) computed once.
+
+    Absent facts are :data:`MISSING`; dates stay as given (ISO strings) until a version reads them.
+    """
+
+    __slots__ = ("children", "coastal_reclamation_area", "husband", "husband_married_into_wife_family",
+                 "land_mu_per_person", "living", "living_count", "mainly_farming", "supports_wife_parents", "wife",
+                 "wife_pregnant")
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.wife = SpouseFacts("wife", data.get("wife"))
+        self.husband = SpouseFacts("husband", data.get("husband"))
+        self.children = data.get("children", MISSING)
+        self.living = [] if self.children is MISSING else _living(self.children)
+        self.living_count = len(self.living)
+        marriage = _mapping(data.get("marriage"))
+        self.husband_married_into_wife_family = marriage.get("husband_married_into_wife_family", MISSING)
+        self.supports_wife_parents = marriage.get("supports_wife_parents", MISSING)
+        residence = _mapping(data.get("residence"))
+        self.coastal_reclamation_area = residence.get("coastal_reclamation_area", MISSING)
+        self.land_mu_per_person = residence.get("land_mu_per_person", MISSING)
+        self.mainly_farming = residence.get("mainly_farming", MISSING)
+        self.wife_pregnant = data.get("wife_pregnant", MISSING)
+
+    @classmethod
+    def of(cls, facts: Facts | Mapping[str, Any]) -> BirthFacts:
+        """The typed facts of a :class:`~jisheng.law.rules.Facts` reader or of a plain facts mapping."""
+        return cls(facts.data if isinstance(facts, Facts) else facts)
 
 
-def _spouse(f: Facts, id: str, key: str, predicate: Any) -> Check:
-    """``predicate(value)`` holds for the wife or the husband (``key`` under each)."""
-    return _any(id, [f.check(id, predicate, f"{who}.{key}") for who in ("wife", "husband")])
+def _any(*outcomes: Outcome) -> Outcome:
+    """Holds when any holds; fails when all fail; else unknown with the missing paths (in order)."""
+    missing: tuple[str, ...] = ()
+    failed = True
+    for o in outcomes:
+        if o is True:
+            return True
+        if o is not False:
+            failed = False
+            missing += o
+    return False if failed else missing
 
 
-def _child_count(f: Facts, id: str, n: int) -> Check:
-    return f.check(id, lambda ch: len(_living(ch)) == n, "children")
+def _all(*outcomes: Outcome) -> Outcome:
+    """Fails when any fails; holds when all hold; else unknown with the missing paths (in order)."""
+    missing: tuple[str, ...] = ()
+    holds = True
+    for o in outcomes:
+        if o is False:
+            return False
+        if o is not True:
+            holds = False
+            missing += o
+    return True if holds else missing
 
 
-def _one_girl(f: Facts, id: str = "only-one-girl") -> Check:
-    count = _child_count(f, id, 1)
-    if count.holds is not True:
-        return Check(id, count.holds, count.missing)
-    idx = _living(f.get("children"))[0][0]
-    return f.check(id, lambda sex: sex == "F", f"children.{idx}.sex")
+def _is_true(value: Any, path: str) -> Outcome:
+    """The fact is ``true`` (absent → unknown; ``null`` or ``false`` → fails)."""
+    return (path,) if value is MISSING else value is True
 
 
-def _age(f: Facts, as_of: dt.date, min_age: int = 24) -> Check:
-    return f.check("wife-age-24", lambda b: _years(b, as_of) >= min_age, "wife.birth_date")
+def _date(value: Any, path: str) -> Any:
+    return parse_fact_date(value, path)
 
 
-def _is_only_child(f: Facts, who: str, id: str) -> Check:
+def _age(f: BirthFacts, as_of: dt.date, min_age: int = 24) -> Outcome:
+    """``wife-age-24`` (Art. 26): the wife is ``min_age`` on ``as_of``."""
+    birth = _date(f.wife.birth_date, "wife.birth_date")
+    return ("wife.birth_date",) if birth is MISSING else _years(birth, as_of) >= min_age
+
+
+def _child_count(f: BirthFacts, n: int) -> Outcome:
+    """Exactly ``n`` living children."""
+    return _NO_CHILDREN if f.children is MISSING else f.living_count == n
+
+
+def _one_girl(f: BirthFacts, one_child: Outcome) -> Outcome:
+    """``only-one-girl``: one living child, a girl (``one_child`` is :func:`_child_count` of 1)."""
+    if one_child is not True:
+        return one_child
+    idx, child = f.living[0]
+    sex = child.get("sex", MISSING)
+    return (f"children.{idx}.sex",) if sex is MISSING else sex == "F"
+
+
+def _is_only_child(s: SpouseFacts) -> Outcome:
     """``who`` is an only child: ``is_only_child``, or implied by being a two-generation only child or a martyr's
     only child (contract §2 defines both as only children)."""
-    direct = f.check(id, lambda v: v is True, f"{who}.is_only_child")
-    if direct.holds is not None:
-        return direct
-    for key in ("parent_was_only_child", "martyr_only_child"):
-        if f.has(f"{who}.{key}") and f.get(f"{who}.{key}") is True:
-            return Check(id, True)
-    return direct
+    if s.is_only_child is not MISSING:
+        return s.is_only_child is True
+    if s.parent_was_only_child is True or s.martyr_only_child is True:
+        return True
+    return (f"{s.who}.is_only_child",)
 
 
 def _duty_2b_or_above(grade: Any, on: dt.date) -> bool:
@@ -325,289 +420,375 @@ def _duty_2b_or_above(grade: Any, on: dt.date) -> bool:
     return grade in DUTY_GRADES_2B_OR_ABOVE_NEW and on >= TEN_GRADE_SCALE_FROM
 
 
-def _duty_disabled(f: Facts, as_of: dt.date, id: str) -> Check:
-    return _spouse(f, id, "duty_disability_grade", lambda v: _duty_2b_or_above(v, as_of))
+def _duty_disabled(s: SpouseFacts, as_of: dt.date) -> Outcome:
+    grade = s.duty_disability_grade
+    return (f"{s.who}.duty_disability_grade",) if grade is MISSING else _duty_2b_or_above(grade, as_of)
 
 
-def _never_had_child(f: Facts, who: str) -> Check:
+def _never_had_child(f: BirthFacts, s: SpouseFacts) -> Outcome:
     """``who`` had no child before this marriage and has none from it (previous-marriage children 0)."""
-    prev = f.get(f"{who}.previous_marriage")
+    prev = s.previous_marriage
     if prev is MISSING:
-        return Check(f"{who}-never-had-child", None, (f"{who}.previous_marriage",))
-    own = "wife_previous" if who == "wife" else "husband_previous"
-    children = f.get("children")
-    if children is MISSING:
-        return Check(f"{who}-never-had-child", None, ("children",))
-    has_previous = any(isinstance(c, dict) and c.get("parents") == own for c in children or [])
+        return (f"{s.who}.previous_marriage",)
+    if f.children is MISSING:
+        return _NO_CHILDREN
+    own = "wife_previous" if s.who == "wife" else "husband_previous"
+    has_previous = any(isinstance(c, dict) and c.get("parents") == own for c in f.children or [])
     if prev is None:
-        return Check(f"{who}-never-had-child", not has_previous)
+        return not has_previous
     n = prev.get("children") if isinstance(prev, dict) else None
     if n is None:
-        return Check(f"{who}-never-had-child", None, (f"{who}.previous_marriage.children",))
-    return Check(f"{who}-never-had-child", n == 0 and not has_previous)
+        return (f"{s.who}.previous_marriage.children",)
+    return n == 0 and not has_previous
 
 
-def _no_joint_child(f: Facts) -> Check:
-    return f.check("no-joint-child", lambda ch: not any(c.get("parents") == "joint" for _, c in _living(ch)),
-                   "children")
+def _no_joint_child(f: BirthFacts) -> Outcome:
+    """``no-joint-child``: no living child of this marriage."""
+    if f.children is MISSING:
+        return _NO_CHILDREN
+    return not any(c.get("parents") == "joint" for _, c in f.living)
 
 
-def _remarriage(f: Facts, ended_by: str, child_counts: tuple[int, ...], id: str) -> Check:
+def _remarriage(f: BirthFacts, ended_by: str, child_counts: tuple[int, ...], never: dict[str, Outcome],
+                no_joint: Outcome) -> Outcome:
     """One spouse's previous marriage ended by ``ended_by`` (with children in ``child_counts`` if given)
-    and the other spouse never had a child; no joint child yet."""
-    options = []
-    for who, other in (("wife", "husband"), ("husband", "wife")):
-        prev = f.get(f"{who}.previous_marriage")
+    and the other spouse never had a child (``never`` by the other's ``who``); no joint child yet."""
+    options: list[Outcome] = []
+    for s, other in ((f.wife, "husband"), (f.husband, "wife")):
+        prev = s.previous_marriage
         if prev is MISSING:
-            options.append(Check(id, None, (f"{who}.previous_marriage",)))
+            options.append((f"{s.who}.previous_marriage",))
             continue
         if not isinstance(prev, dict) or prev.get("ended_by") != ended_by:
-            options.append(Check(id, False))
+            options.append(False)
             continue
-        parts = [_never_had_child(f, other)]
-        if child_counts:
-            n = prev.get("children")
-            parts.append(Check(f"{id}-children", None, (f"{who}.previous_marriage.children",)) if n is None
-                         else Check(f"{id}-children", n in child_counts))
-        options.append(_all(id, parts))
-    return _all(id, [_any(id, options), _no_joint_child(f)])
+        if not child_counts:
+            options.append(never[other])
+            continue
+        n = prev.get("children")
+        options.append(_all(never[other], (f"{s.who}.previous_marriage.children",) if n is None
+                            else n in child_counts))
+    return _all(_any(*options), no_joint)
 
 
-def _remarried_at_most_two_before(f: Facts) -> Check:
+def _remarried_at_most_two_before(f: BirthFacts) -> Outcome:
     """At least one spouse remarried and the children both had before this marriage number at most two in all
     (再婚前双方合计不超过两个子女): the sum of ``previous_marriage.children`` of both spouses."""
-    id = "remarried-at-most-two-children-before"
-    total, remarried, missing = 0, False, []
-    for who in ("wife", "husband"):
-        prev = f.get(f"{who}.previous_marriage")
+    total, remarried = 0, False
+    missing: tuple[str, ...] = ()
+    for s in (f.wife, f.husband):
+        prev = s.previous_marriage
         if prev is MISSING:
-            missing.append(f"{who}.previous_marriage")
+            missing += (f"{s.who}.previous_marriage",)
             continue
         if not isinstance(prev, dict):
             continue  # null: first marriage, no children before it
         remarried = True
         n = prev.get("children")
         if n is None:
-            missing.append(f"{who}.previous_marriage.children")
+            missing += (f"{s.who}.previous_marriage.children",)
         else:
             total += n
     if total > 2:
-        return Check(id, False)  # whatever the unknown count is
-    if missing:
-        return Check(id, None, tuple(missing))
-    return Check(id, remarried)
+        return False  # whatever the unknown count is
+    return missing or remarried
 
 
-def _appraised(f: Facts, value: str) -> Check:
-    children = f.get("children")
-    if children is MISSING:
-        return Check("child-appraised-disabled", None, ("children",))
-    living = _living(children)
-    if not living:
-        return Check("child-appraised-disabled", False)
-    return _any("child-appraised-disabled", [
-        f.check("child-appraised-disabled", lambda a: a == value, f"children.{i}.disability_appraisal")
-        for i, _c in living])
+def _appraised(f: BirthFacts, value: str) -> Outcome:
+    """``child-appraised-disabled``: a living child appraised ``value``."""
+    if f.children is MISSING:
+        return _NO_CHILDREN
+    if not f.living:
+        return False
+    return _any(*[(f"children.{i}.disability_appraisal",) if "disability_appraisal" not in c
+                  else c["disability_appraisal"] == value for i, c in f.living])
 
 
-def _converted(f: Facts, who: str, as_of: dt.date, id: str) -> Check:
+def _converted(s: SpouseFacts, as_of: dt.date) -> Outcome:
     """``who`` (hukou now urban) changed from rural to urban at most five years before ``as_of`` — the period ends on
     the corresponding day five years on (民法典 Art. 201–202; 民法通则 before 2021) — and still lives in the
     countryside or was converted en bloc (Art. 23 para. 3)."""
-    on = f.date(f"{who}.hukou_converted_on")
+    on = _date(s.hukou_converted_on, f"{s.who}.hukou_converted_on")
     if on is MISSING:
-        return Check(id, None, (f"{who}.hukou_converted_on",))
+        return (f"{s.who}.hukou_converted_on",)
     if on is None or not on <= as_of <= _add_years(on, CONVERSION_YEARS):
-        return Check(id, False)
-    return f.check(id, lambda kind: kind in CONVERSIONS_KEEPING_RURAL, f"{who}.hukou_conversion_kind")
+        return False
+    kind = s.hukou_conversion_kind
+    return (f"{s.who}.hukou_conversion_kind",) if kind is MISSING else kind in CONVERSIONS_KEEPING_RURAL
 
 
-def _rural(f: Facts, who: str, as_of: dt.date, id: str) -> Check:
+def _rural(s: SpouseFacts, as_of: dt.date) -> Outcome:
     """``who`` counts as a rural resident under Art. 23: rural hukou, or a qualifying conversion (para. 3)."""
-    hukou = f.get(f"{who}.hukou")
-    if hukou is MISSING:
-        return Check(id, None, (f"{who}.hukou",))
-    if hukou == "rural":
-        return Check(id, True)
-    return _converted(f, who, as_of, id)
+    if s.hukou is MISSING:
+        return (f"{s.who}.hukou",)
+    return True if s.hukou == "rural" else _converted(s, as_of)
 
 
-def _relies_on_conversion(f: Facts, who: str, as_of: dt.date, id: str) -> Check:
+def _relies_on_conversion(s: SpouseFacts, as_of: dt.date) -> Outcome:
     """``who`` counts as rural only through a conversion (urban hukou converted within five years)."""
-    hukou = f.get(f"{who}.hukou")
-    if hukou is MISSING:
-        return Check(id, None, (f"{who}.hukou",))
-    if hukou == "rural":
-        return Check(id, False)
-    return _converted(f, who, as_of, id)
+    if s.hukou is MISSING:
+        return (f"{s.who}.hukou",)
+    return False if s.hukou == "rural" else _converted(s, as_of)
 
 
-def _underground(f: Facts) -> Check:
-    return _any("underground-5-years-now", [
-        _all("underground-5-years-now", [
-            f.check("underground-5-years-now", lambda y: (y or 0) >= 5, f"{who}.underground_years"),
-            f.check("underground-5-years-now", lambda v: v is True, f"{who}.underground_now")])
-        for who in ("wife", "husband")])
+def _years_and_now(years: Any, now: Any, who: str, years_key: str, now_key: str) -> Outcome:
+    return _all((f"{who}.{years_key}",) if years is MISSING else (years or 0) >= 5,
+                _is_true(now, f"{who}.{now_key}"))
 
 
-def _sea_fishing(f: Facts) -> Check:
+def _underground(f: BirthFacts) -> Outcome:
+    """``underground-5-years-now``: one spouse has worked underground five years or more and still does."""
+    w, h = f.wife, f.husband
+    return _any(_years_and_now(w.underground_years, w.underground_now, "wife", "underground_years",
+                               "underground_now"),
+                _years_and_now(h.underground_years, h.underground_now, "husband", "underground_years",
+                               "underground_now"))
+
+
+def _sea_fishing(f: BirthFacts) -> Outcome:
     """One spouse has lived by sea fishing for five years or more (以海洋捕捞为业五年以上) and still does."""
-    return _any("sea-fishing-5-years-now", [
-        _all("sea-fishing-5-years-now", [
-            f.check("sea-fishing-5-years-now", lambda y: (y or 0) >= 5, f"{who}.sea_fishing_years"),
-            f.check("sea-fishing-5-years-now", lambda v: v is True, f"{who}.sea_fishing_now")])
-        for who in ("wife", "husband")])
+    w, h = f.wife, f.husband
+    return _any(_years_and_now(w.sea_fishing_years, w.sea_fishing_now, "wife", "sea_fishing_years",
+                               "sea_fishing_now"),
+                _years_and_now(h.sea_fishing_years, h.sea_fishing_now, "husband", "sea_fishing_years",
+                               "sea_fishing_now"))
 
 
-def _limb_disabled(f: Facts) -> Check:
+def _limb_grade_1_or_2(s: SpouseFacts) -> Outcome:
+    g = s.limb_disability_grade
+    return (f"{s.who}.limb_disability_grade",) if g is MISSING else g is not None and int(g) <= 2
+
+
+def _limb_disabled(f: BirthFacts) -> Outcome:
     """One spouse has a grade 1 or 2 non-hereditary limb disability (一级或者二级肢体残疾)."""
-    return _spouse(f, "limb-disability-grade-1-or-2", "limb_disability_grade",
-                   lambda g: g is not None and int(g) <= 2)
+    return _any(_limb_grade_1_or_2(f.wife), _limb_grade_1_or_2(f.husband))
+
+
+def _eq(value: Any, path: str, expected: Any) -> Outcome:
+    return (path,) if value is MISSING else value == expected
 
 
 # --- versions ----------------------------------------------------------------------------------
 
-def _mat(key: str) -> list[str]:
-    return list(PROVISIONS[key].materials)
+#: The extra materials of each provision (read once from :data:`PROVISIONS`).
+_MATERIALS: dict[str, tuple[str, ...]] = {k: p.materials for k, p in PROVISIONS.items()}
 
 
-def _ground(key: str, checks: Sequence[Check]) -> Ground:
-    return Ground(key, list(checks), _mat(key))
+def _decide(grounds: Grounds, common_materials: Sequence[str]) -> Determination:
+    """:func:`jisheng.law.rules.decide` (no common conditions) over grounds of outcomes: eligible when a ground
+    holds (the provisions of every ground that holds, their materials after ``common_materials``); not eligible
+    when every ground fails (the failed condition ids); else unknown with the missing paths of the undecided
+    grounds and the conditions failed so far."""
+    holding: list[str] = []
+    failed: dict[str, None] = {}
+    missing: dict[str, None] = {}
+    undecided = False
+    for key, conditions in grounds:
+        holds: bool | None = True
+        ground_missing: list[str] = []
+        for id, outcome in conditions:
+            if outcome is True:
+                continue
+            if outcome is False:
+                failed[id] = None
+                holds = False
+            else:
+                ground_missing.extend(outcome)
+                if holds:
+                    holds = None
+        if holds:
+            holding.append(key)
+        elif holds is None:
+            undecided = True
+            missing.update(dict.fromkeys(ground_missing))
+    if holding:
+        materials = dict.fromkeys(common_materials)
+        for key in holding:
+            materials.update(dict.fromkeys(_MATERIALS[key]))
+        return Determination(True, list(dict.fromkeys(holding)), [], [], list(materials))
+    if not undecided:  # no way left to be eligible, whatever the missing facts say
+        return Determination(False, [], list(failed), [], [])
+    return Determination(None, [], list(failed), list(missing), [])
 
 
-def _art23(f: Facts, as_of: dt.date, age: Check, article: str, items: dict[str, int]) -> list[Ground]:
+def _outcome(conditions: Conditions) -> Outcome:
+    """A ground's outcome as a condition (for a provision that only applies together with another): as
+    :func:`_all` of its conditions' outcomes."""
+    missing: tuple[str, ...] = ()
+    holds = True
+    for _, o in conditions:
+        if o is False:
+            return False
+        if o is not True:
+            holds = False
+            missing += o
+    return True if holds else missing
+
+
+def _art23(f: BirthFacts, as_of: dt.date, age: Outcome, one_child: Outcome, one_girl: Outcome, article: str,
+           items: dict[str, int]) -> Grounds:
     """Art. 23 (the 2002 and 2014 texts): para. 1 items (wife a rural resident), para. 2 (both spouses rural,
     farming or breeding, a grade 1–2 limb disability, one girl) and para. 3 (a qualifying rural-to-urban
     conversion within five years keeps paras. 1–2: its provision is cited with the ground it keeps)."""
-    rural = _rural(f, "wife", as_of, "wife-rural")
+    w, h = f.wife, f.husband
+    rural = ("wife-rural", _rural(w, as_of))
+    wife_age = ("wife-age-24", age)
+    girl = ("only-one-girl", one_girl)
+    only_one = ("only-one-child", one_child)
     item = {name: f"{article}/item-{n}" for name, n in items.items()}
-    para1: list[Ground] = []
+    para1: Grounds = []
     if "only-child" in item:
-        para1.append(_ground(item["only-child"], [
-            rural, _spouse(f, "one-spouse-only-child", "is_only_child", lambda v: v is True),
-            _child_count(f, "only-one-child", 1), age]))
-    para1.append(_ground(item["brothers"], [rural, _child_count(f, "only-one-child", 1), _all(
-        "husband-brothers-cannot-have-children", [
-            f.check("husband-brothers-cannot-have-children", lambda n: (n or 0) >= 1, "husband.brothers"),
-            f.check("husband-brothers-cannot-have-children", lambda n: n == 0,
-                    "husband.brothers_able_to_have_children")]), age]))
-    para1.append(_ground(item["married-in"], [rural, _all("husband-married-into-wife-family", [
-        f.check("husband-married-into-wife-family", lambda v: v is True, "marriage.husband_married_into_wife_family"),
-        f.check("husband-married-into-wife-family", lambda n: n == 0, "wife.brothers"),
-        f.check("husband-married-into-wife-family", lambda v: v is True, "marriage.supports_wife_parents")]),
-        _one_girl(f), age]))
-    para1.append(_ground(item["one-sister"], [rural, _all("husband-no-brothers-one-sister", [
-        f.check("husband-no-brothers-one-sister", lambda n: n == 0, "husband.brothers"),
-        f.check("husband-no-brothers-one-sister", lambda n: n == 1, "husband.sisters")]), _one_girl(f), age]))
-    para1.append(_ground(item["reclamation"], [rural, _all("coastal-reclamation-5-mu", [
-        f.check("coastal-reclamation-5-mu", lambda v: v is True, "residence.coastal_reclamation_area"),
-        f.check("coastal-reclamation-5-mu", lambda v: v is not None and v >= 5, "residence.land_mu_per_person")]),
-        _one_girl(f), age]))
-    para1.append(_ground(item["sea-fishing"], [rural, _sea_fishing(f), _one_girl(f), age]))
-    both_rural = _all("both-rural", [_rural(f, "wife", as_of, "both-rural"), _rural(f, "husband", as_of, "both-rural")])
-    farming = f.check("mainly-farming-or-breeding", lambda v: v is True, "residence.mainly_farming")
-    para2 = _ground(f"{article}/para-2", [both_rural, farming, _limb_disabled(f), _one_girl(f), age])
-    wife_converted = _relies_on_conversion(f, "wife", as_of, "hukou-converted-within-5-years")
-    husband_converted = _relies_on_conversion(f, "husband", as_of, "hukou-converted-within-5-years")
-    kept = "hukou-converted-within-5-years"
-    para3 = _ground(f"{article}/para-3", [_any(kept, [
-        _all(kept, [wife_converted, _any(kept, [_holds(kept, g) for g in para1])]),
-        _all(kept, [_any(kept, [wife_converted, husband_converted]), _holds(kept, para2)])])])
-    return [*para1, para2, para3]
+        para1.append((item["only-child"], (
+            rural, ("one-spouse-only-child", _any(_is_true(w.is_only_child, "wife.is_only_child"),
+                                                  _is_true(h.is_only_child, "husband.is_only_child"))),
+            only_one, wife_age)))
+    brothers = h.brothers
+    para1.append((item["brothers"], (rural, only_one, ("husband-brothers-cannot-have-children", _all(
+        ("husband.brothers",) if brothers is MISSING else (brothers or 0) >= 1,
+        _eq(h.brothers_able_to_have_children, "husband.brothers_able_to_have_children", 0))), wife_age)))
+    para1.append((item["married-in"], (rural, ("husband-married-into-wife-family", _all(
+        _is_true(f.husband_married_into_wife_family, "marriage.husband_married_into_wife_family"),
+        _eq(w.brothers, "wife.brothers", 0),
+        _is_true(f.supports_wife_parents, "marriage.supports_wife_parents"))), girl, wife_age)))
+    para1.append((item["one-sister"], (rural, ("husband-no-brothers-one-sister", _all(
+        _eq(brothers, "husband.brothers", 0), _eq(h.sisters, "husband.sisters", 1))), girl, wife_age)))
+    land = f.land_mu_per_person
+    para1.append((item["reclamation"], (rural, ("coastal-reclamation-5-mu", _all(
+        _is_true(f.coastal_reclamation_area, "residence.coastal_reclamation_area"),
+        ("residence.land_mu_per_person",) if land is MISSING else land is not None and land >= 5)),
+        girl, wife_age)))
+    para1.append((item["sea-fishing"], (rural, ("sea-fishing-5-years-now", _sea_fishing(f)), girl, wife_age)))
+    para2_conditions = (("both-rural", _all(rural[1], _rural(h, as_of))),
+                        ("mainly-farming-or-breeding", _is_true(f.mainly_farming, "residence.mainly_farming")),
+                        ("limb-disability-grade-1-or-2", _limb_disabled(f)), girl, wife_age)
+    wife_converted = _relies_on_conversion(w, as_of)
+    husband_converted = _relies_on_conversion(h, as_of)
+    kept = _any(_all(wife_converted, _any(*(_outcome(c) for _, c in para1))),
+                _all(_any(wife_converted, husband_converted), _outcome(para2_conditions)))
+    return [*para1, (f"{article}/para-2", para2_conditions),
+            (f"{article}/para-3", (("hukou-converted-within-5-years", kept),))]
+
+
+def _remarriage_grounds(f: BirthFacts, widowed_key: str, divorced_key: str) -> Grounds:
+    """The remarriage items (2002: 22.3–22.4; 2014: 22.4–22.5), not subject to the age condition."""
+    never = {"wife": _never_had_child(f, f.wife), "husband": _never_had_child(f, f.husband)}
+    no_joint = _no_joint_child(f)
+    return [(widowed_key, (("remarried-widowed-other-childless", _remarriage(f, "death", (), never, no_joint)),)),
+            (divorced_key, (("remarried-divorced-other-childless",
+                             _remarriage(f, "divorce", (1, 2), never, no_joint)),))]
+
+
+def _adopted(f: BirthFacts) -> Outcome:
+    """``adopted-no-birth``: every living child (at least one) adopted jointly."""
+    if f.children is MISSING:
+        return _NO_CHILDREN
+    return bool(f.living) and all(c.get("parents") == "adopted_joint" for _, c in f.living)
 
 
 @birth_approval.version(valid_from=V2002_FROM, valid_to=V2014_FROM, basis="js-pfp-reg-2002")
-def birth_approval_2002(f: Facts, as_of: dt.date, params: Params) -> Determination:
+def birth_approval_2002(facts: Facts, as_of: dt.date, params: Params) -> Determination:
     """Jiangsu 2002 text: Art. 22 items 1–7, Art. 23 para. 1 items 1–6, paras. 2–3; Art. 26 age 24."""
-    age = _age(f, as_of)
-    one_child = _child_count(f, "only-one-child", 1)
-    g = []
-    g.append(_ground(_A22 + "1", [one_child, _appraised(f, "non_hereditary_not_normal_labour"), age]))
-    duty = _duty_disabled(f, as_of, "duty-disabled-2b-or-martyr-only-child")
-    martyr = _spouse(f, "duty-disabled-2b-or-martyr-only-child", "martyr_only_child", lambda v: v is True)
-    g.append(_ground(_A22 + "2", [_any("duty-disabled-2b-or-martyr-only-child", [duty, martyr]), one_child, age]))
-    g.append(_ground(_A22 + "3", [_remarriage(f, "death", (), "remarried-widowed-other-childless")]))
-    g.append(_ground(_A22 + "4", [_remarriage(f, "divorce", (1, 2), "remarried-divorced-other-childless")]))
-    adopted = f.check("adopted-no-birth", lambda ch: bool(_living(ch)) and all(
-        c.get("parents") == "adopted_joint" for _, c in _living(ch)), "children")
-    pregnant = f.check("wife-pregnant", lambda v: v is True, "wife_pregnant")
-    g.append(_ground(_A22 + "5", [adopted, pregnant, age]))
-    two_gen = _spouse(f, "two-generation-or-both-only-children", "parent_was_only_child", lambda v: v is True)
-    both = _all("two-generation-or-both-only-children", [
-        f.check("two-generation-or-both-only-children", lambda v: v is True, "wife.is_only_child"),
-        f.check("two-generation-or-both-only-children", lambda v: v is True, "husband.is_only_child")])
-    g.append(_ground(_A22 + "6", [_any("two-generation-or-both-only-children", [two_gen, both]), one_child, age]))
-    g.append(_ground(_A22 + "7", [_underground(f), _one_girl(f), age]))
-    g.extend(_art23(f, as_of, age, "js-pfp-reg-2002/art-23", {
-        "only-child": 1, "brothers": 2, "married-in": 3, "one-sister": 4, "reclamation": 5, "sea-fishing": 6}))
-    return decide(g, common_materials=COMMON_MATERIALS_2002)
+    f = BirthFacts.of(facts)
+    w, h = f.wife, f.husband
+    age = ("wife-age-24", _age(f, as_of))
+    count = _child_count(f, 1)
+    one_child = ("only-one-child", count)
+    girl = _one_girl(f, count)
+    appraised = ("child-appraised-disabled", _appraised(f, "non_hereditary_not_normal_labour"))
+    g: Grounds = [
+        (_A22 + "1", (one_child, appraised, age)),
+        (_A22 + "2", (("duty-disabled-2b-or-martyr-only-child", _any(
+            _duty_disabled(w, as_of), _duty_disabled(h, as_of),
+            _is_true(w.martyr_only_child, "wife.martyr_only_child"),
+            _is_true(h.martyr_only_child, "husband.martyr_only_child"))), one_child, age)),
+        *_remarriage_grounds(f, _A22 + "3", _A22 + "4"),
+        (_A22 + "5", (("adopted-no-birth", _adopted(f)),
+                      ("wife-pregnant", _is_true(f.wife_pregnant, "wife_pregnant")), age)),
+        (_A22 + "6", (("two-generation-or-both-only-children", _any(
+            _is_true(w.parent_was_only_child, "wife.parent_was_only_child"),
+            _is_true(h.parent_was_only_child, "husband.parent_was_only_child"),
+            _all(_is_true(w.is_only_child, "wife.is_only_child"),
+                 _is_true(h.is_only_child, "husband.is_only_child")))), one_child, age)),
+        (_A22 + "7", (("underground-5-years-now", _underground(f)), ("only-one-girl", girl), age)),
+        *_art23(f, as_of, age[1], count, girl, "js-pfp-reg-2002/art-23", {
+            "only-child": 1, "brothers": 2, "married-in": 3, "one-sister": 4, "reclamation": 5, "sea-fishing": 6}),
+    ]
+    return _decide(g, COMMON_MATERIALS_2002)
 
 
 @birth_approval.version(valid_from=V2014_FROM, valid_to=V2016_FROM, basis="js-pfp-reg-2014")
-def birth_approval_2014(f: Facts, as_of: dt.date, params: Params) -> Determination:
+def birth_approval_2014(facts: Facts, as_of: dt.date, params: Params) -> Determination:
     """Jiangsu 2014 text (单独二孩, from 2014-03-28): Art. 22 items 1–7 (item 1: one spouse an only child), Art. 23
     para. 1 items 1–5, paras. 2–3; Art. 26 age 24 except the remarriage items 22.4–22.5."""
-    age = _age(f, as_of)
-    one_child = _child_count(f, "only-one-child", 1)
-    g = []
-    only = _any("one-spouse-only-child",
-                [_is_only_child(f, who, "one-spouse-only-child") for who in ("wife", "husband")])
-    g.append(_ground(_B22 + "1", [only, one_child, age]))
-    g.append(_ground(_B22 + "2", [one_child, _appraised(f, "non_hereditary_not_normal_labour"), age]))
-    g.append(_ground(_B22 + "3", [_duty_disabled(f, as_of, "duty-disabled-2b"), one_child, age]))
-    g.append(_ground(_B22 + "4", [_remarriage(f, "death", (), "remarried-widowed-other-childless")]))
-    g.append(_ground(_B22 + "5", [_remarriage(f, "divorce", (1, 2), "remarried-divorced-other-childless")]))
-    adopted = f.check("adopted-no-birth", lambda ch: bool(_living(ch)) and all(
-        c.get("parents") == "adopted_joint" for _, c in _living(ch)), "children")
-    g.append(_ground(_B22 + "6", [adopted, f.check("wife-pregnant", lambda v: v is True, "wife_pregnant"), age]))
-    g.append(_ground(_B22 + "7", [_underground(f), _one_girl(f), age]))
-    g.extend(_art23(f, as_of, age, "js-pfp-reg-2014/art-23", {
-        "brothers": 1, "married-in": 2, "one-sister": 3, "reclamation": 4, "sea-fishing": 5}))
-    return decide(g, common_materials=COMMON_MATERIALS_2014)
+    f = BirthFacts.of(facts)
+    w, h = f.wife, f.husband
+    age = ("wife-age-24", _age(f, as_of))
+    count = _child_count(f, 1)
+    one_child = ("only-one-child", count)
+    girl = _one_girl(f, count)
+    g: Grounds = [
+        (_B22 + "1", (("one-spouse-only-child", _any(_is_only_child(w), _is_only_child(h))), one_child, age)),
+        (_B22 + "2", (one_child, ("child-appraised-disabled", _appraised(f, "non_hereditary_not_normal_labour")),
+                      age)),
+        (_B22 + "3", (("duty-disabled-2b", _any(_duty_disabled(w, as_of), _duty_disabled(h, as_of))),
+                      one_child, age)),
+        *_remarriage_grounds(f, _B22 + "4", _B22 + "5"),
+        (_B22 + "6", (("adopted-no-birth", _adopted(f)),
+                      ("wife-pregnant", _is_true(f.wife_pregnant, "wife_pregnant")), age)),
+        (_B22 + "7", (("underground-5-years-now", _underground(f)), ("only-one-girl", girl), age)),
+        *_art23(f, as_of, age[1], count, girl, "js-pfp-reg-2014/art-23", {
+            "brothers": 1, "married-in": 2, "one-sister": 3, "reclamation": 4, "sea-fishing": 5}),
+    ]
+    return _decide(g, COMMON_MATERIALS_2014)
 
 
-def _registration(f: Facts, key: str, limit: int) -> Ground:
+def _registration(f: BirthFacts, key: str, limit: int) -> tuple[str, Conditions]:
     """Birth registration (no approval) while the couple has fewer than ``limit`` living children."""
-    return _ground(key, [f.check("children-under-limit", lambda ch: len(_living(ch)) < limit, "children")])
+    return key, (("children-under-limit", _NO_CHILDREN if f.children is MISSING else f.living_count < limit),)
 
 
-def _grounds_2016(f: Facts) -> list[Ground]:
+def _grounds_2016(f: BirthFacts) -> Grounds:
     """The Jiangsu 2016 text's own grounds (UNVERIFIED wording): registration below two children; another child
     when one of two is appraised disabled, or for a remarried couple with at most two children before (in all)."""
-    k1, k2 = "js-pfp-reg-2016/another-child/item-1", "js-pfp-reg-2016/another-child/item-2"
     return [
         _registration(f, "js-pfp-reg-2016/birth-registration", 2),
-        _ground(k1, [_child_count(f, "two-children", 2), _appraised(f, "non_hereditary_not_normal_labour")]),
-        _ground(k2, [_remarried_at_most_two_before(f), _no_joint_child(f)]),
+        ("js-pfp-reg-2016/another-child/item-1", (
+            ("two-children", _child_count(f, 2)),
+            ("child-appraised-disabled", _appraised(f, "non_hereditary_not_normal_labour")))),
+        ("js-pfp-reg-2016/another-child/item-2", (
+            ("remarried-at-most-two-children-before", _remarried_at_most_two_before(f)),
+            ("no-joint-child", _no_joint_child(f)))),
     ]
 
 
 @birth_approval.version(valid_from=V2016_FROM, valid_to=V2021_NATIONAL_FROM, basis="js-pfp-reg-2016")
-def birth_approval_2016(f: Facts, as_of: dt.date, params: Params) -> Determination:
+def birth_approval_2016(facts: Facts, as_of: dt.date, params: Params) -> Determination:
     """From 2016-01-01: two children by registration under the national law (2015 Art. 18) and the Jiangsu 2016
     text (UNVERIFIED wording); another child under that text's listed conditions."""
-    return decide([_registration(f, "pfp-law-2015/art-18", 2), *_grounds_2016(f)],
-                  common_materials=COMMON_MATERIALS_LATER)
+    f = BirthFacts.of(facts)
+    return _decide([_registration(f, "pfp-law-2015/art-18", 2), *_grounds_2016(f)], COMMON_MATERIALS_LATER)
 
 
 @birth_approval.version(valid_from=V2021_NATIONAL_FROM, valid_to=V2021_FROM, basis="pfp-law-2021")
-def birth_approval_2021_national(f: Facts, as_of: dt.date, params: Params) -> Determination:
+def birth_approval_2021_national(facts: Facts, as_of: dt.date, params: Params) -> Determination:
     """From 2021-08-20: the national law's Art. 18 (2021 text, "一对夫妻可以生育三个子女") overrides the Jiangsu 2016
     text, whose own grounds still apply where they give more."""
-    return decide([_registration(f, "pfp-law-2021/art-18", 3), *_grounds_2016(f)],
-                  common_materials=COMMON_MATERIALS_LATER)
+    f = BirthFacts.of(facts)
+    return _decide([_registration(f, "pfp-law-2021/art-18", 3), *_grounds_2016(f)], COMMON_MATERIALS_LATER)
 
 
 @birth_approval.version(valid_from=V2021_FROM, basis="js-pfp-reg-2021")
-def birth_approval_2021(f: Facts, as_of: dt.date, params: Params) -> Determination:
+def birth_approval_2021(facts: Facts, as_of: dt.date, params: Params) -> Determination:
     """From 2021-09-29 (Jiangsu 2021 text, UNVERIFIED date and wording): three children by registration (national
     Art. 18 and the Jiangsu text); a fourth if one of three is appraised disabled."""
-    k1 = "js-pfp-reg-2021/another-child/item-1"
-    return decide([
+    f = BirthFacts.of(facts)
+    return _decide([
         _registration(f, "pfp-law-2021/art-18", 3),
         _registration(f, "js-pfp-reg-2021/birth-registration", 3),
-        _ground(k1, [_child_count(f, "three-children", 3), _appraised(f, "non_hereditary_not_normal_labour")]),
-    ], common_materials=COMMON_MATERIALS_LATER)
+        ("js-pfp-reg-2021/another-child/item-1", (
+            ("three-children", _child_count(f, 3)),
+            ("child-appraised-disabled", _appraised(f, "non_hereditary_not_normal_labour")))),
+    ], COMMON_MATERIALS_LATER)
 
 
 # --- the shape of the facts (contract §2) ---------------------------------------------------------
@@ -678,15 +859,8 @@ def _check_object(path: str, value: Any, shape: dict[str, Any]) -> None:
             _check_value(f"{path}.{key}", value[key], kind)
 
 
-def validate_facts(facts: Any) -> None:
-    """Check the types of the known contract §2 fact paths (unknown keys are ignored; absent = unknown).
-
-    Wrong types would otherwise be judged as if they meant something (a string as a child list) or crash
-    a comparison, on public pages too.
-
-    Raises:
-        InvalidInput: naming the path (``husband.underground_years``) and the expected type.
-    """
+def _validate_slowly(facts: Any) -> None:
+    """:func:`validate_facts` one path at a time in the contract's order: raises at the first wrong one."""
     if not isinstance(facts, dict):
         raise _bad("facts", " JSON 对象")
     if "application_date" in facts:
@@ -702,7 +876,7 @@ def validate_facts(facts: Any) -> None:
         _check_object("marriage", facts["marriage"], _MARRIAGE_SHAPE)
     if "residence" in facts:
         residence = facts["residence"]
-        _check_object("residence", residence, {"coastal_reclamation_area": _BOOL, "mainly_farming": _BOOL})
+        _check_object("residence", residence, _RESIDENCE_SHAPE)
         land = residence.get("land_mu_per_person")
         if land is not None and (isinstance(land, bool) or not isinstance(land, int | float) or land < 0):
             raise _bad("residence.land_mu_per_person", "非负数或 null")
@@ -714,6 +888,92 @@ def validate_facts(facts: Any) -> None:
             _check_object(f"children.{i}", child, _CHILD_SHAPE)
     if "wife_pregnant" in facts:
         _check_value("wife_pregnant", facts["wife_pregnant"], _BOOL)
+
+
+def _valid_date(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _object_valid(value: Any, shape: dict[str, Any]) -> bool:
+    """Whether :func:`_check_object` would accept ``value`` (the same tests, inline, without building paths)."""
+    if not isinstance(value, dict):
+        return False
+    for key, item in value.items():
+        kind = shape.get(key)
+        if kind is None:
+            continue
+        if kind is _BOOL:
+            if item is not None and item is not True and item is not False:
+                return False
+        elif kind is _COUNT:
+            if item is not None and (isinstance(item, bool) or not isinstance(item, int) or item < 0):
+                return False
+        elif kind is _DATE:
+            if not _valid_date(item):
+                return False
+        elif kind is _DATE_OR_NULL:
+            if item is not None and not _valid_date(item):
+                return False
+        elif kind is _LIMB_GRADE:
+            if isinstance(item, bool) or (item is not None and item not in (1, 2, 3, 4, "1", "2", "3", "4")):
+                return False
+        elif item not in kind:
+            return False
+    return True
+
+
+_RESIDENCE_SHAPE: dict[str, Any] = {"coastal_reclamation_area": _BOOL, "mainly_farming": _BOOL}
+
+
+def _facts_valid(facts: Any) -> bool:
+    """Whether :func:`_validate_slowly` would accept ``facts`` (without building a path per value)."""
+    if not isinstance(facts, dict):
+        return False
+    if "application_date" in facts and not _valid_date(facts["application_date"]):
+        return False
+    for who in ("wife", "husband"):
+        if who in facts:
+            spouse = facts[who]
+            if not _object_valid(spouse, _SPOUSE_SHAPE):
+                return False
+            previous = spouse.get("previous_marriage")
+            if previous is not None and not _object_valid(previous, _PREVIOUS_SHAPE):
+                return False
+    if "marriage" in facts and not _object_valid(facts["marriage"], _MARRIAGE_SHAPE):
+        return False
+    if "residence" in facts:
+        residence = facts["residence"]
+        if not _object_valid(residence, _RESIDENCE_SHAPE):
+            return False
+        land = residence.get("land_mu_per_person")
+        if land is not None and (isinstance(land, bool) or not isinstance(land, int | float) or land < 0):
+            return False
+    if "children" in facts:
+        children = facts["children"]
+        if not isinstance(children, list) or not all(_object_valid(c, _CHILD_SHAPE) for c in children):
+            return False
+    pregnant = facts.get("wife_pregnant")
+    return pregnant is None or pregnant is True or pregnant is False
+
+
+def validate_facts(facts: Any) -> None:
+    """Check the types of the known contract §2 fact paths (unknown keys are ignored; absent = unknown).
+
+    Wrong types would otherwise be judged as if they meant something (a string as a child list) or crash
+    a comparison, on public pages too. Valid facts take one pass without building any path; only invalid ones
+    are walked path by path to name the first wrong one.
+
+    Raises:
+        InvalidInput: naming the path (``husband.underground_years``) and the expected type.
+    """
+    if not _facts_valid(facts):
+        _validate_slowly(facts)
 
 
 def evaluate(facts: dict[str, Any], as_of: dt.date | None = None) -> Determination:

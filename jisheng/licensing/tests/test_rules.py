@@ -10,7 +10,7 @@ import pytest
 
 from jisheng.core.errors import InvalidInput
 from jisheng.law.provisions import in_force, in_force_state, provision_data, provision_exists, version_data
-from jisheng.law.rules import Facts, RuleCase, assert_rule_case, load_rule_cases, rule_case_params
+from jisheng.law.rules import RuleCase, assert_rule_case, load_rule_cases, rule_case_params
 from jisheng.licensing import rules
 
 CASES_FILE = Path(__file__).parent / "cases" / "birth_approval.yaml"
@@ -118,7 +118,7 @@ def test_the_2016_remarriage_ground_counts_both_spouses_children_together() -> N
         return {"wife": {"previous_marriage": prev[0]}, "husband": {"previous_marriage": prev[1]}, "children": []}
 
     on = dt.date(2019, 3, 1)
-    grounds = {k: rules._remarried_at_most_two_before(Facts(facts(*n))).holds
+    grounds = {k: rules._remarried_at_most_two_before(rules.BirthFacts(facts(*n)))
                for k, n in {"1+1": (1, 1), "2+0": (2, None), "2+1": (2, 1), "2+2": (2, 2), "0+0": (None, None)}.items()}
     assert grounds == {"1+1": True, "2+0": True, "2+1": False, "2+2": False, "0+0": False}
     assert rules.evaluate({**facts(2, 2), "children": []}, on).provisions == ["pfp-law-2015/art-18",
