@@ -205,3 +205,37 @@ def _extra(small: list[str], large: list[str]) -> list[str]:
 
     grown = Counter(shape(q) for q in large) - Counter(shape(q) for q in small)
     return [sql[:400] for sql in grown][:5]
+
+
+@pytest.mark.django_db
+def test_the_person_list_pages_by_keyset_keeping_the_search_and_the_masking(world: World) -> None:
+    """The list's "next" link carries the search and the cursor; its pages cost the same queries, never overlap, and
+    show ID numbers masked."""
+    import re
+    from html import unescape
+
+    from jisheng.registry.selectors import PAGE_SIZE
+
+    people = [world.person(f"王{i}明") for i in range(PAGE_SIZE + 5)]
+    world.person("李四")  # not 王: never listed
+    url = _registry("person_list")
+    world.client.get(url, {"q": "王"})
+    with CaptureQueriesContext(connection) as first_ctx:
+        first = world.client.get(url, {"q": "王"}).content.decode()
+    link = re.search(r'href="\?([^"]*after=[^"]*)"', first)
+    assert link is not None
+    query = unescape(link.group(1))
+    assert "q=%E7%8E%8B" in query  # the search is kept
+    with CaptureQueriesContext(connection) as second_ctx:
+        second = world.client.get(f"{url}?{query}").content.decode()
+    assert len(first_ctx.captured_queries) == len(second_ctx.captured_queries)
+
+    def listed(page: str) -> list[str]:
+        return re.findall(r'href="/registry/persons/(\d+)/">王', page)
+
+    one, two = listed(first), listed(second)
+    assert len(one) == PAGE_SIZE and len(two) == 6 and not set(one) & set(two)  # 55 + 王小明 (the world's own)
+    assert {int(pk) for pk in one + two} == {p.pk for p in people} | {world.focus.pk}
+    assert "李四" not in first + second and re.search(r'href="\?[^"]*after=', second) is None  # the last page
+    for p in people:
+        assert p.id_number not in first + second
