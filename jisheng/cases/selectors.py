@@ -117,15 +117,10 @@ def open_statuses(case_type: types.CaseType) -> list[str]:
 DUE_WINDOWS = ("overdue", "3", "7", "pending")
 
 
-def case_list(queryset: QuerySet[Case], *, case_type: str = "", status: str = "", area_code: str = "",
-              applicant: str = "", due: str = "", after_id: int | None = None,
-              limit: int | None = PAGE_SIZE) -> list[Case]:
-    """One page of cases (newest first by id, keyset pagination on ``after_id``), filtered as
-    :func:`filtered_cases` says."""
-    qs = filtered_cases(queryset, case_type=case_type, status=status, area_code=area_code, applicant=applicant,
-                        due=due).order_by("-id")
-    if after_id:
-        qs = qs.filter(id__lt=after_id)
+def case_list(queryset: QuerySet[Case], *, limit: int | None = PAGE_SIZE, **filters: str) -> list[Case]:
+    """The first ``limit`` cases (newest first by id; all with None) filtered as :func:`filtered_cases` says (the
+    export; the list pages with :func:`case_page`)."""
+    qs = filtered_cases(queryset, **filters).order_by("-id")
     return list(qs[:limit] if limit else qs)
 
 

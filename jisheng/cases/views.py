@@ -103,10 +103,10 @@ def _list_query(f: dict[str, Any]) -> str:
     return query.urlencode()
 
 
-def _list_cases(request: HttpRequest, f: dict[str, Any], *, limit: int, after: int | None = None) -> list[Case]:
-    return selectors.case_list(cases_for_user(request.user), case_type=f["case_type"] or f["status_type"],
-                               status=f["status"], area_code=f["town"], applicant=f["applicant"], due=f["due"],
-                               after_id=after, limit=limit)
+def _filter_args(f: dict[str, Any]) -> dict[str, str]:
+    """The list's filters as :func:`selectors.filtered_cases` takes them."""
+    return {"case_type": f["case_type"] or f["status_type"], "status": f["status"], "area_code": f["town"],
+            "applicant": f["applicant"], "due": f["due"]}
 
 
 @route_scope(roles=VIEWERS)
@@ -117,10 +117,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     parties and nearest running deadline. The page runs the same number of queries whatever its length."""
     f = _list_filters(request)
     after, newer = id_cursor(request.GET, "after"), id_cursor(request.GET, "newer")
-    page = selectors.case_page(
-        cases_for_user(request.user), after=after, newer=newer, size=selectors.PAGE_SIZE,
-        case_type=f["case_type"] or f["status_type"],
-        status=f["status"], area_code=f["town"], applicant=f["applicant"], due=f["due"])
+    page = selectors.case_page(cases_for_user(request.user), after=after, newer=newer, size=selectors.PAGE_SIZE,
+                               **_filter_args(f))
     rows = page.rows
     viewable, query = f["viewable"], _list_query(f)
     # the overview of deadlines at risk heads the unfiltered first page; a filtered list answers for itself
@@ -149,7 +147,7 @@ def case_export(request: HttpRequest) -> HttpResponse:
     cut): number, type, town, dates, status, nearest deadline and the parties' masked names. Audited as an export
     with its filters; never cached."""
     f = _list_filters(request)
-    cases = _list_cases(request, f, limit=exports.EXPORT_LIMIT + 1)
+    cases = selectors.case_list(cases_for_user(request.user), limit=exports.EXPORT_LIMIT + 1, **_filter_args(f))
     capped = len(cases) > exports.EXPORT_LIMIT
     cases = cases[:exports.EXPORT_LIMIT]
     today = clock.today()

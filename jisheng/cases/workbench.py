@@ -14,11 +14,11 @@ from jisheng.core.modules import Todo, WorkbenchItems
 from . import selectors, types
 from .access import cases_for_user
 
-#: Capabilities whose holders act on a type's clocks (handle, decide, approve an extension, publish): their
-#: workbench lists the type's deadlines at risk. A reviewer or an auditor only reads them on the case pages.
 #: At most this many legal reviews and as many deadlines at risk on the workbench (one query each).
 SHOWN = 20
 
+#: Capabilities whose holders act on a type's clocks (handle, decide, approve an extension, publish): their
+#: workbench lists the type's deadlines at risk. A reviewer or an auditor only reads them on the case pages.
 CLOCK_ACTORS = ("register", "change", "town_opinion", "decide", "approve_extension", "publish")
 
 
