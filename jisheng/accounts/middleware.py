@@ -8,6 +8,7 @@ and the session is written only when its expiry needs pushing (:class:`SessionRe
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -20,15 +21,23 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware
 from django_otp.models import Device
 
-from jisheng.core import clock
-
 from . import otp
 from .roles import SECOND_FACTOR_REQUIRED
 
 _EXEMPT_PREFIXES = ("/static/", "/i18n/", "/portal/", "/api/v1/public/")
 
-#: Session key of the time (POSIX seconds, from ``core.clock``) the session's expiry was last pushed.
+#: Session key of the time (POSIX seconds, from :func:`wall_seconds`) the session's expiry was last pushed.
 REFRESHED_KEY = "jisheng_refreshed"
+
+
+def wall_seconds() -> float:
+    """Return the real time in POSIX seconds.
+
+    Session idle time is measured on the same clock as the session store's own expiry (``timezone.now()``), never on
+    ``core.clock``: the suite freezes that clock and moves it by days within one signed-in test, which must not
+    sign the test's user out.
+    """
+    return time.time()
 
 
 def second_factor_required(user: object) -> bool:
@@ -57,7 +66,7 @@ class SessionRefreshMiddleware:
         session = request.session
         if session.session_key is not None:
             stamp = session.get(REFRESHED_KEY)  # reads the session (which the user lookup needs anyway)
-            now = clock.now().timestamp()
+            now = wall_seconds()
             if isinstance(stamp, int | float):
                 idle = now - stamp
                 if idle > settings.SESSION_COOKIE_AGE:
@@ -69,7 +78,7 @@ class SessionRefreshMiddleware:
         response = self.get_response(request)
         # Whatever the request changed is saved with a fresh expiry: record when (sign-in, second factor, messages).
         if session.modified and not session.is_empty():
-            session[REFRESHED_KEY] = clock.now().timestamp()
+            session[REFRESHED_KEY] = wall_seconds()
         return response
 
 

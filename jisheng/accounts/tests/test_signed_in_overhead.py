@@ -8,9 +8,9 @@ the next request, as with django_otp's own middleware.
 
 from __future__ import annotations
 
-import datetime as dt
+import contextlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -22,10 +22,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from jisheng.accounts import middleware
 from jisheng.accounts.middleware import REFRESHED_KEY
 from jisheng.accounts.models import User
 from jisheng.accounts.roles import Role
-from jisheng.core import clock
 from jisheng.core.models import Area
 from tests.conftest import login
 
@@ -53,9 +53,26 @@ def _get(client: Client, path: str) -> tuple[Any, list[tuple[str, str]]]:
     return response, _statements(ctx)
 
 
-def _at(minutes: float) -> Any:
-    """Freeze the clock ``minutes`` after the suite's own frozen time (which is the time the tests start at)."""
-    return clock.frozen(clock.now() + dt.timedelta(minutes=minutes))
+_WALL_START = 1_800_000_000.0  # any fixed real time: the middleware measures idle time on the real clock
+_now = [_WALL_START]
+
+
+@pytest.fixture(autouse=True)
+def _fixed_wall_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fix the real clock the session middleware reads at ``_WALL_START``; :func:`_at` moves it."""
+    _now[0] = _WALL_START
+    monkeypatch.setattr(middleware, "wall_seconds", lambda: _now[0])
+
+
+@contextlib.contextmanager
+def _at(minutes: float) -> Iterator[None]:
+    """Move the real clock to ``minutes`` after the test's start, for the block."""
+    before = _now[0]
+    _now[0] = _WALL_START + minutes * 60
+    try:
+        yield
+    finally:
+        _now[0] = before
 
 
 @pytest.fixture
@@ -98,17 +115,16 @@ def test_the_session_expiry_is_pushed_only_after_the_threshold(officer: User) ->
     assert settings.JISHENG_SESSION_REFRESH_AFTER == 5 * 60 and not settings.SESSION_SAVE_EVERY_REQUEST
     client.get("/healthz")
     key = client.session.session_key
-    start = clock.now()
     with _at(4):
         _, statements = _get(client, "/healthz")
     assert ("UPDATE", "django_session") not in statements
-    assert client.session[REFRESHED_KEY] == start.timestamp()
+    assert client.session[REFRESHED_KEY] == _WALL_START
     before = Session.objects.get(session_key=key).expire_date
     with _at(6):
         response, statements = _get(client, "/healthz")
     assert response.status_code == 200
     assert statements.count(("UPDATE", "django_session")) == 1
-    assert client.session[REFRESHED_KEY] == (start + dt.timedelta(minutes=6)).timestamp()
+    assert client.session[REFRESHED_KEY] == _WALL_START + 6 * 60
     assert Session.objects.get(session_key=key).expire_date >= before
     with _at(7):  # pushed a minute ago: no write again
         _, statements = _get(client, "/healthz")
@@ -137,7 +153,7 @@ def test_a_stale_session_without_a_refresh_stamp_is_stamped_once(officer: User) 
     assert REFRESHED_KEY not in client.session
     _, statements = _get(client, "/healthz")
     assert statements.count(("UPDATE", "django_session")) == 1
-    assert client.session[REFRESHED_KEY] == clock.now().timestamp()
+    assert client.session[REFRESHED_KEY] == _WALL_START
 
 
 def test_signing_in_stamps_the_session(officer: User) -> None:
@@ -147,7 +163,7 @@ def test_signing_in_stamps_the_session(officer: User) -> None:
     response = client.post(reverse("accounts:login"), {"username": officer.username,
                                                        "password": "a-long-test-password"})
     assert response.status_code == 302
-    assert client.session[REFRESHED_KEY] == clock.now().timestamp()
+    assert client.session[REFRESHED_KEY] == _WALL_START
     _, statements = _get(client, "/healthz")
     assert not [s for s in statements if s[0] in {"INSERT", "UPDATE", "DELETE"}]
 
