@@ -71,13 +71,20 @@ def has_confirmed_device(user: Any) -> bool:
 
 def login_device(request: HttpRequest, device: Device) -> None:
     """Mark the session verified by ``device`` (django_otp's ``login``) and remember it, so the next requests read
-    no device. Call after the device's token was checked (which saved the device and bumped the generation)."""
+    no device. Call after the device's token was checked (which saved the device and bumped the generation). The
+    check is remembered only if the device still exists, confirmed and the account's, once the generation is read:
+    otherwise the next request checks the device table as django_otp does."""
     from .models import User
 
     otp_login(request, device)
     if request.session.get(DEVICE_ID_SESSION_KEY) == device.persistent_id:
         generation = User.objects.filter(pk=device.user_id).values_list("otp_generation", flat=True).get()
-        remember(request, generation, device.persistent_id, True)
+        # The device is read again after the generation: a revocation that landed since the code was checked fails
+        # this read, and one landing after it bumps the generation past the stamp, so neither is remembered.
+        still_valid = type(device)._default_manager.filter(pk=device.pk, user_id=device.user_id,
+                                                           confirmed=True).exists()
+        if still_valid:
+            remember(request, generation, device.persistent_id, True)
 
 
 def _device_before_save(sender: type[Model], instance: Any, **kwargs: Any) -> None:

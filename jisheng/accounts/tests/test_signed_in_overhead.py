@@ -210,3 +210,27 @@ def test_signing_out_forgets_the_second_factor(admin: User) -> None:
     client.post(reverse("accounts:logout"))
     client.force_login(admin)  # the password again, but no code
     assert client.get(reverse("core:workbench"))["Location"] == reverse("accounts:otp_verify")
+
+
+def test_a_device_revoked_while_its_code_is_accepted_is_not_remembered(admin: User,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A revocation that lands between the code check (which saves the device) and the session's stamp must not be
+    stamped as verified: the generation read after it would match, and no later request would read the device."""
+    from django_otp.oath import totp
+
+    from jisheng.accounts import otp
+
+    device = TOTPDevice.objects.create(user=admin, name="phone", confirmed=True)
+    client = Client()
+    client.force_login(admin)
+    real_login = otp.otp_login
+
+    def login_then_revoked(request: Any, dev: Any) -> None:
+        real_login(request, dev)
+        TOTPDevice.objects.filter(pk=dev.pk).delete()  # an administrator revokes it at this moment
+
+    monkeypatch.setattr(otp, "otp_login", login_then_revoked)
+    token = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    assert client.post(reverse("accounts:otp_verify"), {"token": token}).status_code == 302
+    response = client.get(reverse("core:workbench"))
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:otp_setup")
