@@ -168,9 +168,9 @@ def _history(events: list[Any]) -> list[dict[str, Any]]:
 
 
 #: Who may read a person's access log (who viewed, unmasked or exported the record): the roles that read the audit
-#: trail (auditors, the city administrator) and the roles that may unmask the record themselves (the town office
-#: answering for its residents' data). Village guides and the other readers of the registry may not.
-ACCESS_LOG = roles_with("audit.view") | UNMASK
+#: trail (auditors, the city administrator), no one else — least access: the log names the staff who looked,
+#: auditors included, so the offices whose access is audited do not read it.
+ACCESS_LOG = roles_with("audit.view")
 
 
 def _may_read_access_log(user: Any) -> bool:

@@ -51,6 +51,7 @@ class World:
     job: RosterImport
     export: PersonExport
     made: dict[str, list[Any]] = field(default_factory=dict)
+    auditor_client: Client | None = None  # the access log is read by auditors only
 
     def person(self, name: str, sex: str = "M", **fields: Any) -> Person:
         n = next(_n)
@@ -100,7 +101,7 @@ class World:
 
 
 @pytest.fixture
-def world(make_user: Any, town_a: Any, village_a: Any) -> World:
+def world(make_user: Any, town_a: Any, village_a: Any, county: Any) -> World:
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
@@ -118,7 +119,12 @@ def world(make_user: Any, town_a: Any, village_a: Any) -> World:
     name = default_storage.save("exports/page-queries.csv", ContentFile("姓名\r\n".encode()))
     probe.export = PersonExport.objects.create(created_by=officer, area=town_a, reason="核对", fmt="csv",
                                                status="done", rows=0, file=name, finished_at=clock.now())
+    probe.auditor_client = login(Client(), make_user("auditor", county))
     return probe
+
+
+#: Pages read by an auditor rather than by the town officer.
+AUDITOR_PAGES = {"person_access_log"}
 
 
 def _registry(name: str, *args: Any) -> str:
@@ -163,7 +169,9 @@ PAGES: dict[str, Callable[[World], tuple[str, dict[str, str]]]] = {
 def _queries(world: World, page: str) -> tuple[int, list[str]]:
     url, params = PAGES[page](world)
     with CaptureQueriesContext(connection) as ctx:
-        response = world.client.get(url, params)
+        client = world.auditor_client if page in AUDITOR_PAGES else world.client
+        assert client is not None
+        response = client.get(url, params)
         if getattr(response, "streaming", False):
             b"".join(response.streaming_content)
     assert response.status_code == 200, (page, response.status_code)

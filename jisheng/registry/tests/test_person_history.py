@@ -39,10 +39,15 @@ def officer(make_user: Any, town_a: Any) -> Any:
     return make_user("town_officer", town_a)
 
 
+@pytest.fixture
+def auditor(make_user: Any, county: Any) -> Any:
+    return make_user("auditor", county)
+
+
 @pytest.mark.slow
 @pytest.mark.django_db
 def test_300_views_cost_the_same_queries_keep_the_changes_and_fill_the_access_log_20_a_page(
-        client: Any, officer: Any, village_a: Any) -> None:
+        client: Any, officer: Any, auditor: Any, village_a: Any) -> None:
     person = make_person(village_a, name="王小明", phone="13800138000")
     services.person_update(person, actor=officer, phone="13900139000")
     services.person_update(person, actor=officer, ethnicity="回族")
@@ -65,7 +70,9 @@ def test_300_views_cost_the_same_queries_keep_the_changes_and_fill_the_access_lo
     assert "联系电话" in page and "138****8000" in page and "139****9000" in page and "回族" in page
     assert "新增" in page and "查看敏感信息" not in page and "13900139000" not in page
     assert _next(page) is None  # three changes: one page
-    # the views are in the access log, 20 a page, newest first, through the "older" links
+    # the views are in the access log, 20 a page, newest first, through the "older" links (read by an auditor)
+    client.logout()
+    login(client, auditor)
     seen, cursor, pages = 0, None, 0
     while True:
         response = client.get(_log(person.pk), {"before": cursor} if cursor else {})
@@ -107,29 +114,36 @@ def test_history_pages_20_changes_a_page_without_views_and_labels_each_field(
 @pytest.mark.django_db
 @pytest.mark.parametrize("cursor", ["abc", "-1", "1-0", "99999999999999999999-1", "1-99999999999999999999",
                                     "253402300800000000-1", "１２-３", "1-2-3", ""])
-def test_a_hand_edited_cursor_gives_the_first_page(client: Any, officer: Any, village_a: Any, cursor: str) -> None:
+def test_a_hand_edited_cursor_gives_the_first_page(client: Any, officer: Any, auditor: Any, village_a: Any,
+                                                   cursor: str) -> None:
     person = make_person(village_a, name="王小明", phone="13800138000")
     login(client, officer)
     detail = client.get(_detail(person.pk), {"history": cursor})
+    client.logout()
+    login(client, auditor)
     log = client.get(_log(person.pk), {"before": cursor})
     assert detail.status_code == 200 and "新增" in detail.content.decode()
     assert log.status_code == 200 and len(_ACCESS_ROW.findall(log.content.decode())) == 2  # the page view, this one
 
 
 @pytest.mark.django_db
-def test_the_access_log_shows_unmasks_and_is_itself_audited(client: Any, officer: Any, village_a: Any) -> None:
+def test_the_access_log_shows_unmasks_and_is_itself_audited(client: Any, officer: Any, auditor: Any,
+                                                            village_a: Any) -> None:
     person = make_person(village_a, name="王小明", phone="13800138000")
     login(client, officer)
     client.post(reverse("registry:person_unmask", args=[person.pk]), {"reason": "核对身份"})
     page = client.get(_detail(person.pk)).content.decode()
-    assert "显示完整信息" not in page.split('id="history"')[1].split("<tbody>")[1] and _log(person.pk) in page
+    assert "显示完整信息" not in page.split('id="history"')[1].split("<tbody>")[1] and _log(person.pk) not in page
+    client.logout()
+    login(client, auditor)
+    assert _log(person.pk) in client.get(_detail(person.pk)).content.decode()
     log = client.get(_log(person.pk)).content.decode()
     assert "显示完整信息" in log and "核对身份" in log and officer.username in log and "13800138000" not in log
     newest = AuditEvent.objects.filter(object_id=str(person.pk)).latest("id")
-    assert (newest.action, newest.actor) == ("view", officer)
+    assert (newest.action, newest.actor) == ("view", auditor)
     assert newest.changes["what"] == "访问记录（查看、显示完整信息、导出）"
     rows = _ACCESS_ROW.findall(log)
-    assert len(rows) == 3 and log.index("访问记录（查看") < log.index("人员详情（")  # newest first
+    assert len(rows) == 4 and log.index("访问记录（查看") < log.index("人员详情（")  # newest first
 
 
 @pytest.mark.django_db
@@ -137,7 +151,7 @@ def test_who_may_read_the_access_log(client: Any, make_user: Any, village_a: Any
                                      county: Any) -> None:
     person = make_person(village_a, name="王小明")
     elsewhere = make_person(village_b, name="李四")
-    for role, area, expected in (("auditor", county, 200), ("city_admin", county, 200), ("town_officer", town_a, 200),
+    for role, area, expected in (("auditor", county, 200), ("city_admin", county, 200), ("town_officer", town_a, 403),
                                  ("village_guide", village_a, 403), ("leader", county, 403),
                                  ("finance_officer", county, 403)):
         user = make_user(role, area)
@@ -148,8 +162,8 @@ def test_who_may_read_the_access_log(client: Any, make_user: Any, village_a: Any
         shows_link = _log(person.pk) in client.get(_detail(person.pk)).content.decode()
         assert shows_link == (expected == 200), role
         client.logout()
-    officer = make_user("town_officer", town_a)
-    login(client, officer)
+    town_auditor = make_user("auditor", town_a)
+    login(client, town_auditor)
     outside, missing = client.get(_log(elsewhere.pk)), client.get(_log(elsewhere.pk + 1000))
     assert outside.status_code == missing.status_code == 404
     assert _plain(outside.content.decode()) == _plain(missing.content.decode().replace(str(elsewhere.pk + 1000),
