@@ -4,8 +4,9 @@
 
 What it does, in order (every server it starts is stopped at the end, also on an error or Ctrl-C):
 
-1. Database: PostgreSQL only. ``DATABASE_URL`` when it names a PostgreSQL database, else (or ``--database-url``)
-   ``postgres://postgres@127.0.0.1:5432/jisheng_bench_web``; created when missing, then ``jisheng migrate``,
+1. Database: PostgreSQL only, its own: ``--database-url`` when given, else
+   ``postgres://postgres@127.0.0.1:5432/jisheng_bench_web`` (never ``DATABASE_URL``, which may name a real
+   database); created when missing, then ``jisheng migrate``,
    ``jisheng bootstrap``, ``jisheng demo --if-empty`` (the demo municipality, as ``make run`` builds it) and
    ``jisheng collectstatic`` (production settings keep a manifest of static files), each as a subprocess under the
    same environment as the server. Files the application writes go to ``var/bench-web/`` (``JISHENG_VAR_DIR``).
@@ -159,10 +160,16 @@ def _jisheng(env: dict[str, str], *args: str) -> str:
 # --- database -------------------------------------------------------------------------------------------------------
 
 def _database_url(option: str | None) -> str:
-    url = option or os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        url = DEFAULT_DATABASE_URL
-    return url
+    """The benchmark's own database: ``option`` (PostgreSQL only, else ``SystemExit``) or the default bench database.
+
+    ``DATABASE_URL`` is never read: the benchmark migrates, loads demo data and enables the demo accounts, which must
+    not happen to whatever database the environment points at.
+    """
+    if option is None:
+        return DEFAULT_DATABASE_URL
+    if not option.startswith(("postgres://", "postgresql://")):
+        raise SystemExit(f"bench web: --database-url must name a PostgreSQL database, not {option.split(':', 1)[0]}")
+    return option
 
 
 def _create_database(url: str) -> None:
@@ -462,8 +469,8 @@ def _results(pages: list[Page], *, server: str, baseline_server: str, how: str, 
 
 def run(argv: list[str]) -> list[dict[str, Any]]:
     parser = argparse.ArgumentParser(prog="bench web")
-    parser.add_argument("--database-url", help=f"PostgreSQL database (default: DATABASE_URL if PostgreSQL, else "
-                                               f"{DEFAULT_DATABASE_URL})")
+    parser.add_argument("--database-url", help=f"the benchmark's own PostgreSQL database (default: "
+                                               f"{DEFAULT_DATABASE_URL}; DATABASE_URL is not read)")
     parser.add_argument("--persons", type=int, default=20000, help="demo population when the database is empty")
     parser.add_argument("--user", default="town2",
                         help="demo staff account for the signed-in pages (town2: a town officer whose town holds "
