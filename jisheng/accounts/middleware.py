@@ -24,7 +24,7 @@ from django_otp.models import Device
 from . import otp
 from .roles import SECOND_FACTOR_REQUIRED
 
-_EXEMPT_PREFIXES = ("/static/", "/i18n/", "/portal/", "/api/v1/public/")
+_EXEMPT_PREFIXES = ("/static/", "/portal/", "/api/v1/public/")
 
 #: Session key of the time (POSIX seconds, from :func:`wall_seconds`) the session's expiry was last pushed.
 REFRESHED_KEY = "jisheng_refreshed"
