@@ -77,8 +77,3 @@ def audit_events_for(
     if subjects is not None:
         qs = qs.filter(subjects)
     return id_desc_page(qs, after=before_id, newer=newer_id, size=limit)
-
-
-def object_history(object_type: str, object_id: Any) -> QuerySet[AuditEvent]:
-    """Return the audit events of one record, oldest first (for "history of changes" panels)."""
-    return AuditEvent.objects.filter(object_type=object_type, object_id=str(object_id)).order_by("at", "id")
