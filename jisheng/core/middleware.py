@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
@@ -149,7 +151,8 @@ _CACHEABLE_TYPES = frozenset({"text/html", "application/xml", "text/xml", "appli
 
 
 class PublicCacheMiddleware:
-    """Make the public pages cacheable by a reverse proxy (docs/adr/0051).
+    """Make the public pages cacheable by a reverse proxy (docs/adr/0051), and keep the pages views declare shared
+    in process, so that a repeated anonymous GET costs no rendering (the 2026-12-01 amendment of 0051).
 
     A GET or HEAD of a route declared ``route_scope(public=True)`` answered 200 with HTML or XML (a page, the
     sitemap, a feed) gets ``Cache-Control: public, max-age=`` :data:`PUBLIC_MAX_AGE`, an ``ETag`` (a hash of the
@@ -161,15 +164,67 @@ class PublicCacheMiddleware:
     Cache-Control (the self-check's answers, the language switch), any other status, method or content type, and
     every staff route (:class:`NoStoreMiddleware` marks those no-store).
 
+    The in-process store: an answer made shared above whose view is decorated with :meth:`shared` is kept by this
+    middleware instance (one per process under gunicorn) for :attr:`STORE_SECONDS`, at most :attr:`STORE_ENTRIES`
+    answers of at most :attr:`STORE_BYTES` each (the least recently used goes first). It is keyed by the scheme,
+    ``Host``, path, query string, the language cookie's value and today's date (:func:`jisheng.core.clock.today`),
+    and also checked against the tokens of the view's declared dependencies (law data, the area tree), re-read on
+    every use. Only a GET whose cookies are none or the language cookie alone, and which is not an htmx request, is
+    looked up or kept: a visitor with a session, CSRF or message cookie always reaches the view. A kept answer is
+    served with the same headers, an ``Age`` and a 304 to its ETag, without calling the view or the middleware
+    below this one (sessions, CSRF, locale, authentication).
+
     Placed before the session, CSRF and locale middleware, so that it sees the cookies and ``Vary`` they add.
     """
 
+    #: Seconds a kept answer is served from the store (within :data:`PUBLIC_MAX_AGE`; ``Age`` says how old it is).
+    STORE_SECONDS = 60
+    #: The most answers kept per process, and the largest body kept (bytes).
+    STORE_ENTRIES = 256
+    STORE_BYTES = 512 * 1024
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        import threading
+        from collections import OrderedDict
+
         self.get_response = get_response
+        # key -> (expires at [monotonic s], stored at [monotonic s], status, headers, body, dependency tokens)
+        self._store: OrderedDict[tuple[Any, ...], tuple[float, float, int, list[tuple[str, str]], bytes,
+                                                        tuple[tuple[Callable[[], Any], Any], ...]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def shared(*depends: Callable[[], object]) -> Callable[[Callable[..., HttpResponse]],
+                                                           Callable[..., HttpResponse]]:
+        """Declare a public view's answer the same for every anonymous visitor of the same address, language and
+        day, so that :class:`PublicCacheMiddleware` may keep it in process (it keeps it only when the answer is
+        made shared: 200, a page, no cookie set, no Cache-Control of the view's own, nobody signed in).
+
+        ``depends``: functions returning a token (any value comparable with ``!=``) of the data the page reads
+        besides the code, the language and the date — e.g. the law data, a fingerprint of the area tree. Each is
+        called before the view runs; a kept answer is served only while every token is unchanged. Decorate under
+        ``route_scope`` (so the route keeps its declared scope).
+        """
+        def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+            @functools.wraps(view)
+            def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+                tokens = tuple((fn, fn()) for fn in depends)
+                response = view(request, *args, **kwargs)
+                response._jisheng_shared = tokens  # type: ignore[attr-defined]
+                return response
+
+            return wrapped
+
+        return decorate
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 
+        key = self._key(request)
+        if key is not None:
+            kept = self._served(request, key)
+            if kept is not None:
+                return kept
         response = self.get_response(request)
         content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
         if (request.method not in ("GET", "HEAD") or response.status_code != 200 or response.streaming
@@ -182,7 +237,68 @@ class PublicCacheMiddleware:
             return response
         patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
         set_response_etag(response)
+        if key is not None:
+            self._keep(key, response)
         return get_conditional_response(request, etag=response["ETag"], response=response) or response
+
+    def _key(self, request: HttpRequest) -> tuple[Any, ...] | None:
+        """The store's key of an anonymous GET, or None when the request may not be served from the store."""
+        from django.conf import settings
+
+        from . import clock
+
+        if request.method != "GET" or "HTTP_HX_REQUEST" in request.META:
+            return None
+        cookies = request.COOKIES
+        if any(name != settings.LANGUAGE_COOKIE_NAME for name in cookies):
+            return None
+        return (request.is_secure(), request.META.get("HTTP_HOST", ""), request.path,
+                request.META.get("QUERY_STRING", ""), cookies.get(settings.LANGUAGE_COOKIE_NAME), clock.today())
+
+    def _keep(self, key: tuple[Any, ...], response: HttpResponse) -> None:
+        import time
+
+        tokens = getattr(response, "_jisheng_shared", None)
+        if tokens is None or len(response.content) > self.STORE_BYTES:
+            return
+        now = time.monotonic()
+        entry = (now + self.STORE_SECONDS, now, response.status_code, list(response.items()), response.content,
+                 tokens)
+        with self._lock:
+            self._store[key] = entry
+            self._store.move_to_end(key)
+            while len(self._store) > self.STORE_ENTRIES:
+                self._store.popitem(last=False)
+
+    def _served(self, request: HttpRequest, key: tuple[Any, ...]) -> HttpResponse | None:
+        """The kept answer of ``key`` (a 304 when the request's If-None-Match matches), or None: nothing kept,
+        expired, or a dependency's token changed (then the entry is dropped)."""
+        import time
+
+        from django.utils.cache import get_conditional_response
+
+        with self._lock:
+            entry = self._store.get(key)
+            if entry is not None:
+                self._store.move_to_end(key)
+        if entry is None:
+            return None
+        expires, stored, status, headers, body, tokens = entry
+        now = time.monotonic()
+        if now >= expires or any(fn() != token for fn, token in tokens):
+            with self._lock:
+                if self._store.get(key) is entry:
+                    del self._store[key]
+            return None
+        response = HttpResponse(body, status=status)
+        for name, value in headers:
+            response[name] = value
+        response["Age"] = str(int(now - stored))
+        not_modified = get_conditional_response(request, etag=response["ETag"], response=response)
+        if not_modified is None:
+            return response
+        not_modified["Age"] = response["Age"]
+        return not_modified
 
 
 def _vary_on_cookie_only(response: HttpResponse) -> None:

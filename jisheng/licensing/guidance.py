@@ -198,6 +198,34 @@ def _date(day: dt.date) -> str:
     return formats.date_format(day, "DATE_FORMAT")
 
 
+# --- what the public pages read besides the code, the language and the date --------------------
+
+def law_version() -> tuple[object, object]:
+    """A token of the law data the leaflets and guides read: the loaded parameters and provision catalogue
+    themselves (loaded once per process, docs/adr/0011). Loading either again gives new objects, so the token
+    compares unequal (the objects are compared by identity first, so an unchanged token costs nothing); holding
+    them keeps their identity unique. No database."""
+    from jisheng.law.parameters import all_parameters
+    from jisheng.law.provisions import catalogue
+
+    return all_parameters(), catalogue()
+
+
+def areas_version() -> tuple[Any, ...]:
+    """A fingerprint of the area tree the leaflets and guides name bodies from (:func:`towns_on`): the number of
+    areas, the highest id and the latest change (``updated_at``), one aggregate query. An area added, removed
+    (the count or the highest id) or saved (its ``updated_at``) changes it."""
+    from django.db.models import Count, Max
+
+    row = Area.objects.aggregate(n=Count("pk"), top=Max("pk"), changed=Max("updated_at"))
+    return row["n"], row["top"], row["changed"]
+
+
+def leaflet_data_version() -> tuple[object, ...]:
+    """:func:`law_version` and :func:`areas_version` together: what a leaflet or a service guide depends on."""
+    return law_version() + areas_version()
+
+
 # --- bodies: who receives and who decides, by date and area ---------------------------------------
 
 def _in_force(area: Area, on: dt.date) -> bool:

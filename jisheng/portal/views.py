@@ -13,15 +13,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from jisheng.core import modules
 from jisheng.core.access import route_scope
+from jisheng.core.middleware import PublicCacheMiddleware
 
 
 @route_scope(public=True)
+@PublicCacheMiddleware.shared()
 def home(request: HttpRequest) -> HttpResponse:
     """The public portal's home page: policies, service guides, self-check, public lists."""
     return render(request, "portal/home.html", {"sections": PORTAL_SECTIONS, "modules": modules, "portal": True})
 
 
 @route_scope(public=True, methods=("GET", "POST"))
+@PublicCacheMiddleware.shared()
 def self_check(request: HttpRequest) -> HttpResponse:
     """Birth-policy self-check (行政指导), one question at a time: the next question is the one the rule in force
     on the chosen date needs; the result says in plain words what applies (registration or approval), where to go,
@@ -102,7 +105,20 @@ def _whole_result(form: Any) -> tuple[dict[str, Any] | None, str]:
         return None, str(exc)
 
 
+def _law_version() -> object:
+    from jisheng.licensing.guidance import law_version
+
+    return law_version()
+
+
+def _leaflet_data_version() -> object:
+    from jisheng.licensing.guidance import leaflet_data_version
+
+    return leaflet_data_version()
+
+
 @route_scope(public=True)
+@PublicCacheMiddleware.shared(_law_version)
 def leaflet_list(request: HttpRequest) -> HttpResponse:
     """The leaflets and service guides, by period of the rule: today's first, then back in time."""
     from jisheng.core import clock
@@ -113,6 +129,7 @@ def leaflet_list(request: HttpRequest) -> HttpResponse:
 
 
 @route_scope(public=True)
+@PublicCacheMiddleware.shared(_leaflet_data_version)
 def guide(request: HttpRequest, period: str) -> HttpResponse:
     """The service guide (办事指南) of one period: registration and/or approval, where, what to bring, the steps."""
     from jisheng.core import clock
@@ -125,6 +142,7 @@ def guide(request: HttpRequest, period: str) -> HttpResponse:
 
 
 @route_scope(public=True)
+@PublicCacheMiddleware.shared(_leaflet_data_version)
 def leaflet_detail(request: HttpRequest, period: str, situation: str) -> HttpResponse:
     """One printable leaflet (明白纸) of a period's situation, generated from the rules' provision catalogue."""
     from jisheng.core import clock
