@@ -13,6 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthenticationMiddleware
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -21,7 +23,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware
 from django_otp.models import Device
 
-from . import otp
+from . import backends, otp
 from .roles import SECOND_FACTOR_REQUIRED
 
 _EXEMPT_PREFIXES = ("/static/", "/portal/", "/api/v1/public/")
@@ -82,6 +84,27 @@ class SessionRefreshMiddleware:
         return response
 
 
+class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
+    """Django's ``AuthenticationMiddleware`` (a lazy ``request.user``) whose user is the account row the session
+    store read with the session (:mod:`jisheng.accounts.sessions`), not a second query.
+
+    Django's ``auth.get_user`` still decides: the session's backend must be configured, the backend's ``get_user``
+    (:meth:`jisheng.accounts.backends.StaffBackend.get_user`, given the row through :func:`backends.session_account`)
+    refuses inactive and switched-off demo accounts, and the session hash must match the account's password.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _get_user(request))  # type: ignore[assignment]
+
+
+def _get_user(request: HttpRequest) -> Any:
+    if not hasattr(request, "_cached_user"):
+        with backends.session_account(request.session):
+            request._cached_user = auth.get_user(request)  # type: ignore[attr-defined]
+    return request._cached_user  # type: ignore[attr-defined]
+
+
 class SessionOTPMiddleware(OTPMiddleware):  # type: ignore[misc]  # django_otp ships no type hints
     """django_otp's ``OTPMiddleware`` (``request.user.otp_device``, ``user.is_verified()``) that trusts the session's
     remembered check while the account's ``otp_generation`` is unchanged, instead of reading the device each
@@ -112,6 +135,13 @@ class SessionOTPMiddleware(OTPMiddleware):  # type: ignore[misc]  # django_otp s
         return user
 
 
+@functools.cache
+def _second_factor_exempt() -> frozenset[str]:
+    """The paths a user who still owes a second factor may reach: setting it up, entering a code, signing out
+    (resolved once per process: the URL configuration does not change while it runs)."""
+    return frozenset({reverse("accounts:otp_setup"), reverse("accounts:otp_verify"), reverse("accounts:logout")})
+
+
 class RequireSecondFactorMiddleware:
     """Send signed-in users who need a second factor to set it up or to enter a code."""
 
@@ -120,15 +150,14 @@ class RequireSecondFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not user.is_verified():
-            exempt = {reverse("accounts:otp_setup"), reverse("accounts:otp_verify"), reverse("accounts:logout")}
-            if request.path not in exempt and not request.path.startswith(_EXEMPT_PREFIXES):
-                # Staff who chose to enrol an authenticator are asked for it too: otherwise the
-                # second factor they were offered would protect nothing.
-                if getattr(user, "otp_has_device", None) is None:  # pragma: no cover - SessionOTPMiddleware sets it
-                    user.otp_has_device = otp.has_confirmed_device(user)
-                if user.otp_has_device:
-                    return redirect("accounts:otp_verify")
-                if second_factor_required(user):
-                    return redirect("accounts:otp_setup")
+        if (user is not None and user.is_authenticated and not user.is_verified()
+                and request.path not in _second_factor_exempt() and not request.path.startswith(_EXEMPT_PREFIXES)):
+            # Staff who chose to enrol an authenticator are asked for it too: otherwise the
+            # second factor they were offered would protect nothing.
+            if getattr(user, "otp_has_device", None) is None:  # pragma: no cover - SessionOTPMiddleware sets it
+                user.otp_has_device = otp.has_confirmed_device(user)
+            if user.otp_has_device:
+                return redirect("accounts:otp_verify")
+            if second_factor_required(user):
+                return redirect("accounts:otp_setup")
         return self.get_response(request)

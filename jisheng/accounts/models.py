@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -54,3 +55,26 @@ class User(AbstractUser):
     def has_capability(self, capability: str) -> bool:
         """Return True when the account's role grants ``capability`` (e.g. ``"registry.unmask"``)."""
         return self.is_active and capability in capabilities_of(self.role)
+
+
+class StaffSession(AbstractBaseSession):
+    """A signed-in (or signing-in) browser session: Django's session row plus the account it signed in.
+
+    ``user`` mirrors the session data's ``_auth_user_id`` (set on every save by
+    :class:`jisheng.accounts.sessions.SessionStore`), so that reading a session reads its account in the same
+    statement; deleting an account deletes its sessions.
+    """
+
+    user = models.ForeignKey(User, models.CASCADE, null=True, blank=True, related_name="+",
+                             verbose_name=_("工作人员"))
+
+    class Meta:
+        verbose_name = _("会话")
+        verbose_name_plural = _("会话")
+
+    @classmethod
+    def get_session_store_class(cls) -> Any:
+        """The store that reads and writes these rows (:class:`jisheng.accounts.sessions.SessionStore`)."""
+        from .sessions import SessionStore
+
+        return SessionStore
