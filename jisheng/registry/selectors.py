@@ -78,6 +78,28 @@ def parents_of(person: Person, kinds: tuple[str, ...] = (ParentChildKind.BIRTH, 
     return sorted((link.parent for link in links), key=lambda p: (p.sex != "M", p.pk))
 
 
+def parents_and_children_of(person: Person, kinds: tuple[str, ...], as_of: dt.date | None = None
+                            ) -> tuple[list[Person], list[Person]]:
+    """``(parents, children)`` of ``person`` linked by one of ``kinds``, read in one query: the parents as
+    :func:`parents_of` gives them (fathers first), the children as :func:`children_of` does (born and linked by
+    ``as_of``, merged records skipped, oldest first)."""
+    day = _day(as_of)
+    links = (ParentChild.objects.filter(kind__in=kinds)
+             .filter(Q(child=person)
+                     | (Q(parent=person, child__birth_date__lte=day) & ~Q(child__status=PersonStatus.MERGED)
+                        & (Q(since__isnull=True) | Q(since__lte=day))))
+             .select_related("parent", "child"))
+    parents, children = [], []
+    for link in links:
+        if link.child_id == person.pk:
+            parents.append(link.parent)
+        else:  # a link is never its own parent (registry_parentchild_not_self)
+            children.append(link.child)
+    parents.sort(key=lambda p: (p.sex != "M", p.pk))
+    children.sort(key=lambda c: (c.birth_date, c.pk))
+    return parents, children
+
+
 def siblings_of(person: Person, as_of: dt.date | None = None) -> list[Person]:
     """Brothers and sisters (sharing at least one parent by birth or adoption) born by ``as_of``."""
     day = _day(as_of)
@@ -129,6 +151,20 @@ def disability_grade(person: Person, as_of: dt.date | None = None) -> int | None
     if event is None:
         return None
     grade = event.details.get("grade")
+    return int(grade) if grade else None
+
+
+def grade_from_events(events: list[LifeEvent], as_of: dt.date | None = None) -> int | None:
+    """:func:`disability_grade` read from ``events``, a person's life events in :func:`life_events_of` order (date,
+    id), without another query: the grade of the latest disability certificate dated on or before ``as_of``."""
+    day = _day(as_of)
+    latest = None
+    for event in events:
+        if event.kind == LifeEventKind.DISABILITY_CERTIFICATE and event.date <= day:
+            latest = event  # ascending (date, id): the last one kept is what (-date, -id) puts first
+    if latest is None:
+        return None
+    grade = latest.details.get("grade")
     return int(grade) if grade else None
 
 
@@ -292,6 +328,29 @@ def capped_count(qs: QuerySet[Any], cap: int = COUNT_CAP) -> str:
     """Count ``qs`` up to ``cap`` rows (never an unbounded COUNT): ``"1,234"`` or ``"10,000+"``."""
     n = qs.order_by()[: cap + 1].count()
     return f"{cap:,}+" if n > cap else f"{n:,}"
+
+
+def capped_counts(counted: list[tuple[QuerySet[Any], int]]) -> list[int]:
+    """Count each queryset of ``counted`` (``(queryset, limit)`` pairs) up to ``limit`` rows, all in one query.
+
+    One ``SELECT (SELECT COUNT(*) FROM (… LIMIT limit)), (…)`` instead of a round trip per count: a page that shows
+    several counts (the workbench) pays the database once. Answers the counts in the order given, each at most its
+    ``limit`` (never an unbounded COUNT).
+    """
+    from django.db import connections
+
+    if not counted:
+        return []
+    parts: list[str] = []
+    params: list[Any] = []
+    for qs, limit in counted:
+        sql, qs_params = qs.order_by().values("pk")[:limit].query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted)")  # noqa: S608 -- ORM-compiled, values bound
+        params.extend(qs_params)
+    with connections[counted[0][0].db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return [int(n) for n in row]
 
 
 def pending_duplicates_for(user: Any) -> QuerySet[DuplicateCandidate]:

@@ -18,16 +18,16 @@ def registry_workbench(user: Any) -> WorkbenchItems:
     :mod:`.views`), so a leader or an auditor is not sent to a page that refuses them.
     """
     from .models import ImportStatus, PersonStatus
-    from .selectors import COUNT_CAP, imports_for, pending_duplicates_for, visible_persons
+    from .selectors import COUNT_CAP, capped_counts, imports_for, pending_duplicates_for, visible_persons
 
     items = WorkbenchItems(module="registry")
     has = getattr(user, "has_capability", lambda c: False)
     if not has("registry.view"):
         return items
-    alive = visible_persons(user).filter(status=PersonStatus.ALIVE).order_by()[: COUNT_CAP + 1].count()
+    # both counts in one round trip (people up to COUNT_CAP + 1, pending pairs up to 1000)
+    alive, n_pending = capped_counts([(visible_persons(user).filter(status=PersonStatus.ALIVE), COUNT_CAP + 1),
+                                      (pending_duplicates_for(user), 1000)])
     items.counts[_("在册人口")] = alive
-    pending = pending_duplicates_for(user)
-    n_pending = pending[:1000].count()
     items.counts[_("待核查疑似重复")] = n_pending
     if n_pending and has("registry.merge"):
         items.todos.append(Todo(label=_("核查疑似重复人员（%(n)s 组）") % {"n": n_pending},

@@ -247,3 +247,40 @@ def test_the_person_list_pages_by_keyset_keeping_the_search_and_the_masking(worl
     assert "李四" not in first + second and re.search(r'href="\?[^"]*after=', second) is None  # the last page
     for p in people:
         assert p.id_number not in first + second
+
+
+#: What each of these pages reads beyond the staff layout (the session, the account, the navigation: what a page
+#: with nothing of its own reads, measured in the same test), pinned so that a query added to one of them fails:
+#: the list reads its page, its capped count and the area filter's choices; the person page the person, the audit
+#: INSERT of the view, parents and children (one query), marriages, which relatives are in scope, the change history
+#: and the life events (the disability grade is read from them).
+OWN_QUERIES = {"person_list": 3, "person_list_name": 4, "person_detail": 7}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", sorted(OWN_QUERIES))
+def test_a_registry_page_reads_its_pinned_number_of_queries_beyond_the_layout(world: World, page: str) -> None:
+    world.grow(SMALL)
+    layout = reverse("core:module_unavailable", args=["petitions"])  # the layout and nothing else
+    world.client.get(layout)
+    with CaptureQueriesContext(connection) as ctx:
+        assert world.client.get(layout).status_code == 200
+    _queries(world, page)  # warm the caches
+    count, sql = _queries(world, page)
+    assert count - len(ctx.captured_queries) == OWN_QUERIES[page], sql
+
+
+@pytest.mark.django_db
+def test_the_registry_workbench_counts_in_one_query(world: World) -> None:
+    """The registry's part of the workbench: both counts (people, pending pairs) in one query, running imports in
+    another."""
+    from jisheng.registry.workbench import registry_workbench
+
+    world.grow(SMALL)
+    registry_workbench(world.officer)
+    with CaptureQueriesContext(connection) as ctx:
+        items = registry_workbench(world.officer)
+    assert len(ctx.captured_queries) == 2, [q["sql"][:200] for q in ctx.captured_queries]
+    assert list(items.counts.values()) == [
+        Person.objects.filter(town=world.village.parent, status="alive").count(),
+        DuplicateCandidate.objects.filter(status="pending").count()]
