@@ -213,12 +213,15 @@ def law_version() -> tuple[object, object]:
 
 def areas_version() -> tuple[Any, ...]:
     """A fingerprint of the area tree the leaflets and guides name bodies from (:func:`towns_on`): the number of
-    areas, the highest id and the latest change (``updated_at``), one aggregate query. An area added, removed
+    areas, the highest id and the latest change (``updated_at``), one aggregate query (plain SQL: it runs on every
+    visit of a kept page, and compiling the ORM's aggregate cost as much as running it). An area added, removed
     (the count or the highest id) or saved (its ``updated_at``) changes it."""
-    from django.db.models import Count, Max
+    from django.db import connections, router
 
-    row = Area.objects.aggregate(n=Count("pk"), top=Max("pk"), changed=Max("updated_at"))
-    return row["n"], row["top"], row["changed"]
+    table = Area._meta.db_table
+    with connections[router.db_for_read(Area)].cursor() as cursor:
+        cursor.execute(f'SELECT COUNT(*), MAX("id"), MAX("updated_at") FROM "{table}"')  # noqa: S608 - our table
+        return tuple(cursor.fetchone() or ())
 
 
 def leaflet_data_version() -> tuple[object, ...]:
@@ -232,14 +235,33 @@ def _in_force(area: Area, on: dt.date) -> bool:
     return (area.valid_from is None or area.valid_from <= on) and (area.valid_to is None or on < area.valid_to)
 
 
+#: The installation's towns (every date), read once per state of the area tree: (city code, *areas_version()) ->
+#: the towns by path, each with its parent and grandparent loaded. One entry; the self-check asks for the towns
+#: several times a step, and the leaflets and guides on every render.
+_TOWNS: dict[tuple[Any, ...], list[Area]] = {}
+
+
+def _installation_towns() -> list[Area]:
+    """Every town of the installation's municipality (whatever its dates), from the area tree as it is now: read
+    again only when :func:`areas_version` changes (one aggregate query instead of the two of the list)."""
+    code = settings.JISHENG["CITY_CODE"]
+    key = (code, *areas_version())
+    towns = _TOWNS.get(key)
+    if towns is None:
+        root = Area.objects.filter(code=code).first()
+        towns = [] if root is None else list(
+            Area.objects.filter(level=AreaLevel.TOWN, path__startswith=root.path)
+            .select_related("parent", "parent__parent").order_by("path"))
+        _TOWNS.clear()
+        _TOWNS[key] = towns
+    return towns
+
+
 def towns_on(on: dt.date) -> list[tuple[Area, list[Area]]]:
     """The towns and sub-districts of the installation's municipality in force on ``on``, by county-level area
-    (from the area tree: every county with towns loaded)."""
-    root = Area.objects.filter(code=settings.JISHENG["CITY_CODE"]).first()
-    if root is None:
-        return []
-    towns = [t for t in Area.objects.filter(level=AreaLevel.TOWN, path__startswith=root.path)
-             .select_related("parent", "parent__parent").order_by("path") if _in_force(t, on)]
+    (from the area tree: every county with towns loaded). The areas are shared by every call until the tree
+    changes (:func:`_installation_towns`): read them, never change them."""
+    towns = [t for t in _installation_towns() if _in_force(t, on)]
     grouped: dict[int, tuple[Area, list[Area]]] = {}
     for town in towns:
         county = county_of(town)

@@ -156,3 +156,42 @@ def test_the_empty_questionnaire_is_rendered_once_per_language(monkeypatch: pyte
     bound = client().get("/portal/self-check/", {"all": "1", "children": "99"}).content.decode()
     assert 'name="children" value="99"' in bound and 'class="errorlist"' in bound
     assert len(rendered) == len(LANGUAGES)
+
+
+# --- the installation's towns, read once per state of the area tree ------------------------------------
+
+def _read_fresh(on: Any) -> list[tuple[str, list[str]]]:
+    from jisheng.licensing import guidance
+
+    guidance._TOWNS.clear()
+    return [(c.name, [t.name for t in towns]) for c, towns in guidance.towns_on(on)]
+
+
+@pytest.mark.django_db
+def test_the_towns_are_read_once_per_state_of_the_area_tree(django_assert_num_queries: Any) -> None:
+    """The self-check and the leaflets ask for the towns several times a request: after the first read each ask
+    costs the area tree's fingerprint (one query) and gives what a fresh read gives; a renamed town, a new town
+    and an abolished one show on the next ask."""
+    import datetime as dt
+
+    from jisheng.core.models import AreaLevel
+    from jisheng.licensing import guidance
+
+    on = dt.date(2026, 1, 15)
+    fresh = _read_fresh(on)
+    assert fresh and any("城厢镇" in towns for _county, towns in fresh)
+    with django_assert_num_queries(1):
+        again = [(c.name, [t.name for t in towns]) for c, towns in guidance.towns_on(on)]
+    assert again == fresh
+    town = Area.objects.get(code="320585100000")  # 城厢镇
+    town.name = "新城厢镇"
+    town.save()
+    renamed = [(c.name, [t.name for t in towns]) for c, towns in guidance.towns_on(on)]
+    assert any("新城厢镇" in towns for _county, towns in renamed) and renamed == _read_fresh(on)
+    Area.objects.create(code="320585999000", name="新设镇", level=AreaLevel.TOWN, kind="镇", parent=town.parent)
+    assert any("新设镇" in towns for _county, towns in [(c.name, [t.name for t in ts])
+                                                         for c, ts in guidance.towns_on(on)])
+    town.valid_to = dt.date(2026, 1, 1)
+    town.save()
+    assert not any("新城厢镇" in [t.name for t in ts] for _c, ts in guidance.towns_on(on))
+    assert [(c.name, [t.name for t in ts]) for c, ts in guidance.towns_on(on)] == _read_fresh(on)
