@@ -252,7 +252,8 @@ def test_a_kept_page_expires_within_the_max_age(monkeypatch: pytest.MonkeyPatch)
 
 @pytest.mark.django_db
 def test_the_store_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    """At most STORE_ENTRIES pages (the least recently used goes), none larger than STORE_BYTES."""
+    """At most STORE_ENTRIES pages (the least recently used goes), none larger than STORE_BYTES, at most
+    STORE_TOTAL_BYTES in all."""
     monkeypatch.setattr(PublicCacheMiddleware, "STORE_ENTRIES", 2)
     c = _visitor()
     for query in ("a=1", "a=2", "a=3"):
@@ -262,6 +263,13 @@ def test_the_store_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(PublicCacheMiddleware, "STORE_BYTES", 100)
     c.get("/portal/?b=1")
     assert not _from_store(c.get("/portal/?b=1"))
+    monkeypatch.setattr(PublicCacheMiddleware, "STORE_BYTES", 256 * 1024)
+    monkeypatch.setattr(PublicCacheMiddleware, "STORE_ENTRIES", 100)
+    size = len(c.get("/portal/?c=1").content)
+    monkeypatch.setattr(PublicCacheMiddleware, "STORE_TOTAL_BYTES", 2 * size)  # two such pages in all
+    for query in ("c=1", "c=2", "c=3"):
+        c.get(f"/portal/?{query}")
+    assert [_from_store(c.get(f"/portal/?{q}")) for q in ("c=3", "c=2", "c=1")] == [True, True, False]
 
 
 @pytest.mark.django_db

@@ -166,7 +166,8 @@ class PublicCacheMiddleware:
 
     The in-process store: an answer made shared above whose view is decorated with :meth:`shared` is kept by this
     middleware instance (one per process under gunicorn) for :attr:`STORE_SECONDS`, at most :attr:`STORE_ENTRIES`
-    answers of at most :attr:`STORE_BYTES` each (the least recently used goes first). It is keyed by the scheme,
+    answers of at most :attr:`STORE_BYTES` each and :attr:`STORE_TOTAL_BYTES` in all (the least recently used goes
+    first). It is keyed by the scheme,
     ``Host``, path, query string, the language cookie's value and today's date (:func:`jisheng.core.clock.today`),
     and also checked against the tokens of the view's declared dependencies (law data, the area tree), re-read on
     every use. Only a GET whose cookies are none or the language cookie alone, and which is not an htmx request, is
@@ -179,9 +180,10 @@ class PublicCacheMiddleware:
 
     #: Seconds a kept answer is served from the store (within :data:`PUBLIC_MAX_AGE`; ``Age`` says how old it is).
     STORE_SECONDS = 60
-    #: The most answers kept per process, and the largest body kept (bytes).
+    #: The most answers kept per process, the largest body kept and the most bytes of bodies kept in all.
     STORE_ENTRIES = 256
-    STORE_BYTES = 512 * 1024
+    STORE_BYTES = 256 * 1024
+    STORE_TOTAL_BYTES = 8 * 1024 * 1024
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         import threading
@@ -192,6 +194,7 @@ class PublicCacheMiddleware:
         self._store: OrderedDict[tuple[Any, ...], tuple[float, float, int, list[tuple[str, str]], bytes,
                                                         tuple[tuple[Callable[[], Any], Any], ...]]] = OrderedDict()
         self._lock = threading.Lock()
+        self._bytes = 0  # the bodies kept, in all
 
     @staticmethod
     def shared(*depends: Callable[[], object]) -> Callable[[Callable[..., HttpResponse]],
@@ -265,10 +268,17 @@ class PublicCacheMiddleware:
         entry = (now + self.STORE_SECONDS, now, response.status_code, list(response.items()), response.content,
                  tokens)
         with self._lock:
+            self._drop(key)
             self._store[key] = entry
-            self._store.move_to_end(key)
-            while len(self._store) > self.STORE_ENTRIES:
-                self._store.popitem(last=False)
+            self._bytes += len(entry[4])
+            while len(self._store) > self.STORE_ENTRIES or self._bytes > self.STORE_TOTAL_BYTES:
+                self._drop(next(iter(self._store)))
+
+    def _drop(self, key: tuple[Any, ...]) -> None:
+        """Forget ``key``'s answer, if kept (the caller holds the lock)."""
+        entry = self._store.pop(key, None)
+        if entry is not None:
+            self._bytes -= len(entry[4])
 
     def _served(self, request: HttpRequest, key: tuple[Any, ...]) -> HttpResponse | None:
         """The kept answer of ``key`` (a 304 when the request's If-None-Match matches), or None: nothing kept,
@@ -288,7 +298,7 @@ class PublicCacheMiddleware:
         if now >= expires or any(fn() != token for fn, token in tokens):
             with self._lock:
                 if self._store.get(key) is entry:
-                    del self._store[key]
+                    self._drop(key)
             return None
         response = HttpResponse(body, status=status)
         for name, value in headers:
