@@ -315,19 +315,38 @@ def search_persons(
         qs = qs.order_by("-id")
         if cursor:
             qs = qs.filter(id__lt=_cursor_id(cursor))
-    rows = list(qs.select_related("residence_area")[: page_size + 1])
+    # the capped count rides on the page's query as an uncorrelated subquery (evaluated once): one round trip
+    from django.db.models.expressions import RawSQL
+
+    total = RawSQL(*_capped_count_sql(filtered, COUNT_CAP + 1))  # noqa: S611 -- ORM-compiled, values bound
+    rows: list[Person] = list(qs.select_related("residence_area").annotate(_capped_total=total)[: page_size + 1])
     items = rows[:page_size]
     next_cursor = None
     if len(rows) > page_size:
         last = items[-1]
         next_cursor = f"{getattr(last, order_field)}|{last.pk}" if order_field else str(last.pk)
-    return PersonPage(items=items, next_cursor=next_cursor, count_text=capped_count(filtered))
+    # nothing on this page: nothing at all on a first page, else (paged past the end) counted apart
+    count_text = (_count_text(getattr(rows[0], "_capped_total"), COUNT_CAP) if rows  # noqa: B009 -- annotation
+                  else capped_count(filtered) if cursor else "0")
+    return PersonPage(items=items, next_cursor=next_cursor, count_text=count_text)
 
 
-def capped_count(qs: QuerySet[Any], cap: int = COUNT_CAP) -> str:
-    """Count ``qs`` up to ``cap`` rows (never an unbounded COUNT): ``"1,234"`` or ``"10,000+"``."""
-    n = qs.order_by()[: cap + 1].count()
+def _count_text(n: int, cap: int) -> str:
     return f"{cap:,}+" if n > cap else f"{n:,}"
+
+
+def _capped_count_sql(qs: QuerySet[Any], limit: int) -> tuple[str, list[Any]]:
+    """``SELECT COUNT(*)`` of ``qs`` stopping at ``limit`` rows, as SQL and its parameters (to embed in another
+    query: the SQL is the ORM's, every value a bound parameter)."""
+    sql, params = qs.order_by().values("pk")[:limit].query.sql_with_params()
+    return f"SELECT COUNT(*) FROM ({sql}) AS counted", list(params)  # noqa: S608 -- ORM-compiled, values bound
+
+
+def capped_count(qs: QuerySet[Any], cap: int | None = None) -> str:
+    """Count ``qs`` up to ``cap`` rows (default :data:`COUNT_CAP`; never an unbounded COUNT): ``"1,234"`` or
+    ``"10,000+"``."""
+    cap = COUNT_CAP if cap is None else cap
+    return _count_text(qs.order_by()[: cap + 1].count(), cap)
 
 
 def capped_counts(counted: list[tuple[QuerySet[Any], int]]) -> list[int]:
@@ -344,8 +363,8 @@ def capped_counts(counted: list[tuple[QuerySet[Any], int]]) -> list[int]:
     parts: list[str] = []
     params: list[Any] = []
     for qs, limit in counted:
-        sql, qs_params = qs.order_by().values("pk")[:limit].query.sql_with_params()
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted)")  # noqa: S608 -- ORM-compiled, values bound
+        sql, qs_params = _capped_count_sql(qs, limit)
+        parts.append(f"({sql})")
         params.extend(qs_params)
     with connections[counted[0][0].db].cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)

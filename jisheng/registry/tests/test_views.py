@@ -84,6 +84,31 @@ def test_count_is_capped(officer, village_a):
 
 
 @pytest.mark.django_db
+def test_a_page_counts_the_whole_search_on_every_page_in_its_own_query(officer, village_a, monkeypatch):
+    """The capped count rides on the page's query (one query a page): it counts the search, not the page, on the
+    first, a later and a page past the end, stops at the cap, and is 0 when nothing matches."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(5):
+        make_person(village_a, name=f"陆{i}明", birth_date=D(1990, 1, 1 + i))
+    make_person(village_a, name="李明", birth_date=D(1991, 1, 1))
+    with CaptureQueriesContext(connection) as ctx:
+        first = selectors.search_persons(officer, q="陆", page_size=2)
+    assert len(ctx.captured_queries) == 1 and first.count_text == "5"
+    second = selectors.search_persons(officer, q="陆", page_size=2, cursor=first.next_cursor)
+    third = selectors.search_persons(officer, q="陆", page_size=2, cursor=second.next_cursor)
+    assert second.count_text == third.count_text == "5" and len(third.items) == 1 and third.next_cursor is None
+    past = selectors.search_persons(officer, q="陆", page_size=2, cursor=f"陆9明|{10**9}")
+    assert past.items == [] and past.count_text == "5"
+    assert selectors.search_persons(officer, q="张").count_text == "0"
+    assert selectors.search_persons(officer).count_text == "6"
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    capped = selectors.search_persons(officer, page_size=2)
+    assert capped.count_text == "3+" and len(capped.items) == 2
+
+
+@pytest.mark.django_db
 def test_history_shows_who_before_after_with_masked_values(client, officer, village_a):
     p = make_person(village_a, name="王小明", phone="13800138000")
     services.person_update(p, actor=officer, phone="13900139000")
