@@ -228,7 +228,9 @@ def enrolment_action(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @route_scope(roles=VIEW, methods=("GET", "POST"))
 def posting_list(request: HttpRequest) -> HttpResponseBase:
-    """Postings in scope; staff open a new posting of one level for all enrolments awaiting it in an area."""
+    """Postings in scope, newest first (:data:`selectors.PAGE_SIZE` a page by keyset on the id: "next" carries
+    ``before``, "previous" ``newer``; a cursor that is not an id shows the first page); staff open a new posting of
+    one level for all enrolments awaiting it in an area."""
     form = PostingForm(request.POST or None, initial={"start_date": clock.today()})
     if request.method == "POST":
         require(request.user.has_capability("benefits.change"))  # type: ignore[union-attr]
@@ -250,8 +252,10 @@ def posting_list(request: HttpRequest) -> HttpResponseBase:
                     form.add_error(None, for_people(exc))
                 else:
                     return redirect("benefits:posting_detail", pk=posting.pk)
-    postings = postings_for_user(request.user).select_related("area").order_by("-start_date", "-id")[:100]
-    return render(request, "benefits/posting_list.html", {"postings": postings, "form": form})
+    page = id_desc_page(postings_for_user(request.user).select_related("area"), after=id_cursor(request.GET, "before"),
+                        newer=id_cursor(request.GET, "newer"), size=selectors.PAGE_SIZE)
+    return render(request, "benefits/posting_list.html", {
+        "postings": page.rows, "form": form, "next_before": page.next_cursor, "previous_newer": page.previous_cursor})
 
 
 @route_scope(roles=VIEW, obj="benefits.posting")
@@ -280,7 +284,9 @@ def posting_close(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @route_scope(roles=VIEW, methods=("GET", "POST"))
 def roll_list(request: HttpRequest) -> HttpResponseBase:
-    """Payment rolls in scope; a finance officer opens and generates a roll (background job)."""
+    """Payment rolls in scope, newest first (:data:`selectors.PAGE_SIZE` a page by keyset on the id: "next"
+    carries ``before``, "previous" ``newer``; a cursor that is not an id shows the first page); a finance officer
+    opens and generates a roll (background job)."""
     form = RollForm(request.POST or None, initial={"month": rules.month_start(clock.today())})
     if request.method == "POST":
         require(request.user.has_capability("benefits.prepare_roll"))  # type: ignore[union-attr]
@@ -297,9 +303,10 @@ def roll_list(request: HttpRequest) -> HttpResponseBase:
                 form.add_error(None, for_people(exc))
             else:
                 return redirect("benefits:roll_detail", pk=roll.pk)
-    rolls = rolls_for_user(request.user).select_related("area").order_by("-month", "programme")[:100]
+    page = id_desc_page(rolls_for_user(request.user).select_related("area"), after=id_cursor(request.GET, "before"),
+                        newer=id_cursor(request.GET, "newer"), size=selectors.PAGE_SIZE)
     return render(request, "benefits/roll_list.html", {
-        "rolls": rolls, "form": form,
+        "rolls": page.rows, "form": form, "next_before": page.next_cursor, "previous_newer": page.previous_cursor,
         "can_prepare": request.user.has_capability("benefits.prepare_roll"),  # type: ignore[union-attr]
     })
 
