@@ -33,7 +33,8 @@ def case_get_for_user(user: Any, number: str) -> Case:
     if "\x00" in number:  # PostgreSQL refuses NUL in a text comparison; no case number has one
         raise Http404
     keys = [t.key for t in types.viewable_types(user)]
-    return get_in_scope_or_404(Case.objects.select_related("area", "registered_by").filter(case_type__in=keys),
+    # the area's county and city too: the bodies a case names (remedies, the self-check's assessment) read them
+    return get_in_scope_or_404(Case.objects.select_related("area__parent__parent").filter(case_type__in=keys),
                                user, area_field="area", number=number)
 
 

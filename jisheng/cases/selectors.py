@@ -21,10 +21,15 @@ from .models import (
     CaseDecision,
     CaseDocument,
     CaseEvent,
+    CaseMaterial,
+    CaseRecord,
     CaseStep,
+    ClockExtension,
+    ClockSuspension,
     LegalReview,
     LegalReviewOutcome,
 )
+from .reads import OneIdReads
 from .types import SPECIAL_RECORDS
 from .workflows import ENGINE_PAYLOAD_ACTIONS, GuardContext, Workflow
 
@@ -53,40 +58,126 @@ def latest_legal_review(case: Case) -> LegalReview | None:
     return case.legal_reviews.order_by("-id").first()
 
 
-def case_is_decided(case: Case) -> bool:
-    """True once the case has a decision (read from the database, not from a cached relation) or stands in a
-    status a decision leads to or a terminal one."""
+def case_is_decided(case: Case, *, has_decision: bool | None = None) -> bool:
+    """True once the case has a decision (read from the database, not from a cached relation, unless the caller
+    passes ``has_decision`` it has just read) or stands in a status a decision leads to or a terminal one."""
     ctype = types.get(case.case_type)
     decided = {row.target for row in ctype.workflow.transitions if row.action in ctype.decision_actions}
-    return (case.status in ctype.workflow.terminal or case.status in decided
-            or CaseDecision.objects.filter(case_id=case.pk).exists())
+    if case.status in ctype.workflow.terminal or case.status in decided:
+        return True
+    return has_decision if has_decision is not None else CaseDecision.objects.filter(case_id=case.pk).exists()
 
 
-def case_guard_context(case: Case) -> GuardContext:
-    """Build the snapshot the workflow guards judge (see :class:`~jisheng.cases.workflows.GuardContext`)."""
-    missing = tuple(case.materials.filter(required=True, provided=False).values_list("name", flat=True))
-    notices = case.steps.filter(action="request_supplement").count()
-    review = latest_legal_review(case)
-    running = tuple(case.clocks.filter(met_on__isnull=True).values_list("label", flat=True))
+def _guard_context(case: Case, *, materials_missing: tuple[str, ...], supplement_notices: int,
+                   review: LegalReview | None, running_clocks: tuple[str, ...],
+                   special_records_missing: tuple[str, ...], has_decision: bool) -> GuardContext:
     try:
         extra = dict(types.get(case.case_type).guard_facts(case))
     except KeyError:
         extra = {}
     return GuardContext(
-        materials_missing=missing,
-        supplement_notices=notices,
+        materials_missing=materials_missing,
+        supplement_notices=supplement_notices,
         is_special=case.is_special,
-        special_records_missing=tuple(special_records_missing(case)) if case.is_special else (),
+        special_records_missing=special_records_missing if case.is_special else (),
         requires_legal_review=case_requires_legal_review(case),
         legal_review_done=review is not None and review.outcome == LegalReviewOutcome.AGREE,
-        has_decision=hasattr(case, "decision"),
-        running_clocks=running,
+        has_decision=has_decision,
+        running_clocks=running_clocks,
         extra=extra,
     )
 
 
-def available_actions(case: Case, user: Any) -> list[dict[str, Any]]:
-    """The actions of the case's workflow from its status that ``user`` may take for this type.
+def case_guard_context(case: Case) -> GuardContext:
+    """Build the snapshot the workflow guards judge (see :class:`~jisheng.cases.workflows.GuardContext`)."""
+    return _guard_context(
+        case,
+        materials_missing=tuple(case.materials.filter(required=True, provided=False).values_list("name", flat=True)),
+        supplement_notices=case.steps.filter(action="request_supplement").count(),
+        review=latest_legal_review(case),
+        running_clocks=tuple(case.clocks.filter(met_on__isnull=True).values_list("label", flat=True)),
+        special_records_missing=tuple(special_records_missing(case)) if case.is_special else (),
+        has_decision=hasattr(case, "decision"),
+    )
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    """Everything the case page shows of one case's file, in the order the page shows it: materials and documents
+    by id, steps by sequence, clocks by start (``suspensions`` and ``extensions`` by clock id, by start and by id),
+    records by date, legal reviews by id, the history oldest first, the decision or None. Read by
+    :func:`case_file` in one round trip whatever the number of rows; :meth:`guard_context` judges the workflow's
+    guards on these rows, so the page asks the database nothing more for its actions."""
+
+    case: Case
+    materials: list[CaseMaterial]
+    documents: list[CaseDocument]
+    steps: list[CaseStep]
+    clocks: list[CaseClock]
+    suspensions: dict[int, list[ClockSuspension]]
+    extensions: dict[int, list[ClockExtension]]
+    records: list[CaseRecord]
+    legal_reviews: list[LegalReview]
+    events: list[CaseEvent]
+    decision: CaseDecision | None
+
+    def special_records_missing(self) -> list[str]:
+        """Labels of the three special-case records not yet attached (as :func:`special_records_missing`)."""
+        present = {d.kind for d in self.documents if d.active and d.kind in SPECIAL_RECORDS}
+        return [str(label) for key, label in SPECIAL_RECORDS.items() if key not in present]
+
+    def guard_context(self) -> GuardContext:
+        """The snapshot :func:`case_guard_context` builds, from the rows already read."""
+        return _guard_context(
+            self.case,
+            materials_missing=tuple(m.name for m in self.materials if m.required and not m.provided),
+            supplement_notices=sum(1 for s in self.steps if s.action == "request_supplement"),
+            review=self.legal_reviews[-1] if self.legal_reviews else None,
+            running_clocks=tuple(c.label for c in self.clocks if c.met_on is None),
+            special_records_missing=tuple(self.special_records_missing()) if self.case.is_special else (),
+            has_decision=self.decision is not None,
+        )
+
+
+#: The case page's reads of one case's file, compiled once per process and sent together (:mod:`.reads`).
+_FILE_READS = OneIdReads(
+    decision=lambda pk: CaseDecision.objects.filter(case_id=pk),
+    clocks=lambda pk: CaseClock.objects.filter(case_id=pk).order_by("start", "id"),
+    suspensions=lambda pk: ClockSuspension.objects.filter(clock__case_id=pk).order_by("start", "id"),
+    extensions=lambda pk: ClockExtension.objects.filter(clock__case_id=pk).order_by("id"),
+    materials=lambda pk: CaseMaterial.objects.filter(case_id=pk).order_by("id"),
+    documents=lambda pk: CaseDocument.objects.filter(case_id=pk).order_by("id"),
+    steps=lambda pk: CaseStep.objects.filter(case_id=pk).order_by("seq"),
+    records=lambda pk: CaseRecord.objects.filter(case_id=pk).order_by("on", "id"),
+    legal_reviews=lambda pk: LegalReview.objects.filter(case_id=pk).order_by("id"),
+    events=lambda pk: CaseEvent.objects.filter(case_id=pk).order_by("at", "id"),
+)
+
+
+def case_file(case: Case) -> CaseFile:
+    """The file of ``case`` as the case page shows it (see :class:`CaseFile`): one query on PostgreSQL (one per
+    table elsewhere), whatever the number of rows. Every row knows its case (``row.case`` reads no query)."""
+    rows = _FILE_READS.read(case.pk, using=case._state.db or "default")
+    for name in ("decision", "clocks", "materials", "documents", "steps", "records", "legal_reviews", "events"):
+        for row in rows[name]:
+            row.case = case
+    by_clock: dict[str, dict[int, list[Any]]] = {"suspensions": {}, "extensions": {}}
+    clocks = {c.pk: c for c in rows["clocks"]}
+    for name, grouped in by_clock.items():
+        for row in rows[name]:
+            row.clock = clocks[row.clock_id]
+            grouped.setdefault(row.clock_id, []).append(row)
+    return CaseFile(
+        case=case, materials=rows["materials"], documents=rows["documents"], steps=rows["steps"],
+        clocks=rows["clocks"], suspensions=by_clock["suspensions"], extensions=by_clock["extensions"],
+        records=rows["records"], legal_reviews=rows["legal_reviews"], events=rows["events"],
+        decision=rows["decision"][0] if rows["decision"] else None,
+    )
+
+
+def available_actions(case: Case, user: Any, ctx: GuardContext | None = None) -> list[dict[str, Any]]:
+    """The actions of the case's workflow from its status that ``user`` may take for this type, judged on the
+    guard snapshot ``ctx`` (read from the database when not given).
 
     Each item: ``{"action", "label", "target", "blocked": message or None, "kind": "step" | "decision" |
     "legal_review" | "payload"}`` — blocked actions are shown with the guard's reason so staff see why a step
@@ -94,11 +185,13 @@ def available_actions(case: Case, user: Any) -> list[dict[str, Any]]:
     """
     ctype = types.get(case.case_type)
     workflow = ctype.workflow
-    ctx = case_guard_context(case)
+    rows = [row for row in workflow.actions_from(case.status) if types.may(user, ctype, row.capability)]
+    if not rows:
+        return []
+    if ctx is None:
+        ctx = case_guard_context(case)
     items = []
-    for row in workflow.actions_from(case.status):
-        if not types.may(user, ctype, row.capability):
-            continue
+    for row in rows:
         blocked = next((msg for g in row.guards if (msg := g(ctx))), None)
         kind = ("decision" if row.action in ctype.decision_actions else "legal_review"
                 if row.action in ENGINE_PAYLOAD_ACTIONS else "payload" if row.action in ctype.payload_actions

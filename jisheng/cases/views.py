@@ -174,29 +174,36 @@ def case_export(request: HttpRequest) -> HttpResponse:
 
 def _parties(request: HttpRequest, case: Case, ctype: types.CaseType) -> list[dict[str, Any]]:
     """The parties as the viewer may see them: full names (audited) with a link to the person's record for
-    those who handle the case; masked for everyone else."""
+    those who handle the case and may open that record; masked for everyone else. One query for the parties and
+    whether each lies in the viewer's registry scope."""
+    from django.db.models import Exists, OuterRef
+
     from jisheng.registry.access import persons_for_user
 
     handles = any(types.may(request.user, ctype, rel) for rel in ("register", "change", "decide", "legal_review"))
     roles = {p.role: str(p.label) for p in ctype.parties}
-    parties = list(case.applicants.select_related("person"))
-    visible = set(persons_for_user(request.user).filter(pk__in=[a.person_id for a in parties if a.person_id])
-                  .values_list("pk", flat=True)) if handles else set()
-    if handles and parties:
+    parties = case.applicants.select_related("person")
+    if handles:
+        parties = parties.annotate(in_scope=Exists(persons_for_user(request.user).filter(pk=OuterRef("person_id"))))
+    rows = list(parties)
+    if handles and rows:
         audit.record_view(case, what=_("当事人姓名"))
     return [{"role": roles.get(a.role, a.role), "name": a.display_name if handles else mask_name(a.display_name),
-             "url": reverse("registry:person_detail", args=[a.person_id]) if a.person_id in visible else "",
-             "outside": a.person_id is None} for a in parties]
+             "url": reverse("registry:person_detail", args=[a.person_id])
+             if handles and a.person_id and a.in_scope else "",  # type: ignore[attr-defined]
+             "outside": a.person_id is None} for a in rows]
 
 
-def _clock_views(case: Case) -> list[dict[str, Any]]:
+def _clock_views(file: selectors.CaseFile) -> list[dict[str, Any]]:
+    """The clocks of the case file as the case page shows them."""
+    today = clock.today()
     out = []
-    for c in case.clocks.prefetch_related("suspensions", "extensions"):
-        left = selectors.days_left(c)
-        out.append({"clock": c, "state": selectors.clock_state(c), "days_left": left,
+    for c in file.clocks:
+        left = selectors.days_left(c, today)
+        out.append({"clock": c, "state": selectors.clock_state(c, today), "days_left": left,
                     "days_overdue": -left if left is not None and left < 0 else None,
-                    "basis": selectors.provision_words(c.basis), "suspensions": list(c.suspensions.all()),
-                    "extensions": list(c.extensions.all())})
+                    "basis": selectors.provision_words(c.basis), "suspensions": file.suspensions.get(c.pk, []),
+                    "extensions": file.extensions.get(c.pk, [])})
     return out
 
 
@@ -225,26 +232,30 @@ def _basis_choices(case: Case, ctype: types.CaseType, query: str = "", on: dt.da
 @route_scope(roles=VIEWERS, obj="cases.case")
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     """The case page: status, parties, clocks with their explanation and days left, materials, documents,
-    records, the steps of the full-process record, the decision and the append-only history."""
+    records, the steps of the full-process record, the decision and the append-only history. The file is read
+    once (:func:`selectors.case_file`, one query per table) and the workflow's guards are judged on it, so the page
+    runs the same queries whatever the size of the file."""
     case = case_get_for_user(request.user, number)
     ctype = types.get(case.case_type)
     wf = ctype.workflow
-    actions = selectors.available_actions(case, request.user)
-    decision = getattr(case, "decision", None)
-    documents = list(case.documents.select_related("replaces").order_by("id"))
+    file = selectors.case_file(case)
+    actions = selectors.available_actions(case, request.user, file.guard_context())
+    decision = file.decision
+    documents = file.documents
     decision_doc_number = (decision.doc_number or next(
         (d.doc_number for d in documents if d.kind == "decision" and d.active), "")) if decision else ""
     can_write = types.may(request.user, ctype, "register") or types.may(request.user, ctype, "change")
     terminal = case.status in wf.terminal
-    ended = selectors.case_is_decided(case)
+    ended = selectors.case_is_decided(case, has_decision=decision is not None)
     decision_rows = [a for a in actions if a["kind"] == "decision"]
+    today = clock.today()
     return render(request, "cases/case_detail.html", {
         "case": case, "ctype": ctype, "status_label": wf.statuses.get(case.status, case.status),
-        "parties": _parties(request, case, ctype), "clocks": _clock_views(case),
-        "materials": list(case.materials.all()),
+        "parties": _parties(request, case, ctype), "clocks": _clock_views(file),
+        "materials": file.materials,
         "documents": [d for d in documents if d.active], "inactive_documents": [d for d in documents if not d.active],
-        "steps": selectors.case_steps(case), "events": selectors.case_history(case),
-        "records": list(case.records.order_by("on", "id")),
+        "steps": file.steps, "events": file.events,
+        "records": file.records,
         "record_kinds": [r for r in ctype.records if types.may(request.user, ctype, r.capability)
                          and r.allowed(ended)],
         "actions": [a for a in actions if a["kind"] == "step"],
@@ -254,17 +265,17 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         "decide_blocked": next((a["blocked"] for a in decision_rows if a["blocked"]), None),
         "decide_form": _decision_form(case, ctype),
         "basis_choices": _basis_choices(case, ctype) if decision_rows else [],
-        "verdict": ctype.rule_check(case, clock.today()) if decision_rows else None,
+        "verdict": ctype.rule_check(case, today) if decision_rows else None,
         "decision": decision, "decision_doc_number": decision_doc_number,
         "decision_basis": [selectors.provision_words(k) for k in (decision.provision_keys if decision else [])],
-        "legal_reviews": list(case.legal_reviews.select_related("document").order_by("id")),
+        "legal_reviews": file.legal_reviews,
         "special_records": list(SPECIAL_RECORDS.items()),
-        "special_missing": selectors.special_records_missing(case) if case.is_special else [],
+        "special_missing": file.special_records_missing() if case.is_special else [],
         "statuses": wf.statuses, "actions_labels": wf.actions,
         "can_write": can_write, "can_clock": any(types.may(request.user, ctype, r) for r in ("change", "decide")),
         "can_extend": any(types.may(request.user, ctype, r) for r in ("approve_extension", "decide")),
         "terminal": terminal, "can_review": types.may(request.user, ctype, "file_review"),
-        "assessment": ctype.assessment(case), "today": clock.today(),
+        "assessment": ctype.assessment(case), "today": today,
     })
 
 
