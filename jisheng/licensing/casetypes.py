@@ -88,8 +88,8 @@ def birth_approval_rule_check(case: Any, on: dt.date) -> RuleVerdict | None:
 
 def birth_approval_assessment(case: Any) -> dict[str, Any] | None:
     """The self-check's view of the case facts on the application date (same code path as the portal), for the
-    receiving town of the case (the wife's hukou town, :func:`.services.receiving_town_for`): its bodies are named from the
-    case's own area rather than from every town of the municipality."""
+    receiving town of the case (the wife's hukou town, :func:`.services.receiving_town_for`): its bodies are named
+    from the case's own area rather than from every town of the municipality."""
     from .guidance import self_check
 
     try:
