@@ -328,3 +328,18 @@ def test_reloaded_law_data_renders_the_leaflets_again(monkeypatch: pytest.Monkey
         assert not _from_store(fresh), url
         assert _from_store(c.get(url)), url
         assert fresh.content == _visitor().get(url).content
+
+
+@pytest.mark.django_db
+def test_a_visitor_the_store_cannot_serve_pays_no_dependency_query(django_assert_num_queries: Any) -> None:
+    """The area tree's fingerprint is read for the store only when the answer may be kept: a visitor holding a CSRF
+    cookie gets the leaflet with the queries of its render alone (the towns' fingerprint), one fewer than a
+    visitor whose answer is kept."""
+    url = SHARED["approval leaflet"]
+    holder = _visitor()
+    holder.cookies[settings.CSRF_COOKIE_NAME] = "x" * 32
+    holder.get(url)  # the towns are read once
+    with django_assert_num_queries(1):
+        assert not _from_store(holder.get(url))
+    with django_assert_num_queries(2):
+        assert not _from_store(_visitor().get(url))

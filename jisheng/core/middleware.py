@@ -205,12 +205,14 @@ class PublicCacheMiddleware:
 
         ``depends``: functions returning a token (any value comparable with ``!=``) of the data the page reads
         besides the code, the language and the date — e.g. the law data, a fingerprint of the area tree. Each is
-        called before the view runs; a kept answer is served only while every token is unchanged. Decorate under
-        ``route_scope`` (so the route keeps its declared scope).
+        called before the view runs, and only for a request whose answer may be kept; a kept answer is served only
+        while every token is unchanged. Decorate under ``route_scope`` (so the route keeps its declared scope).
         """
         def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             @functools.wraps(view)
             def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+                if not getattr(request, "_jisheng_may_keep", False):  # a POST, a visitor with a session …
+                    return view(request, *args, **kwargs)
                 tokens = tuple((fn, fn()) for fn in depends)
                 response = view(request, *args, **kwargs)
                 response._jisheng_shared = tokens  # type: ignore[attr-defined]
@@ -228,6 +230,7 @@ class PublicCacheMiddleware:
             kept = self._served(request, key)
             if kept is not None:
                 return kept
+            request._jisheng_may_keep = True  # type: ignore[attr-defined]
         response = self.get_response(request)
         content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
         if (request.method not in ("GET", "HEAD") or response.status_code != 200 or response.streaming
