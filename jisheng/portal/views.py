@@ -19,7 +19,8 @@ from jisheng.core.middleware import PublicCacheMiddleware
 @route_scope(public=True)
 @PublicCacheMiddleware.shared()
 def home(request: HttpRequest) -> HttpResponse:
-    """The public portal's home page: policies, service guides, self-check, public lists."""
+    """The public portal's home page: policies, service guides, self-check, public lists (kept whole per language
+    by :class:`~jisheng.core.middleware.PublicCacheMiddleware`; it reads no data)."""
     return render(request, "portal/home.html", {"sections": PORTAL_SECTIONS, "modules": modules, "portal": True})
 
 
@@ -35,7 +36,9 @@ def self_check(request: HttpRequest) -> HttpResponse:
     questionnaire field with ``?all=1``) is answered ``Cache-Control: no-store``: the family's answers are kept by no
     cache. A POST — of ``facts_json`` (contract §2 facts, which may not fit in an address), of the whole
     questionnaire or of a step — is still answered, CSRF-checked as every POST. Nothing personal is asked (no names,
-    no ID numbers). The whole questionnaire's empty form is rendered once per language (:func:`empty_questionnaire`).
+    no ID numbers). The whole questionnaire's empty form is rendered once per language (:func:`empty_questionnaire`),
+    and the empty pages (the first step, ``?all=1``) are kept whole per address, language and day by
+    :class:`~jisheng.core.middleware.PublicCacheMiddleware` (an answered page is no-store, so never kept).
     """
     from jisheng.licensing.forms import QuestionnaireForm
 
@@ -120,7 +123,8 @@ def _leaflet_data_version() -> object:
 @route_scope(public=True)
 @PublicCacheMiddleware.shared(_law_version)
 def leaflet_list(request: HttpRequest) -> HttpResponse:
-    """The leaflets and service guides, by period of the rule: today's first, then back in time."""
+    """The leaflets and service guides, by period of the rule: today's first, then back in time (kept whole per
+    language and day while the law data is unchanged, :class:`~jisheng.core.middleware.PublicCacheMiddleware`)."""
     from jisheng.core import clock
     from jisheng.licensing import guidance
 
@@ -131,7 +135,8 @@ def leaflet_list(request: HttpRequest) -> HttpResponse:
 @route_scope(public=True)
 @PublicCacheMiddleware.shared(_leaflet_data_version)
 def guide(request: HttpRequest, period: str) -> HttpResponse:
-    """The service guide (办事指南) of one period: registration and/or approval, where, what to bring, the steps."""
+    """The service guide (办事指南) of one period: registration and/or approval, where, what to bring, the steps
+    (kept whole per language and day while the law data and the area tree are unchanged)."""
     from jisheng.core import clock
     from jisheng.licensing import guidance
 
@@ -144,7 +149,8 @@ def guide(request: HttpRequest, period: str) -> HttpResponse:
 @route_scope(public=True)
 @PublicCacheMiddleware.shared(_leaflet_data_version)
 def leaflet_detail(request: HttpRequest, period: str, situation: str) -> HttpResponse:
-    """One printable leaflet (明白纸) of a period's situation, generated from the rules' provision catalogue."""
+    """One printable leaflet (明白纸) of a period's situation, generated from the rules' provision catalogue (kept
+    whole per language and day while the law data and the area tree are unchanged)."""
     from jisheng.core import clock
     from jisheng.licensing import guidance
 
