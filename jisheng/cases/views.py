@@ -66,6 +66,8 @@ def _list_towns(user: Any) -> list[Any]:
     area = getattr(user, "area", None)
     if area is None or area.level > AreaLevel.TOWN:
         return []
+    if area.level == AreaLevel.TOWN:  # a town's subtree holds one town, itself: no query
+        return [area]
     return list(towns_of(area))
 
 
