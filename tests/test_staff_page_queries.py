@@ -52,6 +52,8 @@ PAGES: list[tuple[str, str | Callable[[dict[str, Any]], str]]] = [
     (Role.TOWN_OFFICER, "/licensing/birth-approval/new/"),
     (Role.TOWN_OFFICER, "/licensing/applications/new/"),
     (Role.TOWN_OFFICER, "/cases/review-report/"),
+    (Role.TOWN_OFFICER, "/"),  # the workbench: every module's counts, to-dos and deadlines
+    (Role.FINANCE_OFFICER, "/"),
 ]
 
 
@@ -158,3 +160,47 @@ def test_a_tampered_cursor_shows_the_first_page(role: str, url: str, cursor: str
     assert response.status_code == 200
     key = "rows" if url.startswith("/audit/") else "items" if "enrolments" in url else "lines"
     assert [str(r) for r in response.context[key]] == [str(r) for r in first.context[key]]
+
+
+# --- the layout ----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_navigation_follows_the_role_and_language_and_costs_no_reverse_after_the_first_page(
+        town_a: Area, county: Area, make_user: Any, monkeypatch: Any) -> None:
+    """The navigation's entries are worked out once per role and language: each role sees its own modules (as
+    :func:`jisheng.core.modules.modules_for` lists them), in its language, and a later page reverses no module URL."""
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    from jisheng.core import context_processors, modules
+
+    factory = RequestFactory()
+
+    def nav(user: Any) -> list[dict[str, Any]]:
+        request = factory.get("/")
+        request.user = user
+        entries: list[dict[str, Any]] = context_processors.navigation(request)["nav_modules"]
+        return entries
+
+    officer, finance = make_user(Role.TOWN_OFFICER, town_a), make_user(Role.FINANCE_OFFICER, county)
+    for user in (officer, finance):
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                expected = [{"url": m.url(), "label": str(m.label), "available": m.available}
+                            for m in modules.modules_for(user)]
+                assert nav(user) == expected
+    with translation.override("zh-hans"):
+        chinese = [e["label"] for e in nav(officer)]
+    with translation.override("en"):
+        assert [e["label"] for e in nav(officer)] != chinese
+    assert [e["url"] for e in nav(officer)] != [e["url"] for e in nav(finance)]
+    calls: list[Any] = []
+
+    def counted_url(self: Any) -> str:
+        calls.append(self)
+        return "/"
+
+    monkeypatch.setattr(modules.Module, "url", counted_url)
+    nav(officer)
+    assert calls == []

@@ -26,6 +26,7 @@ from jisheng.core.access import route_scope
 from jisheng.core.errors import DomainError, InvalidInput, for_people
 from jisheng.core.idnumber import normalise_id_number
 from jisheng.core.masking import mask_bank_account, mask_id_number, mask_name, mask_phone
+from jisheng.core.templatetags.choices import choice_labels
 
 from . import dedup, exports, selectors, services
 from .access import (
@@ -92,23 +93,6 @@ def person_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _choice_labels(field: str) -> dict[str, str]:
-    """``{value: label}`` of a choice field of :class:`Person` in the active language, built once per language (what
-    ``get_<field>_display`` answers, without translating and hashing every label of the field on each call)."""
-    from django.utils.translation import get_language
-
-    key = (field, get_language())
-    labels = _CHOICE_LABELS.get(key)
-    if labels is None:
-        choices = Person._meta.get_field(field).flatchoices  # type: ignore[union-attr]
-        labels = {value: str(label) for value, label in choices}
-        _CHOICE_LABELS[key] = labels
-    return labels
-
-
-_CHOICE_LABELS: dict[tuple[str, str | None], dict[str, str]] = {}
-
-
 def _detail_url_of() -> Callable[[int], str]:
     """``pk -> person page URL``, reversed once per call instead of once per row (``{% url %}`` in a 50-row loop)."""
     from django.urls import reverse
@@ -121,7 +105,8 @@ def _detail_url_of() -> Callable[[int], str]:
 def _list_rows(people: list[Person]) -> list[dict[str, Any]]:
     """The person list's rows as plain values (masked ID number, labels in the active language, ``Y-m-d`` birth
     date, the detail URL), so the template prints them without a lookup, a translation or a reverse per row."""
-    sex, hukou, status = _choice_labels("sex"), _choice_labels("hukou_type"), _choice_labels("status")
+    sex, hukou, status = (choice_labels(Person, "sex"), choice_labels(Person, "hukou_type"),
+                          choice_labels(Person, "status"))
     url_of = _detail_url_of()
     return [{
         "url": url_of(p.pk), "name": p.name, "floating": p.is_floating, "sex": sex.get(p.sex, p.sex),
@@ -179,10 +164,24 @@ def person_picker(request: HttpRequest) -> HttpResponse:
         "results": [picker_person(p) for p in results], "more": more})
 
 
+def _field_labels() -> dict[str, str]:
+    """``{field name: verbose name}`` of :class:`Person` in the active language, built once per language."""
+    from django.utils.translation import get_language
+
+    language = get_language()
+    labels = _FIELD_LABELS.get(language)
+    if labels is None:
+        labels = _FIELD_LABELS[language] = {f.name: str(f.verbose_name) for f in Person._meta.fields}
+    return labels
+
+
+_FIELD_LABELS: dict[str | None, dict[str, str]] = {}
+
+
 def _history(events: list[Any]) -> list[dict[str, Any]]:
     """``events`` (a page of a person's change history) as rows of ``(field label, before, after)`` with the ID
     number, phone and bank account masked; the field labels are built once for the page."""
-    labels = {f.name: str(f.verbose_name) for f in Person._meta.fields}
+    labels = _field_labels()
 
     def shown(field: str, value: Any) -> Any:
         fn = _MASKED_FIELDS.get(field)

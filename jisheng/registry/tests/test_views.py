@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+from typing import Any
 
 import openpyxl
 import pytest
@@ -84,7 +85,8 @@ def test_count_is_capped(officer, village_a):
 
 
 @pytest.mark.django_db
-def test_a_page_counts_the_whole_search_on_every_page_in_its_own_query(officer, village_a, monkeypatch):
+def test_a_page_counts_the_whole_search_on_every_page_in_its_own_query(officer: Any, village_a: Any,
+                                                                       monkeypatch: Any) -> None:
     """The capped count rides on the page's query (one query a page): it counts the search, not the page, on the
     first, a later and a page past the end, stops at the cap, and is 0 when nothing matches."""
     from django.db import connection
@@ -176,3 +178,30 @@ def test_queries_are_read_as_pinyin_or_initials():
 
     assert [t for t in ("wangxiao", "lu", "zh", "w", "luj", "an") if not is_pinyin_prefix(t)] == []
     assert [t for t in ("wxm", "lm", "oynn", "ljh", "ly") if is_pinyin_prefix(t)] == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_choice_filter_prints_what_get_display_prints_in_each_language(village_a: Any, officer: Any,
+                                                                           language: str) -> None:
+    """``{{ obj|choice:"field" }}`` (a label table built once per language) answers what ``get_<field>_display``
+    does: the label in the active language, the stored value when it is no choice, nothing for no object."""
+    from django.utils import translation
+
+    from jisheng.core.models import AuditEvent
+    from jisheng.core.templatetags.choices import choice
+
+    person = make_person(village_a, name="王小明")
+    with translation.override(language):
+        for field in ("sex", "status", "hukou_type"):
+            assert choice(person, field) == getattr(person, f"get_{field}_display")()
+        event = AuditEvent.objects.filter(object_id=str(person.pk)).first()
+        assert event is not None and choice(event, "action") == event.get_action_display()
+        assert choice(officer, "role") == officer.get_role_display()
+        person.sex = "X"  # not a choice: the value itself, as get_sex_display gives it
+        assert choice(person, "sex") == person.get_sex_display() == "X"
+        assert choice(None, "sex") == ""
+    with translation.override("zh-hans"):
+        chinese = choice(officer, "role")
+    with translation.override("en"):
+        assert choice(officer, "role") == officer.get_role_display() != chinese  # a table per language
