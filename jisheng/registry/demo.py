@@ -38,6 +38,7 @@ from jisheng.core.idnumber import make_id_number
 from jisheng.core.models import Area, AreaLevel
 
 from .models import (
+    DuplicateCandidate,
     Household,
     LifeEvent,
     LifeEventKind,
@@ -452,7 +453,22 @@ def generate_population(*, persons: int, seed: int, chunk: int = 20_000,
         flagged = scan_duplicates(source="demo", demo_only=True)
         audit.record("batch", object_type="registry.person", object_label="demo population",
                      changes={"persons": written, "seed": seed, "duplicates_flagged": flagged})
+    _analyze([Household, Person, Marriage, ParentChild, LifeEvent, DuplicateCandidate])
     return written, time.monotonic() - started
+
+
+def _analyze(tables: list[type[models.Model]]) -> None:
+    """Give PostgreSQL's planner statistics of the tables a bulk load just filled (``ANALYZE``), at once.
+
+    Without them it guesses ~10 rows a town and plans the person list as a scan and sort of the town's 2,675 people
+    (20 ms) instead of reading 51 rows down the (town, id) index (0.3 ms), until autovacuum analyzes the table —
+    which, on a server where it is off, is never.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def demo_step(*, seed: int, options: dict[str, Any], stdout: Any = None) -> str:
