@@ -34,7 +34,8 @@ class _Compiled:
     params: int
     init_list: list[str]
     columns: slice
-    compiler: Any
+    query: Any
+    select: list[Any]
 
 
 class OneIdReads:
@@ -66,7 +67,7 @@ class OneIdReads:
             columns = slice(klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1)
             compiled[name] = _Compiled(model=qs.model, sql=sql, params=len(params), columns=columns,
                                        init_list=[f[0].target.attname for f in compiler.select[columns]],
-                                       compiler=compiler)
+                                       query=qs.query, select=[s[0] for s in compiler.select])
         self._compiled[using] = compiled
         return compiled
 
@@ -89,6 +90,9 @@ class OneIdReads:
                     results.append(cursor.fetchall())
         out = {}
         for (name, c), rows in zip(compiled.items(), results, strict=True):
-            out[name] = [c.model.from_db(using, c.init_list, row[c.columns])
-                         for row in c.compiler.results_iter(results=[rows])]
+            # the fields' database converters (JSON, dates on SQLite…), from a compiler on this thread's connection
+            compiler = c.query.get_compiler(using=using)
+            converters = compiler.get_converters(c.select)
+            converted = compiler.apply_converters(rows, converters) if converters else rows
+            out[name] = [c.model.from_db(using, c.init_list, row[c.columns]) for row in converted]
         return out
