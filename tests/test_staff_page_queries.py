@@ -168,7 +168,7 @@ def test_a_tampered_cursor_shows_the_first_page(role: str, url: str, cursor: str
 @pytest.mark.django_db
 def test_the_navigation_follows_the_role_and_language_and_costs_no_reverse_after_the_first_page(
         town_a: Area, county: Area, make_user: Any, monkeypatch: Any) -> None:
-    """The navigation's entries are worked out once per role and language: each role sees its own modules (as
+    """The navigation's entries are worked out once per module and language: each role sees its own modules (as
     :func:`jisheng.core.modules.modules_for` lists them), in its language, and a later page reverses no module URL."""
     from django.test import RequestFactory
     from django.utils import translation
