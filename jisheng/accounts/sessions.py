@@ -1,15 +1,17 @@
-"""The staff session store: Django's database sessions, read together with the signed-in account in one query.
+"""The staff session store: Django's database sessions, read with the signed-in account and its area in one query.
 
-``SESSION_ENGINE = "jisheng.accounts.sessions"``. Sessions live in ``accounts_session``
+``SESSION_ENGINE = "jisheng.accounts.sessions"``. Sessions live in ``accounts_staffsession``
 (:class:`~jisheng.accounts.models.StaffSession`: Django's session columns plus ``user_id``, the account the session
 signed in, kept in step with the session's own ``_auth_user_id`` on every save). Reading a session
 (:meth:`SessionStore.load`) runs one statement::
 
-    SELECT session, account FROM accounts_session LEFT JOIN accounts_user ON … WHERE key = %s AND expire_date > now
+    SELECT session, account, area FROM accounts_staffsession LEFT JOIN accounts_user … LEFT JOIN core_area …
+    WHERE session_key = %s AND expire_date > now
 
-with the column lists fixed once per process (no query compilation per request) and keeps the account row on the
-store (:attr:`SessionStore.account`). :class:`jisheng.accounts.middleware.AuthenticationMiddleware` hands that row
-to :meth:`jisheng.accounts.backends.StaffBackend.get_user` instead of reading the account again, and Django's own
+with the column lists fixed once per process (no query compilation per request) and keeps the account row, its
+area (the scope every staff page reads) already attached, on the store (:attr:`SessionStore.account`).
+:class:`jisheng.accounts.middleware.AuthenticationMiddleware` hands that row to
+:meth:`jisheng.accounts.backends.StaffBackend.get_user` instead of reading the account again, and Django's own
 ``auth.get_user`` then checks it exactly as before (the backend, the account being active and allowed, the session
 hash of the password). The row is read in the same statement as the session, so it is as current as a separate
 read would be: a deactivated account, a new password or a revoked authenticator (``otp_generation``) takes effect on
@@ -45,6 +47,7 @@ class _JoinedRead(NamedTuple):
     sql: str
     session_fields: list[str]
     user_fields: list[str]
+    area_fields: list[str]
     #: Per selected column: the (converter, column expression) pairs Django's compiler would apply to its value
     #: (SQLite returns dates as text and booleans as integers; PostgreSQL needs none for these columns).
     converters: list[list[tuple[Any, Any]]]
@@ -53,27 +56,34 @@ class _JoinedRead(NamedTuple):
 @functools.cache
 def _joined_read(alias: str) -> _JoinedRead:
     """The joined read's SQL, field names and value converters for database ``alias`` (built once per process)."""
+    from jisheng.core.models import Area as area_model  # the model User.area points at
+
     from .models import StaffSession, User
 
     connection = connections[alias]
     quote = connection.ops.quote_name
     session_fields = list(StaffSession._meta.concrete_fields)
     user_fields = list(User._meta.concrete_fields)
-    columns = [f"s.{quote(f.column)}" for f in session_fields] + [f"u.{quote(f.column)}" for f in user_fields]
+    area_fields = list(area_model._meta.concrete_fields)
+    columns = ([f"s.{quote(f.column)}" for f in session_fields] + [f"u.{quote(f.column)}" for f in user_fields]
+               + [f"a.{quote(f.column)}" for f in area_fields])
     # Only quoted names from the models' own metadata are formatted in; the key and the time are parameters.
     parts = [
         "SELECT", ", ".join(columns),
         "FROM", quote(StaffSession._meta.db_table), "s",
         "LEFT JOIN", quote(User._meta.db_table), "u", "ON", f"u.{quote(User._meta.pk.column)} = s.{quote('user_id')}",
+        "LEFT JOIN", quote(area_model._meta.db_table), "a", "ON",
+        f"a.{quote(area_model._meta.pk.column)} = u.{quote(User._meta.get_field('area').column)}",
         "WHERE", f"s.{quote('session_key')} = %s AND s.{quote('expire_date')} > %s",
     ]
     sql = " ".join(parts)
     converters = []
-    for field in session_fields + user_fields:
+    for field in session_fields + user_fields + area_fields:
         col = field.get_col(field.model._meta.db_table)
         converters.append([(conv, col) for conv in
                            connection.ops.get_db_converters(col) + col.get_db_converters(connection)])
-    return _JoinedRead(sql, [f.attname for f in session_fields], [f.attname for f in user_fields], converters)
+    return _JoinedRead(sql, [f.attname for f in session_fields], [f.attname for f in user_fields],
+                       [f.attname for f in area_fields], converters)
 
 
 class SessionStore(DatabaseSessionStore):
@@ -98,6 +108,8 @@ class SessionStore(DatabaseSessionStore):
         return obj
 
     def _get_session_from_db(self) -> Any:
+        from jisheng.core.models import Area
+
         from .models import StaffSession, User
 
         self.account = None
@@ -121,9 +133,13 @@ class SessionStore(DatabaseSessionStore):
             for conv, col in pairs:
                 values[i] = conv(values[i], col, connection)
         split = len(read.session_fields)
+        area_at = split + len(read.user_fields)
         session = StaffSession.from_db(alias, read.session_fields, values[:split])
         if values[split] is not None:
-            self.account = User.from_db(alias, read.user_fields, values[split:])
+            account = User.from_db(alias, read.user_fields, values[split:area_at])
+            area = Area.from_db(alias, read.area_fields, values[area_at:]) if values[area_at] is not None else None
+            User.area.field.set_cached_value(account, area)  # user.area reads no more (every staff page's scope)
+            self.account = account
         return session
 
     def flush(self) -> None:

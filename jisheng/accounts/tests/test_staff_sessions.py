@@ -63,6 +63,24 @@ def test_the_account_read_with_the_session_equals_the_account_read_alone(officer
     assert _fields(user) == _fields(fresh)
     assert {k: type(v) for k, v in _fields(user).items()} == {k: type(v) for k, v in _fields(fresh).items()}
     assert user.is_active is True and user.last_login is not None and user.last_login.tzinfo is not None
+    with CaptureQueriesContext(connection) as ctx:
+        area = user.area  # read with the session: no query
+    assert ctx.captured_queries == []
+    fresh_area = Area.objects.get(pk=officer.area_id)
+    area_fields = {f.attname: getattr(area, f.attname) for f in Area._meta.concrete_fields}
+    assert area_fields == {f.attname: getattr(fresh_area, f.attname) for f in Area._meta.concrete_fields}
+    assert {k: type(v) for k, v in area_fields.items()} == {
+        f.attname: type(getattr(fresh_area, f.attname)) for f in Area._meta.concrete_fields}
+
+
+def test_an_account_without_an_area_reads_none_without_a_query(make_user: Callable[..., User]) -> None:
+    user = make_user(Role.TOWN_OFFICER, None)
+    client = Client()
+    client.force_login(user)
+    response = client.get("/healthz")
+    with CaptureQueriesContext(connection) as ctx:
+        assert response.wsgi_request.user.area is None
+    assert ctx.captured_queries == []
 
 
 def test_a_signed_in_request_reads_the_account_only_with_the_session(officer: User) -> None:
