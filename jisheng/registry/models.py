@@ -128,6 +128,9 @@ class Person(DomainModel):
                          condition=_LISTED & ~Q(name_plain="")),
             # lists by town / village, newest first (also serve the foreign keys)
             models.Index(fields=["town", "id"], name="registry_p_town_id"),
+            # capped counts of a town by status (the workbench's living people, the list's total) read the index
+            # alone instead of the town's heap pages
+            models.Index(fields=["town", "status"], name="registry_p_town_status"),
             models.Index(fields=["residence_area", "id"], name="registry_p_area_id"),
             models.Index(fields=["name", "birth_date"], name="registry_p_name_birth"),
         ]
