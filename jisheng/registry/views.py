@@ -180,8 +180,15 @@ _FIELD_LABELS: dict[str | None, dict[str, str]] = {}
 
 def _history(events: list[Any]) -> list[dict[str, Any]]:
     """``events`` (a page of a person's change history) as rows of ``(field label, before, after)`` with the ID
-    number, phone and bank account masked; the field labels are built once for the page."""
+    number, phone and bank account masked, each event's time (``Y-m-d H:i``, local time) and action label ready to
+    print; the field labels are built once per language."""
+    from django.utils import dateformat
+    from django.utils.timezone import localtime
+
+    from jisheng.core.models import AuditEvent
+
     labels = _field_labels()
+    actions = choice_labels(AuditEvent, "action")
 
     def shown(field: str, value: Any) -> Any:
         fn = _MASKED_FIELDS.get(field)
@@ -200,7 +207,9 @@ def _history(events: list[Any]) -> list[dict[str, Any]]:
             changes = [(f, shown(f, v), None) for f, v in data["before"].items() if v not in ("", None, False)]
         elif data:
             changes = [(k, None, v) for k, v in data.items()]
-        out.append({"event": event, "changes": [(labels.get(f, f), b, a) for f, b, a in changes]})
+        out.append({"event": event, "changes": [(labels.get(f, f), b, a) for f, b, a in changes],
+                    "rows": len(changes) or 1, "at": dateformat.format(localtime(event.at), "Y-m-d H:i"),
+                    "action": actions.get(event.action, event.action)})
     return out
 
 
