@@ -17,13 +17,14 @@ hash of the password). The row is read in the same statement as the session, so 
 read would be: a deactivated account, a new password or a revoked authenticator (``otp_generation``) takes effect on
 the very next request (docs/adr/0053).
 
-Deleting an account deletes its sessions (``ON DELETE CASCADE`` through the foreign key).
+Deleting an account deletes its sessions (the foreign key's ``CASCADE``, which Django applies).
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import weakref
 from typing import Any, NamedTuple
 
 from django.contrib.auth import SESSION_KEY as AUTH_USER_KEY
@@ -48,9 +49,8 @@ class _JoinedRead(NamedTuple):
     session_fields: list[str]
     user_fields: list[str]
     area_fields: list[str]
-    #: Per selected column: the (converter, column expression) pairs Django's compiler would apply to its value
-    #: (SQLite returns dates as text and booleans as integers; PostgreSQL needs none for these columns).
-    converters: list[list[tuple[Any, Any]]]
+    #: The selected columns' expressions, in order (their converters come from the reading thread's connection).
+    cols: list[Any]
 
 
 @functools.cache
@@ -77,13 +77,24 @@ def _joined_read(alias: str) -> _JoinedRead:
         "WHERE", f"s.{quote('session_key')} = %s AND s.{quote('expire_date')} > %s",
     ]
     sql = " ".join(parts)
-    converters = []
-    for field in session_fields + user_fields + area_fields:
-        col = field.get_col(field.model._meta.db_table)
-        converters.append([(conv, col) for conv in
-                           connection.ops.get_db_converters(col) + col.get_db_converters(connection)])
+    cols = [field.get_col(field.model._meta.db_table) for field in session_fields + user_fields + area_fields]
     return _JoinedRead(sql, [f.attname for f in session_fields], [f.attname for f in user_fields],
-                       [f.attname for f in area_fields], converters)
+                       [f.attname for f in area_fields], cols)
+
+
+#: Per connection (one per thread and alias): the (converter, column) pairs Django's compiler would apply to each
+#: selected value (SQLite returns dates as text and booleans as integers; PostgreSQL needs none for these columns).
+#: Kept per connection because a backend's converters are bound to the connection that made them.
+_converters: weakref.WeakKeyDictionary[Any, list[list[tuple[Any, Any]]]] = weakref.WeakKeyDictionary()
+
+
+def _converters_for(connection: Any, read: _JoinedRead) -> list[list[tuple[Any, Any]]]:
+    found = _converters.get(connection)
+    if found is None:
+        found = [[(conv, col) for conv in connection.ops.get_db_converters(col) + col.get_db_converters(connection)]
+                 for col in read.cols]
+        _converters[connection] = found
+    return found
 
 
 class SessionStore(DatabaseSessionStore):
@@ -129,7 +140,7 @@ class SessionStore(DatabaseSessionStore):
             self._session_key = None
             return None
         values = list(row)
-        for i, pairs in enumerate(read.converters):
+        for i, pairs in enumerate(_converters_for(connection, read)):
             for conv, col in pairs:
                 values[i] = conv(values[i], col, connection)
         split = len(read.session_fields)
