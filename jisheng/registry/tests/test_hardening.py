@@ -240,3 +240,23 @@ def test_comparing_a_duplicate_pair_is_audited_for_both_records(client, officer,
     viewed = set(AuditEvent.objects.filter(action="view", object_type="registry.person", actor=officer)
                  .values_list("object_id", flat=True))
     assert viewed == {str(a.pk), str(b.pk)}
+
+
+@pytest.mark.django_db
+def test_a_pair_is_in_a_scope_only_when_its_area_and_both_its_records_are(officer, village_a, village_b):
+    """duplicates_for_user: the pair's area and each record's residence inside the scope, whichever side is out."""
+    from jisheng.registry.access import duplicates_for_user
+    from jisheng.registry.models import DuplicateCandidate
+
+    names = iter("甲乙丙丁戊己庚辛")
+
+    def pair(a_area, b_area, area):  # different names: no pair of their own is flagged on creation
+        return DuplicateCandidate.objects.create(
+            person_a=make_person(a_area, name="吴" + next(names)),
+            person_b=make_person(b_area, name="吴" + next(names)), reason="name_birth_area", source="form", area=area)
+
+    inside = pair(village_a, village_a, village_a)
+    outside = [pair(village_b, village_a, village_a), pair(village_a, village_b, village_a),
+               pair(village_a, village_a, village_b)]
+    seen = set(duplicates_for_user(officer).values_list("pk", flat=True))
+    assert inside.pk in seen and not seen & {p.pk for p in outside}
