@@ -9,7 +9,9 @@ What it does, in order (every server it starts is stopped at the end, also on an
    database); created when missing, then ``jisheng migrate``,
    ``jisheng bootstrap``, ``jisheng demo --if-empty`` (the demo municipality, as ``make run`` builds it) and
    ``jisheng collectstatic`` (production settings keep a manifest of static files), each as a subprocess under the
-   same environment as the server. Files the application writes go to ``var/bench-web/`` (``JISHENG_VAR_DIR``).
+   same environment as the server, then ``ANALYZE`` (every run, ``--no-prepare`` too: planner statistics as
+   autovacuum keeps them on a production server). Files the application writes go to ``var/bench-web/``
+   (``JISHENG_VAR_DIR``).
 2. The application: gunicorn, ``config.wsgi`` with ``config.settings.production`` (a random ``DJANGO_SECRET_KEY``
    per run, ``DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost``, ``JISHENG_DEMO_ACCOUNTS=1`` so a demo account may sign in),
    2 sync workers on a free loopback port. Production redirects plain HTTP to HTTPS and trusts
@@ -191,6 +193,22 @@ def _prepare(env: dict[str, str], persons: int) -> None:
         start = time.perf_counter()
         _jisheng(env, *step)
         print(f"  jisheng {step[0]}: {time.perf_counter() - start:.1f} s", flush=True)
+
+
+def _analyze(url: str) -> None:
+    """``ANALYZE`` the benchmark's database: planner statistics as a server with autovacuum (PostgreSQL's default)
+    keeps them. Without them — a server with autovacuum off, or a database filled moments ago — the planner guesses a
+    handful of rows per town and scans and sorts a whole town for the person list's first page."""
+    import dj_database_url
+    import psycopg
+
+    cfg = dj_database_url.parse(url)
+    params = {"dbname": cfg["NAME"], "user": cfg.get("USER") or None, "password": cfg.get("PASSWORD") or None,
+              "host": cfg.get("HOST") or None, "port": cfg.get("PORT") or None}
+    start = time.perf_counter()
+    with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as conn:
+        conn.execute("ANALYZE")
+    print(f"  ANALYZE: {time.perf_counter() - start:.1f} s", flush=True)
 
 
 # --- HTTP (sign-in and page discovery) ------------------------------------------------------------------------------
@@ -510,6 +528,7 @@ def run(argv: list[str]) -> list[dict[str, Any]]:
     if not args.no_prepare:
         print(f"bench web: preparing {url.rsplit('/', 1)[-1]} (migrate, bootstrap, demo, collectstatic)", flush=True)
         _prepare(env, args.persons)
+    _analyze(url)
 
     loadavg = os.getloadavg()[0]
     extra: dict[str, Any] = {"database": "postgresql", "loadavg": round(loadavg, 2), "cpus": os.cpu_count(),
