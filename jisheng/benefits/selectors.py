@@ -233,39 +233,91 @@ def public_recipients(roll: PaymentRoll) -> list[dict[str, str]]:
             for name, area, amount, month in rows]
 
 
+#: At most this many rolls, retry requests, registry notices and verifications each on the workbench.
+WORKBENCH_SHOWN = 10
+
+#: The count of approved beneficiaries on the workbench stops at this many (never an unbounded COUNT there).
+WORKBENCH_COUNT_CAP = 10_001
+
+
+def _counts_in_one_query(counted: list[tuple[QuerySet[Any], int | None]]) -> list[int]:
+    """Count each queryset of ``counted`` (``(queryset, limit)`` pairs; ``limit`` None counts every row) in one
+    round trip: ``SELECT (SELECT COUNT(*) FROM (… LIMIT limit)), (…)``. Answers the counts in the order given; a
+    queryset that can match nothing (``.none()``) counts 0 without asking the database."""
+    from django.core.exceptions import EmptyResultSet
+    from django.db import connections
+
+    parts: list[str] = []
+    params: list[Any] = []
+    for qs, limit in counted:
+        try:
+            sql, qs_params = qs.order_by().values("pk")[:limit].query.sql_with_params()
+        except EmptyResultSet:
+            parts.append("0")
+            continue
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted)")  # noqa: S608 -- ORM-compiled, values bound
+        params.extend(qs_params)
+    if all(part == "0" for part in parts):
+        return [0] * len(parts)
+    with connections[counted[0][0].db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return [int(n) for n in row]
+
+
 def workbench_items(user: Any) -> WorkbenchItems:
     """The benefits module's workbench: rolls awaiting approval (for another finance officer) and
-    annual verifications due within 30 days or overdue."""
+    annual verifications due within 30 days or overdue.
+
+    Each list shows its first :data:`WORKBENCH_SHOWN` rows (one query each); a list that came back shorter is
+    counted from its rows, and the remaining counts are taken together in one query.
+    """
     items = WorkbenchItems(module="benefits")
     if not getattr(user, "has_capability", lambda c: False)("benefits.view"):
         return items
+    # (label, queryset, limit) of the counts the lists could not answer, asked in one query at the end
+    pending: list[tuple[str, QuerySet[Any], int | None]] = []
+
+    def count(label: str, qs: QuerySet[Any], shown: list[Any], limit: int | None = None) -> None:
+        items.counts[label] = len(shown)  # keeps the label's place among the counts
+        if len(shown) >= WORKBENCH_SHOWN:
+            pending.append((label, qs, limit))
+
     if user.has_capability("benefits.approve_roll"):
         awaiting = (rolls_for_user(user).filter(status=RollStatus.GENERATED, prepared_by__isnull=False)
                     .exclude(prepared_by=user))
-        for roll in awaiting.order_by("month")[:10]:
+        rolls = list(awaiting.order_by("month")[:WORKBENCH_SHOWN])
+        for roll in rolls:
             items.todos.append(Todo(label=_("审核发放花名册：%(roll)s") % {"roll": roll},
                                     url=reverse("benefits:roll_detail", args=[roll.pk]), module="benefits"))
-        items.counts[_("待审核花名册")] = awaiting.count()
+        count(_("待审核花名册"), awaiting, rolls)
         retries = (RetryRequest.objects.filter(status="pending", roll__in=rolls_for_user(user))
                    .exclude(requested_by=user).select_related("roll").order_by("id"))
-        for request in retries[:10]:
+        for request in retries[:WORKBENCH_SHOWN]:
             items.todos.append(Todo(label=_("审核失败明细重新发送：%(roll)s") % {"roll": request.roll},
                                     url=reverse("benefits:roll_retry", args=[request.roll_id]), module="benefits"))
     if user.has_capability("benefits.change"):
-        notices = open_registry_notices(user)
-        for n in notices[:10]:
+        notices_qs = open_registry_notices(user)
+        notices = list(notices_qs[:WORKBENCH_SHOWN])
+        for n in notices:
             items.todos.append(Todo(
                 label=_("人口事件：%(name)s %(kind)s，%(what)s") % {
                     "name": mask_name(n.enrolment.person.name), "kind": n.kind_label,
                     "what": _("已停发，请核对") if n.action == "ended" else _("请核对认定事实")},
                 url=reverse("benefits:enrolment_detail", args=[n.enrolment_id]), module="benefits"))
-        items.counts[_("人口事件待核对")] = notices.count()
-        due = verifications_due(user)
-        for v in due[:10]:
+        count(_("人口事件待核对"), notices_qs, notices)
+        due_qs = verifications_due(user)
+        due = list(due_qs[:WORKBENCH_SHOWN])
+        for v in due:
             items.deadlines_at_risk.append(Todo(
                 label=_("年审：%(name)s") % {"name": mask_name(v.enrolment.person.name)},
                 url=reverse("benefits:enrolment_detail", args=[v.enrolment_id]), due=v.due_date, module="benefits"))
-        items.counts[_("临近年审")] = due.count()
-    approved = enrolments_for_user(user).filter(status=EnrolmentStatus.APPROVED).order_by()
-    items.counts[_("享受对象")] = approved[:10_001].count()  # capped: never an unbounded COUNT on the workbench
+        count(_("临近年审"), due_qs, due)
+    approved_label = _("享受对象")
+    items.counts[approved_label] = 0
+    pending.append((approved_label, enrolments_for_user(user).filter(status=EnrolmentStatus.APPROVED),
+                    WORKBENCH_COUNT_CAP))  # capped: never an unbounded COUNT on the workbench
+    answers = _counts_in_one_query([(qs, limit) for _label, qs, limit in pending])
+    for (label, _qs, _limit), total in zip(pending, answers, strict=True):
+        items.counts[label] = total
     return items
