@@ -168,3 +168,58 @@ def test_the_workbench_lists_the_first_deadlines_at_risk_and_links_to_the_rest(
     assert labels[2] == "更多临近期限的案件" and response.context["at_risk"][2].url == "/cases/?due=3"
     listed = client.get("/cases/?due=3").content.decode()
     assert sorted(_listed(listed)) == sorted(late)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("wanted", [
+    {"toy_pages": ["held", "closed"], "toy_other": ["held"]}, {"toy_pages": ["held"]}, {"toy_pages": []}, {}],
+    ids=["two-types", "one-status", "no-status", "nothing"])
+def test_the_type_and_status_condition_selects_what_a_lookup_per_type_selects(
+        wanted: dict[str, list[str]], register_type: Any, town_a: Any, actor_for: Any) -> None:
+    """The workbench's one-expression condition (:class:`~jisheng.cases.selectors.TypeStatusIn`) against the ``Q``
+    per type it replaced: in a filter, an exclusion, a subquery (where the ORM renames the case's table) and from a
+    clock through its case."""
+    from django.db.models import Q
+
+    from jisheng.cases.models import CaseClock
+    from jisheng.cases.selectors import TypeStatusIn
+
+    key = _clocks(register_type)
+    made = [_accepted(key, town_a, actor_for) for _ in range(5)]
+    for case, (case_type, status) in zip(made, [(key, "held"), (key, "closed"), (key, "other"),
+                                                ("toy_other", "held"), ("toy_other", "closed")], strict=True):
+        Case.objects.filter(pk=case.pk).update(case_type=case_type, status=status)
+    by_lookups = Q(pk__in=[])
+    for case_type, statuses in wanted.items():
+        by_lookups |= Q(case_type=case_type, status__in=statuses)
+
+    def ids(qs: Any) -> set[int]:
+        return set(qs.values_list("pk", flat=True))
+
+    cases = Case.objects.all()
+    assert ids(cases.filter(TypeStatusIn(wanted))) == ids(cases.filter(by_lookups))
+    assert ids(cases.exclude(TypeStatusIn(wanted))) == ids(cases.exclude(by_lookups))
+    clocks = CaseClock.objects.all()
+    assert ids(clocks.filter(case__in=cases.exclude(TypeStatusIn(wanted)))) == ids(
+        clocks.filter(case__in=cases.exclude(by_lookups)))
+    assert ids(clocks.filter(TypeStatusIn(wanted, prefix="case__"))) == ids(
+        clocks.filter(case__in=cases.filter(by_lookups)))
+    if any(wanted.values()):  # neither everything nor nothing: the comparison above can tell them apart
+        assert set() < ids(cases.filter(TypeStatusIn(wanted))) < ids(cases)
+
+
+@pytest.mark.django_db
+def test_the_workbench_asks_nothing_about_legal_reviews_of_an_account_that_gives_none(
+        register_type: Any, town_a: Any, actor_for: Any, make_user: Any) -> None:
+    from jisheng.cases import selectors, workbench
+    from jisheng.cases.access import cases_for_user
+
+    key = _clocks(register_type)
+    _accepted(key, town_a, actor_for)
+    officer = make_user(Role.TOWN_OFFICER, town_a)
+    with CaptureQueriesContext(connection) as ctx:
+        assert selectors.awaiting_legal_review(cases_for_user(officer), officer) == []
+    assert not ctx.captured_queries
+    with CaptureQueriesContext(connection) as ctx:
+        workbench.workbench_items(officer)
+    assert len(ctx.captured_queries) == 2, [q["sql"][:120] for q in ctx.captured_queries]  # open counts, clocks
