@@ -297,21 +297,23 @@ def workbench_items(user: Any) -> WorkbenchItems:
             items.todos.append(Todo(label=_("审核失败明细重新发送：%(roll)s") % {"roll": request.roll},
                                     url=reverse("benefits:roll_retry", args=[request.roll_id]), module="benefits"))
     if user.has_capability("benefits.change"):
+        # only the columns the lines show (no model rows of the notice, enrolment and person to build)
         notices_qs = open_registry_notices(user)
-        notices = list(notices_qs[:WORKBENCH_SHOWN])
-        for n in notices:
+        notices = list(notices_qs.values_list("enrolment_id", "kind", "action", "enrolment__person__name")
+                       [:WORKBENCH_SHOWN])
+        for enrolment_id, kind, action, name in notices:
             items.todos.append(Todo(
                 label=_("人口事件：%(name)s %(kind)s，%(what)s") % {
-                    "name": mask_name(n.enrolment.person.name), "kind": n.kind_label,
-                    "what": _("已停发，请核对") if n.action == "ended" else _("请核对认定事实")},
-                url=reverse("benefits:enrolment_detail", args=[n.enrolment_id]), module="benefits"))
+                    "name": mask_name(name), "kind": RegistryNotice(kind=kind).kind_label,
+                    "what": _("已停发，请核对") if action == "ended" else _("请核对认定事实")},
+                url=reverse("benefits:enrolment_detail", args=[enrolment_id]), module="benefits"))
         count(_("人口事件待核对"), notices_qs, notices)
         due_qs = verifications_due(user)
-        due = list(due_qs[:WORKBENCH_SHOWN])
-        for v in due:
+        due = list(due_qs.values_list("enrolment_id", "due_date", "enrolment__person__name")[:WORKBENCH_SHOWN])
+        for enrolment_id, due_date, name in due:
             items.deadlines_at_risk.append(Todo(
-                label=_("年审：%(name)s") % {"name": mask_name(v.enrolment.person.name)},
-                url=reverse("benefits:enrolment_detail", args=[v.enrolment_id]), due=v.due_date, module="benefits"))
+                label=_("年审：%(name)s") % {"name": mask_name(name)},
+                url=reverse("benefits:enrolment_detail", args=[enrolment_id]), due=due_date, module="benefits"))
         count(_("临近年审"), due_qs, due)
     approved_label = _("享受对象")
     items.counts[approved_label] = 0
