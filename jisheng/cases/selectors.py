@@ -401,13 +401,17 @@ def _open_cases(queryset: QuerySet[Case]) -> QuerySet[Case]:
     return queryset.exclude(TypeStatusIn(closed)) if closed else queryset
 
 
-def clocks_at_risk(queryset: QuerySet[Case], *, within_days: int = 3, limit: int | None = None) -> list[CaseClock]:
+def clocks_at_risk(queryset: QuerySet[Case], *, within_days: int = 3, limit: int | None = None,
+                   only: tuple[str, ...] = ()) -> list[CaseClock]:
     """Running clocks of the open cases of ``queryset`` due within ``within_days`` calendar days, overdue, or
-    waiting for the calendar; soonest first (waiting ones last), at most ``limit`` of them (one query)."""
+    waiting for the calendar; soonest first (waiting ones last), at most ``limit`` of them (one query), each with
+    its case. ``only`` names the fields to read (e.g. ``"label"``, ``"case__number"``; all when empty)."""
     last = clock.today() + dt.timedelta(days=within_days)
     qs = (CaseClock.objects.filter(case__in=_open_cases(queryset), met_on__isnull=True)
           .filter(Q(due__lte=last) | Q(due__isnull=True))
           .select_related("case").order_by(F("due").asc(nulls_last=True), "id"))
+    if only:
+        qs = qs.only(*only)
     return list(qs[:limit] if limit is not None else qs)
 
 

@@ -21,6 +21,9 @@ SHOWN = 20
 #: workbench lists the type's deadlines at risk. A reviewer or an auditor only reads them on the case pages.
 CLOCK_ACTORS = ("register", "change", "town_opinion", "decide", "approve_extension", "publish")
 
+#: What a deadline at risk shows of its clock and case (the rest, the case's facts among it, is not read).
+CLOCK_FIELDS = ("label", "due", "pending_year", "met_on", "case__number", "case__case_type")
+
 
 def workbench_items(user: Any) -> list[WorkbenchItems]:
     """Per module: the count of open cases, the legal-review to-do, and running clocks due within three days,
@@ -41,7 +44,7 @@ def workbench_items(user: Any) -> list[WorkbenchItems]:
             label=_("法制审核：%(n)s %(t)s") % {"n": case.number, "t": ctype.label},
             url=reverse("cases:legal_review", args=[case.number]), module=str(ctype.module_label)))
     acting = [t.key for t in viewable if any(types.may(user, t, rel) for rel in CLOCK_ACTORS)]
-    at_risk = selectors.clocks_at_risk(qs.filter(case_type__in=acting), limit=SHOWN + 1)
+    at_risk = selectors.clocks_at_risk(qs.filter(case_type__in=acting), limit=SHOWN + 1, only=CLOCK_FIELDS)
     for c in at_risk[:SHOWN]:
         ctype = types.get(c.case.case_type)
         left = selectors.days_left(c)

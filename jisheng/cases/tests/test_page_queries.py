@@ -209,17 +209,20 @@ def test_the_type_and_status_condition_selects_what_a_lookup_per_type_selects(
 
 
 @pytest.mark.django_db
-def test_the_workbench_asks_nothing_about_legal_reviews_of_an_account_that_gives_none(
+def test_the_workbench_reads_open_counts_and_clocks_in_two_queries_and_no_legal_review_it_cannot_give(
         register_type: Any, town_a: Any, actor_for: Any, make_user: Any) -> None:
     from jisheng.cases import selectors, workbench
     from jisheng.cases.access import cases_for_user
 
     key = _clocks(register_type)
-    _accepted(key, town_a, actor_for)
+    late = [_accepted(key, town_a, actor_for, day=dt.date(2026, 10, 1)).number for _ in range(3)]
     officer = make_user(Role.TOWN_OFFICER, town_a)
     with CaptureQueriesContext(connection) as ctx:
         assert selectors.awaiting_legal_review(cases_for_user(officer), officer) == []
     assert not ctx.captured_queries
-    with CaptureQueriesContext(connection) as ctx:
-        workbench.workbench_items(officer)
+    with clock.frozen(dt.date(2026, 12, 1)), CaptureQueriesContext(connection) as ctx:
+        items = workbench.workbench_items(officer)
+        labels = [t.label for i in items for t in i.deadlines_at_risk]  # a field left unread would query here
     assert len(ctx.captured_queries) == 2, [q["sql"][:120] for q in ctx.captured_queries]  # open counts, clocks
+    assert sorted(label.split()[0] for label in labels) == sorted(late) and all("已超期" in x for x in labels)
+    assert sum(i.counts["在办案件"] for i in items) == 3
