@@ -27,11 +27,12 @@ def _materials(facts: dict[str, Any], as_of: Any) -> list[MaterialSpec]:
 
 
 def _clocks(register_type: Any) -> str:
-    return register_type(key="toy_pages", prefix="TP", materials=_materials, clock_rules=(
+    key: str = register_type(key="toy_pages", prefix="TP", materials=_materials, clock_rules=(
         ClockRule("decision", "决定", starts_on="received", stop_on=frozenset({"action:grant"}), amount=20,
                   extension_parameter="licensing.decision_extension"),
         ClockRule("answer", "答复", starts_on="action:accept", stop_on=frozenset(), unit="calendar", amount=30,
                   per_instance=True, max_extension=10),)).key
+    return key
 
 
 def _accepted(key: str, town: Any, actor_for: Any, day: dt.date = DAY) -> Case:
