@@ -207,6 +207,9 @@ class CaseType:
     #: panel (``panel_template``, included on the case page) offers them.
     payload_actions: frozenset[str] = frozenset()
     panel_template: str | None = None
+    #: Days before a running clock's (possibly extended) due date on which its handlers are reminded, e.g.
+    #: ``(7, 3, 1, 0)``; each threshold is sent once per due date (``jisheng.cases.reminders``). Empty: none.
+    reminder_days: tuple[int, ...] = ()
 
     def accepts_on(self, day: dt.date) -> bool:
         """True when a new case may be registered on ``day``."""
@@ -286,6 +289,9 @@ def validate(case_type: CaseType) -> None:
             raise CaseTypeError(f"{where}: transition capability {rel!r} must be relative (e.g. 'decide')")
         if t.capability(rel) not in held:
             raise CaseTypeError(f"{where}: no role holds {t.capability(rel)!r} (accounts/roles.py)")
+    if any(not isinstance(d, int) or d < 0 or d > 366 for d in t.reminder_days) or len(set(t.reminder_days)) != len(
+            t.reminder_days):
+        raise CaseTypeError(f"{where}: reminder_days must be distinct whole days between 0 and 366")
     seen: set[str] = set()
     for o in t.outcomes:
         if o.key in seen:
