@@ -434,3 +434,38 @@ class CaseRecord(DomainModel):
 
     def audit_area_id(self) -> int | None:
         return self.case.area_id if self.case_id else None
+
+
+class ClockReminder(DomainModel):
+    """One reminder (期限提醒) sent to the handlers of a running clock ``threshold`` calendar days (or fewer, when
+    the job did not run that day) before its due date ``due`` — the due date in force when it was sent, so that an
+    extension, which moves the due date, makes the new date's thresholds due again.
+
+    At most one per (clock, threshold, due) (:class:`UniqueConstraint`): the daily job
+    (:func:`jisheng.cases.reminders.send_due_reminders`) may run twice, or twice at once, and still sends once.
+    ``days_left`` is what the reminder said (calendar days from ``sent_on`` to ``due``); ``recipients`` are the
+    accounts whose workbench shows it, ``recipients_summary`` names them as they were when it was sent.
+    """
+
+    clock = models.ForeignKey(CaseClock, models.CASCADE, related_name="reminders", verbose_name=_("期限"))
+    threshold = models.PositiveSmallIntegerField(_("提前天数"))
+    due = models.DateField(_("届满日"))
+    days_left = models.PositiveSmallIntegerField(_("剩余天数"))
+    sent_on = models.DateField(_("提醒日期"))
+    sent_at = models.DateTimeField(_("发送时间"))
+    recipients = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="clock_reminders", blank=True,
+                                        verbose_name=_("提醒对象"))
+    recipients_summary = models.CharField(_("提醒对象"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("期限提醒")
+        verbose_name_plural = _("期限提醒")
+        ordering = ["clock", "sent_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["clock", "threshold", "due"],
+                                               name="cases_reminder_once_per_due")]
+
+    def __str__(self) -> str:
+        return f"{self.clock_id} {self.due} -{self.threshold}"
+
+    def audit_area_id(self) -> int | None:
+        return self.clock.case.area_id if self.clock_id else None
