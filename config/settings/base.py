@@ -237,6 +237,10 @@ JISHENG = {
     # Municipality the installation serves (GB/T 2260 code) and the county-level city of the demo.
     "CITY_CODE": "320500",
     "DEMO_COUNTY_CODE": "320585",
+    # Petitions (信访): the area of the municipal commission that receives web and hotline petitions, and the
+    # web form's rate limit (submissions per client, window in seconds).
+    "PETITIONS_AREA_CODE": "320585",
+    "PETITION_WEB_LIMIT": (5, 3600),
     "MODULE_LABELS": {
         "registry": _("人口信息"),
     },

@@ -43,8 +43,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Role.TOWN_OFFICER: frozenset({
         "registry.view", "registry.change", "registry.unmask", "registry.import", "registry.export",
         "registry.merge", "licensing.view", "licensing.register", "licensing.change", "licensing.town_opinion",
-        "benefits.view", "benefits.change", "petitions.view", "petitions.change", "activities.view",
-        "activities.change", "statistics.view",
+        "benefits.view", "benefits.change", "petitions.view", "petitions.change", "petitions.respond",
+        "activities.view", "activities.change", "statistics.view",
     }),
     Role.VILLAGE_GUIDE: frozenset({
         "registry.view", "registry.change", "licensing.view", "licensing.register", "benefits.view",
@@ -56,9 +56,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     }),
     Role.LEADER: frozenset({
         "registry.view", "licensing.view", "licensing.approve_extension", "enforcement.view", "benefits.view",
-        "petitions.view", "activities.view", "statistics.view",
+        "petitions.view", "petitions.approve_extension", "petitions.supervise", "activities.view", "statistics.view",
     }),
-    Role.PETITION_CLERK: frozenset({"petitions.view", "petitions.change", "registry.view"}),
+    Role.PETITION_CLERK: frozenset({"petitions.view", "petitions.register", "petitions.change", "petitions.decide",
+                                    "registry.view"}),
     Role.FINANCE_OFFICER: frozenset({
         "benefits.view", "benefits.prepare_roll", "benefits.approve_roll", "registry.view",
     }),

@@ -44,6 +44,7 @@ from .models import (
     CaseStep,
     ClockExtension,
     ClockSuspension,
+    ClockUnit,
     DocumentOrigin,
     LegalReview,
     LegalReviewOutcome,
@@ -190,26 +191,53 @@ def clock_recompute(c: CaseClock) -> CaseClock:
 
 
 def _rule_basis(ctype: CaseType, c: CaseClock, field: str) -> str:
-    from jisheng.law.provisions import resolve
-
     try:
-        return resolve(getattr(ctype.clock_rule(c.kind), field), c.start)
+        rule = ctype.clock_rule(c.kind)
     except KeyError:
         return ""
+    parameter = rule.extension_parameter if field == "extension_basis" else None
+    return _clock_basis(rule, getattr(rule, field), parameter, _law_day(c.case, c.start))
 
 
 def _due_text(c: CaseClock) -> str:
     return c.due.isoformat() if c.due else _("待定（工作日历缺少%(y)s年）") % {"y": c.pending_year}
 
 
-def _start_clock(case: Case, rule: ClockRule, start: dt.date, event: str, actor: Any,
-                 instance: str = "") -> CaseClock:
-    amount, note = _rule_amount(rule, start)
-    label = str(rule.label) + (f"（{instance}）" if instance else "")
+def _law_day(case: Case, start: dt.date) -> dt.date:
+    """The date whose law governs a clock of ``case`` starting on ``start`` (the type's ``law_date`` or ``start``)."""
+    try:
+        fixed = types.get(case.case_type).law_date(case)
+    except KeyError:
+        fixed = None
+    return fixed or start
+
+
+def _clock_basis(rule: ClockRule, ref: str, parameter: str | None, day: dt.date) -> str:
+    """The provision a clock (or its extension) rests on, on ``day``: ``ref`` resolved, or else the provision of
+    the parameter's value in force that day."""
     from jisheng.law.provisions import resolve
 
+    if ref:
+        return resolve(ref, day)
+    if parameter:
+        try:
+            return _parameter_amount(parameter, day)[1]
+        except InvalidInput:
+            return ""
+    return ""
+
+
+def _start_clock(case: Case, rule: ClockRule, start: dt.date, event: str, actor: Any,
+                 instance: str = "", amount: int | None = None) -> CaseClock:
+    law_day = _law_day(case, start)
+    if amount is None:
+        amount, note = _rule_amount(rule, law_day)
+    else:
+        note = _("期限由交办时确定：%(n)d %(u)s。") % {"n": amount, "u": ClockUnit(rule.unit).label}
+    label = str(rule.label) + (f"（{instance}）" if instance else "")
     c = CaseClock(case=case, kind=rule.kind, instance=instance, label=label[:128], start=start, start_event=event,
-                  unit=rule.unit, amount=amount, parameter=rule.parameter or "", basis=resolve(rule.basis, start),
+                  unit=rule.unit, amount=amount, parameter=rule.parameter or "",
+                  basis=_clock_basis(rule, rule.basis, None if instance else rule.parameter, law_day),
                   source_note=note[:255])
     clock_recompute(c)
     c.save()
@@ -254,13 +282,18 @@ def _apply_clock_events(case: Case, ctype: CaseType, event: str, day: dt.date, a
 
 
 @transaction.atomic
-def case_start_clock(case: Case, *, kind: str, instance: str, start: dt.date, actor: Any) -> CaseClock:
+def case_start_clock(case: Case, *, kind: str, instance: str, start: dt.date, actor: Any,
+                     amount: int | None = None) -> CaseClock:
     """Start a per-instance clock ``kind`` for ``instance`` (e.g. one assigned unit's answer) on ``start``.
+
+    ``amount``: the length in the rule's unit chosen for this instance (e.g. the days until an assigned unit's
+    own response due date); None takes the rule's parameter or amount. A chosen amount must be at least 1 and
+    not above the rule's length on ``start`` (its parameter or amount, when it has one).
 
     Raises:
         NotPermitted: the actor may not handle the type's cases (``change``).
-        InvalidInput: no such per-instance clock, no instance, a start outside the case's dates, or the clock
-            already runs for that instance.
+        InvalidInput: no such per-instance clock, no instance, a start outside the case's dates, the clock
+            already runs for that instance, or a chosen amount below 1 or above the rule's length.
     """
     ctype = _type(_lock(case))
     _require(actor, ctype, "change", "decide")
@@ -275,8 +308,13 @@ def case_start_clock(case: Case, *, kind: str, instance: str, start: dt.date, ac
     day, _reason = legal_date(start, reason="-", not_before=case.application_date, location="start")
     if case.clocks.filter(kind=kind, instance=instance.strip()).exists():
         raise InvalidInput(_("期限“%(l)s”已为“%(i)s”起算") % {"l": rule.label, "i": instance}, location="instance")
+    if amount is not None:
+        limit = _rule_amount(rule, day)[0] if (rule.parameter or rule.amount is not None) else None
+        if amount < 1 or (limit is not None and amount > limit):
+            raise InvalidInput(_("期限须为 1 至 %(n)s") % {"n": limit if limit is not None else "…"},
+                               location="amount")
     with audit.acting(actor):
-        return _start_clock(case, rule, day, f"manual:{kind}", actor, instance.strip())
+        return _start_clock(case, rule, day, f"manual:{kind}", actor, instance.strip(), amount=amount)
 
 
 def _clock(case: Case, kind: str, instance: str = "") -> CaseClock:

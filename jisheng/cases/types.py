@@ -210,6 +210,13 @@ class CaseType:
     #: Days before a running clock's (possibly extended) due date on which its handlers are reminded, e.g.
     #: ``(7, 3, 1, 0)``; each threshold is sent once per due date (``jisheng.cases.reminders``). Empty: none.
     reminder_days: tuple[int, ...] = ()
+    #: ``scope_exclude(user)``: a ``Q`` over :class:`~jisheng.cases.models.Case` of the cases ``user`` never
+    #: reaches although they are in scope (e.g. a petition complaining about that officer); None: none excluded.
+    scope_exclude: Callable[[Any], Any] | None = None
+    #: ``law_date(case)``: the date whose law governs the case's clocks (their lengths and bases), when the
+    #: procedure fixes it for the whole case (petitions: the receipt date); None: each clock's start date.
+    #: A clock rule without ``basis`` cites the provision its parameter's value rests on, on that date.
+    law_date: Callable[[Any], dt.date | None] = lambda case: None
 
     def accepts_on(self, day: dt.date) -> bool:
         """True when a new case may be registered on ``day``."""

@@ -3,8 +3,21 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PetitionsConfig(AppConfig):
-    """Petitions (信访)."""
+    """Petitions (信访): the petition case type on the engine, assignments, replies, follow-ups, watch lists."""
 
     name = "jisheng.petitions"
     label = "petitions"
     verbose_name = _("信访")
+
+    def ready(self) -> None:
+        from jisheng.law.citations import register_cited_keys
+
+        from .casetypes import cited_keys, register_all
+
+        register_all()
+        register_cited_keys("petitions", cited_keys)
+        from jisheng.core import reference
+
+        from .demo import demo_step
+
+        reference.register_demo("petitions", demo_step, order=80)
