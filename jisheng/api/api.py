@@ -1,6 +1,7 @@
 """The HTTP API (``/api/v1/``), documented by its OpenAPI schema at ``/api/v1/openapi.json``.
 
-Staff calls use the browser session (with CSRF); public calls need no sign-in. Each app adds a
+Staff calls use the browser session (with CSRF); public calls need no sign-in; machine clients (the hotlines,
+contract §7) send a bearer token of their scope (:mod:`jisheng.api.auth`). Each app adds a
 router in its own ``api.py``; :func:`build_api` mounts the ones that exist.
 """
 
@@ -47,7 +48,11 @@ def me(request: HttpRequest) -> dict[str, str | None]:
 
 
 def _mount_app_routers() -> None:
+    """Mount each app's ``router`` at its ``PREFIX``; a module naming a ``TOKEN_SCOPE`` is mounted behind
+    :class:`~jisheng.api.auth.ApiTokenAuth` for that scope (its operations set no ``auth`` of their own)."""
     import importlib
+
+    from .auth import ApiTokenAuth
 
     for app in ("law", "registry", "cases", "licensing", "benefits", "petitions", "disclosure", "statistics"):
         try:
@@ -59,7 +64,11 @@ def _mount_app_routers() -> None:
         router = getattr(module, "router", None)
         if router is not None:
             prefix = getattr(module, "PREFIX", f"/{app}/")
-            api.add_router(prefix, router)
+            scope = getattr(module, "TOKEN_SCOPE", None)  # machine clients: bearer token of that scope
+            if scope is None:
+                api.add_router(prefix, router)
+            else:
+                api.add_router(prefix, router, auth=ApiTokenAuth(scope))
 
 
 _mount_app_routers()
