@@ -143,7 +143,7 @@ def handlers(c: CaseClock) -> list[Any]:
     ctype = types.get(case.case_type)
     users = list(User.objects.filter(is_active=True, role__in=roles_with(ctype.capability("change")),
                                      area__path__in=_area_paths(case.area.path)).order_by("username"))
-    exclude = getattr(ctype, "scope_exclude", None)
+    exclude = ctype.scope_exclude
     if exclude is None or not users:
         return users
     return [u for u in users if not Case.objects.filter(pk=case.pk).filter(exclude(u)).exists()]
