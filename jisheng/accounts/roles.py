@@ -59,7 +59,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         "petitions.view", "petitions.approve_extension", "petitions.supervise", "activities.view", "statistics.view",
     }),
     Role.PETITION_CLERK: frozenset({"petitions.view", "petitions.register", "petitions.change", "petitions.decide",
-                                    "registry.view"}),
+                                    "petitions.respond", "registry.view"}),
     Role.FINANCE_OFFICER: frozenset({
         "benefits.view", "benefits.prepare_roll", "benefits.approve_roll", "registry.view",
     }),

@@ -36,6 +36,7 @@ DOCUMENT_KINDS = {
 RECORDS = (
     RecordKind("unit_response", _("承办单位答复"), capability="respond", phase="any", needs_text=True),
     RecordKind("notice", _("书面告知"), capability="change", phase="any", needs_text=True),
+    RecordKind("extension_notice", _("延期告知"), capability="approve_extension", phase="any", needs_text=True),
 )
 
 
@@ -117,6 +118,7 @@ PETITION_TYPE = CaseType(
                   stop_on=frozenset({"action:give_re_review_opinion"}), parameter="petition.re_review"),
     ),
     records=RECORDS,
+    materials=lambda facts, as_of: [types.MaterialSpec("forum_screenshot", str(DOCUMENT_KINDS["forum_screenshot"]), required=False)],  # noqa: E501 (staff UI: forum screenshots are uploads of the case file)
     document_kinds=dict(DOCUMENT_KINDS),
     decision_basis=opinion_basis,
     guard_facts=guard_facts,

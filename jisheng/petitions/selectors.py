@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .models import TRACKING_ALPHABET, TRACKING_LENGTH, Petition
+from django.db.models import Q, QuerySet
+
+from .enums import Channel
+from .models import TRACKING_ALPHABET, TRACKING_LENGTH, Petition, PetitionAssignment, SensitivePeriod
 
 
 def normalise_tracking_code(code: str) -> str:
@@ -50,3 +53,115 @@ def public_status(petition: Petition) -> dict[str, Any]:
                                              "round_label": str(reply.get_round_display())},
         "satisfaction": str(follow_up.get_result_display()) if follow_up is not None else None,
     }
+
+
+def petitions_for_user(user: Any) -> QuerySet[Petition]:
+    """The petitions whose case ``user`` may open (the engine's case scope, named officers excluded)."""
+    from jisheng.cases.access import cases_for_user
+
+    return Petition.objects.filter(case__in=cases_for_user(user).filter(case_type="petition")).select_related("case")
+
+
+#: Statuses in which the petition is still being handled (a clock of the commission runs).
+OPEN_STATUSES = ("registered", "accepted", "answered", "review", "review_answered", "re_review",
+                 "re_review_answered")
+
+
+def _next_due(petition: Petition) -> dt.date | None:
+    dues = [c.due for c in petition.case.clocks.all() if c.met_on is None and c.due is not None]
+    return min(dues) if dues else None
+
+
+def clerk_todo(user: Any) -> list[dict[str, Any]]:
+    """The clerk's to-do (待办): open petitions in scope, nearest running due date first (those without one last),
+    each ``{"petition", "due", "clocks": [running CaseClock], "assignments": [PetitionAssignment]}``."""
+    rows = []
+    qs = (petitions_for_user(user).filter(case__status__in=OPEN_STATUSES)
+          .prefetch_related("case__clocks", "assignments__area"))
+    for p in qs:
+        rows.append({"petition": p, "due": _next_due(p),
+                     "clocks": [c for c in p.case.clocks.all() if c.met_on is None],
+                     "assignments": list(p.assignments.all())})
+    rows.sort(key=lambda r: (r["due"] is None, r["due"] or dt.date.max, r["petition"].pk))
+    return rows
+
+
+def overdue(user: Any, today: dt.date) -> list[dict[str, Any]]:
+    """Petitions in scope with a running clock whose (possibly extended) due date is before ``today`` — overdue
+    the day after the due date, not on it. Rows ``{"petition", "clocks": [overdue CaseClock]}``, oldest first."""
+    from jisheng.cases.models import CaseClock
+
+    clocks = (CaseClock.objects.filter(case__in=petitions_for_user(user).values("case"), met_on__isnull=True,
+                                       due__lt=today).select_related("case__petition").order_by("due", "id"))
+    rows: dict[int, dict[str, Any]] = {}
+    for c in clocks:
+        rows.setdefault(c.case_id, {"petition": c.case.petition, "clocks": []})["clocks"].append(c)
+    return list(rows.values())
+
+
+def periods_on(day: dt.date) -> QuerySet[SensitivePeriod]:
+    """The sensitive periods that include ``day``."""
+    return SensitivePeriod.objects.filter(start__lte=day, end__gte=day)
+
+
+def watch_list(period: SensitivePeriod, user: Any) -> QuerySet[Petition]:
+    """The watch list for ``period``: petitions in scope marked by hand (``watch``), flagged for a supervisor,
+    group visits, repeats, or received during the period while still open."""
+    return (petitions_for_user(user)
+            .filter(Q(watch=True) | Q(supervisor_flag=True) | Q(group_size__gt=1) | Q(repeat_of__isnull=False)
+                    | Q(case__application_date__range=(period.start, period.end)))
+            .exclude(case__status="closed", watch=False, supervisor_flag=False)
+            .order_by("-received_at"))
+
+
+def daily_report(day: dt.date, user: Any) -> dict[str, Any]:
+    """The daily report (日报) for ``day``: petitions received that day by channel, group visits, repeats, overdue
+    ones, those flagged for a supervisor, and the sensitive periods that day with their watch lists' sizes."""
+    scoped = petitions_for_user(user)
+    received = scoped.filter(case__application_date=day)
+    by_channel = {str(label): received.filter(channel=key).count() for key, label in Channel.choices}
+    periods = list(periods_on(day))
+    return {
+        "day": day,
+        "received": received.count(),
+        "by_channel": by_channel,
+        "group_visits": received.filter(group_size__gt=1).count(),
+        "repeats": received.filter(repeat_of__isnull=False).count(),
+        "overdue": len(overdue(user, day)),
+        "flagged": scoped.filter(supervisor_flag=True).count(),
+        "periods": [{"period": p, "watched": watch_list(p, user).count()} for p in periods],
+    }
+
+
+def assignments_for_user(user: Any) -> QuerySet[PetitionAssignment]:
+    """The assignments (交办件) of ``user``'s towns: assigned to an area inside their area subtree, never those of
+    a petition complaining about them by name. Town officers see these instead of the case; views mask the
+    petitioner (:func:`assignment_view`)."""
+    from jisheng.core.access import in_scope
+
+    if not getattr(user, "has_capability", lambda c: False)("petitions.respond"):
+        return PetitionAssignment.objects.none()
+    qs = PetitionAssignment.objects.filter(area__isnull=False).exclude(petition__complained_user_id=user.pk)
+    return in_scope(qs, user, area_field="area").select_related("petition__case", "area").order_by("due", "id")
+
+
+def assignment_view(assignment: PetitionAssignment, user: Any) -> dict[str, Any]:
+    """What the assigned town's officer sees of an assignment: the matter, the instruction and due date, and the
+    petitioner masked — withheld entirely (``None``) when the petition complains about their unit or them
+    (``petition-reg-2005/art-23``; ``petition-work-reg-2022/art-30/para-3``)."""
+    from jisheng.core.masking import mask_name, mask_phone
+
+    petition = assignment.petition
+    complained = petition.complained_user_id == getattr(user, "pk", None) or (
+        petition.complained_area is not None and assignment.area is not None
+        and (petition.complained_area.contains(assignment.area) or assignment.area.contains(petition.complained_area)))
+    petitioner = None
+    if not complained:
+        party = petition.case.applicants.filter(role="petitioner").select_related("person").first()
+        if party is not None:
+            petitioner = {"name": mask_name(party.display_name), "phone": mask_phone(party.phone)}
+    return {"assignment": assignment, "number": petition.case.number, "subject": petition.subject,
+            "content": petition.content, "received_on": petition.case.application_date,
+            "due": assignment.due, "instruction": assignment.instruction, "status": assignment.status,
+            "status_label": assignment.get_status_display(), "petitioner": petitioner,
+            "identity_withheld": complained}

@@ -36,7 +36,7 @@ HEARD = Workflow(
 
 def heard_type(**overrides: Any) -> types.CaseType:
     fields: dict[str, Any] = {
-        "key": "toy_heard", "label": "玩具信访", "workflow": HEARD, "number_prefix": "XF", "module": "toys",
+        "key": "toy_heard", "label": "玩具信访", "workflow": HEARD, "number_prefix": "TXF", "module": "toys",
         "module_label": "玩具信访", "capability_ns": "licensing",
         "parties": (Party("petitioner", "信访人", registry=False, required=True),),
         "outcomes": (Outcome("supported", "支持", "support", favourable=True),
