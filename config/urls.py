@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("jisheng.core.urls")),
     path("accounts/", include("jisheng.accounts.urls")),
     path("portal/", include("jisheng.portal.urls")),
+    path("portal/petitions/", include("jisheng.petitions.public_urls")),
     path("api/v1/", include("jisheng.api.urls")),
 ]
 

@@ -31,8 +31,9 @@ PUBLIC_PAGES = [r for r in collect_routes() if r.scope and r.scope.public and no
 NAMED = {"portal:home": "/portal/", "portal:self_check": "/portal/self-check/",
          "whole questionnaire": "/portal/self-check/?all=1", "portal:leaflets": "/portal/leaflets/",
          "portal:guide": "/portal/leaflets/2021-09-29/", "portal:leaflet": "/portal/leaflets/2021-09-29/registration/"}
-#: Public routes that set a cookie on purpose: the sign-in form needs its CSRF token.
-FORM_PAGES = {"accounts:login"}
+#: Public routes that set a cookie on purpose: the sign-in form, the web petition form and the petition tracking
+#: page (POST forms) need their CSRF token.
+FORM_PAGES = {"accounts:login", "petitions_public:form", "petitions_public:track"}
 PAGE_TYPES = ("text/html", "application/xml", "text/xml", "application/atom+xml", "application/rss+xml")
 
 
