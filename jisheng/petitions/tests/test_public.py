@@ -20,6 +20,14 @@ from jisheng.petitions import public, selectors
 from jisheng.petitions.models import FollowUp, Petition, PetitionReply, WebSubmission
 
 from .conftest import at
+from .test_browser import (  # noqa: F401 - fixtures
+    SHOTS,
+    _reference_after_module,
+    browser,
+    citizen_page,
+    fill_web_form,
+    live_reference,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -306,3 +314,50 @@ def test_the_pages_answer_in_the_portals_three_languages(language: str) -> None:
         others = {"zh-hans", "zh-hant", "en"} - {language}
         for other in others:
             assert f'href="/portal/lang/{other}/?next={url}"' in page
+
+
+# --- in the browser, phone-sized ----------------------------------------------------------------------------------
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_form_and_the_tracking_page_on_a_phone(live_reference: None, live_server: Any,  # noqa: F811
+                                                   browser: Any) -> None:  # noqa: F811
+    """390 px wide (a phone), no JavaScript needed: the form fits without sideways scrolling and hides the
+    honeypot; the code shown after submitting is in no address the browser asked for; the tracking page shows the
+    reply. Screenshots go to /tmp/h/shots/ (portal-petition-*.png)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = citizen_page(browser, live_server)
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.goto(FORM)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    box = page.locator("#id_website").bounding_box()
+    assert box is not None and box["x"] + box["width"] < 0  # out of sight
+    page.screenshot(path=str(SHOTS / "portal-petition-form-390.png"), full_page=True)
+    fill_web_form(page, name=NAME, phone=PHONE, town="城厢镇", subject="独生子女父母奖励未发放",
+                  content="本人2019年起未领到独生子女父母奖励，请求核实补发。")
+    code = page.locator("#tracking-code").inner_text()
+    assert selectors.petition_by_tracking_code(code) == Petition.objects.get()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(SHOTS / "portal-petition-done-390.png"), full_page=True)
+
+    _reply(Petition.objects.get(), f"{NAME}：您反映的问题已核实，奖励已于3月补发。如有疑问请致电 0512-53521234。",
+           sent_on=clock.today())
+    page.locator("#petition-done").get_by_role("button", name="办理进度查询").click()
+    page.fill("#id_code", code.lower())
+    page.get_by_role("button", name="查询", exact=True).click()
+    page.wait_for_selector("#petition-status")
+    assert page.locator("#status-label").inner_text() == "已登记"
+    reply = page.locator("#petition-reply").inner_text()
+    assert "奖励已于3月补发" in reply and "周**" in reply and "0512-****1234" in reply and NAME not in reply
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(SHOTS / "portal-petition-track-390.png"), full_page=True)
+    page.get_by_label("满意", exact=True).check()
+    page.get_by_role("button", name="提交评价").click()
+    page.wait_for_selector("#petition-rating")
+    assert "您的评价：满意" in page.locator("#petition-rating").inner_text()
+    assert asked and not [url for url in asked if code in url.upper()]
+
+    desktop = citizen_page(browser, live_server, width=1280, height=900)
+    desktop.goto(FORM)
+    desktop.screenshot(path=str(SHOTS / "portal-petition-form-1280.png"), full_page=True)
