@@ -75,7 +75,7 @@ def _next_due(petition: Petition) -> dt.date | None:
 def clerk_todo(user: Any) -> list[dict[str, Any]]:
     """The clerk's to-do (待办): open petitions in scope, nearest running due date first (those without one last),
     each ``{"petition", "due", "clocks": [running CaseClock], "assignments": [PetitionAssignment]}``."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     qs = (petitions_for_user(user).filter(case__status__in=OPEN_STATUSES)
           .prefetch_related("case__clocks", "assignments__area"))
     for p in qs:

@@ -11,10 +11,13 @@ import pytest
 from jisheng.accounts.models import User
 from jisheng.core import clock
 from jisheng.core.errors import InvalidInput, NotPermitted
+from jisheng.core.models import Area
 from jisheng.petitions import rules, selectors, services
-from jisheng.petitions.models import Petition
+from jisheng.petitions.models import Petition, PetitionAssignment
 
 from .conftest import at
+
+Handled = tuple[Petition, list[PetitionAssignment]]
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +44,7 @@ def test_a_received_petition_reads_back_by_its_tracking_code(receive: Callable[.
     assert acceptance.basis == "petition-work-reg-2022/art-23"
 
 
-def test_web_and_hotline_intake_act_as_service_accounts_that_cannot_sign_in(county) -> None:
+def test_web_and_hotline_intake_act_as_service_accounts_that_cannot_sign_in(county: Area) -> None:
     web = services.intake_actor("web")
     hotline = services.intake_actor("hotline_12345")
     assert web != hotline and not web.has_usable_password() and web.area == county
@@ -89,8 +92,8 @@ def _d(n: int) -> dt.date:
 
 
 @pytest.fixture
-def handled(receive: Callable[..., Petition], clerk: User, town_a, town_b, officer_a: User,
-            officer_b: User) -> tuple[Petition, list]:
+def handled(receive: Callable[..., Petition], clerk: User, town_a: Area, town_b: Area, officer_a: User,
+            officer_b: User) -> Handled:
     """A petition accepted on day 1 and assigned to two towns on day 2 (due day 20); B's delivery fails first."""
     petition = receive(DAY)
     with clock.frozen(at(_d(2), 10)):
@@ -100,7 +103,7 @@ def handled(receive: Callable[..., Petition], clerk: User, town_a, town_b, offic
     return petition, [a, b]
 
 
-def test_two_towns_answer_after_a_failed_delivery_is_retried(handled, clerk: User, officer_a: User,
+def test_two_towns_answer_after_a_failed_delivery_is_retried(handled: Handled, clerk: User, officer_a: User,
                                                             officer_b: User) -> None:
     from jisheng.petitions.models import Delivery
 
@@ -144,7 +147,7 @@ def _answer_and_reply(petition: Petition, clerk: User, *, opinion_on: dt.date, r
     services.petition_send_reply(petition, text="经核实，将补发奖励。", channel="visit", on=reply_on, actor=clerk)
 
 
-def test_opinion_reply_follow_up_and_close(handled, clerk: User) -> None:
+def test_opinion_reply_follow_up_and_close(handled: Handled, clerk: User) -> None:
     petition, _assignments = handled
     with clock.frozen(at(_d(10), 10)):
         _answer_and_reply(petition, clerk, opinion_on=_d(9), reply_on=_d(10))
@@ -170,14 +173,14 @@ def test_opinion_reply_follow_up_and_close(handled, clerk: User) -> None:
     assert selectors.public_status(petition)["satisfaction"] == "不满意"
 
 
-def test_an_opinion_cites_provisions_in_force(handled, clerk: User) -> None:
+def test_an_opinion_cites_provisions_in_force(handled: Handled, clerk: User) -> None:
     petition, _assignments = handled
     with clock.frozen(at(_d(9), 10)), pytest.raises(InvalidInput):
         services.petition_give_opinion(petition, outcome="support", facts="f", reasons="r",
                                        provision_keys=["petition-reg-2005/art-32"], actor=clerk)
 
 
-def test_extension_needs_the_head_and_moves_the_due_date(handled, clerk: User, leader: User) -> None:
+def test_extension_needs_the_head_and_moves_the_due_date(handled: Handled, clerk: User, leader: User) -> None:
 
 
     petition, _assignments = handled
@@ -208,7 +211,7 @@ def test_a_named_officer_never_reaches_the_petition(receive: Callable[..., Petit
 
 
 def test_a_complained_about_towns_assignment_view_has_no_identity(receive: Callable[..., Petition], clerk: User,
-                                                                 town_a, town_b, officer_a: User,
+                                                                 town_a: Area, town_b: Area, officer_a: User,
                                                                  officer_b: User) -> None:
     from django.http import Http404
 
@@ -240,7 +243,7 @@ def test_the_overdue_list_changes_the_day_after_the_due_date(receive: Callable[.
     assert selectors.clerk_todo(clerk)[0]["due"] == due
 
 
-def test_review_requests_and_the_final_re_review(handled, clerk: User) -> None:
+def test_review_requests_and_the_final_re_review(handled: Handled, clerk: User) -> None:
     petition, _assignments = handled
     with clock.frozen(at(_d(10), 10)):
         _answer_and_reply(petition, clerk, opinion_on=_d(9), reply_on=_d(10))
@@ -262,3 +265,17 @@ def test_review_requests_and_the_final_re_review(handled, clerk: User) -> None:
             services.petition_request_review(petition, on=_d(20), request="再次", actor=clerk, re_review=True)
     assert petition.opinions.count() == 3
     assert list(petition.follow_ups.all()) == []
+
+
+def test_the_demo_step_creates_petitions_in_varied_states(clerk: User, make_user: Callable[..., User],
+                                                          town_a: Area, town_b: Area) -> None:
+    from jisheng.accounts.roles import Role
+    from jisheng.petitions.demo import create_demo_petitions
+
+    for town in Area.objects.filter(parent=clerk.area, level=4).order_by("code")[:2]:
+        make_user(Role.TOWN_OFFICER, town)
+    assert create_demo_petitions() == 4
+    assert create_demo_petitions() == 4  # once
+    statuses = sorted(Petition.objects.values_list("case__status", flat=True))
+    assert statuses == ["accepted", "closed", "closed", "registered"]
+    assert Petition.objects.filter(supervisor_flag=True).count() == 1
