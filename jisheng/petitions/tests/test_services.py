@@ -279,3 +279,18 @@ def test_the_demo_step_creates_petitions_in_varied_states(clerk: User, make_user
     statuses = sorted(Petition.objects.values_list("case__status", flat=True))
     assert statuses == ["accepted", "closed", "closed", "registered"]
     assert Petition.objects.filter(supervisor_flag=True).count() == 1
+
+
+def test_a_receipt_time_a_little_ahead_of_our_clock_is_read_as_now(clerk: User) -> None:
+    """A hotline platform whose clock runs up to 5 minutes fast is not refused; its time is recorded as now, so
+    the receipt date is never tomorrow (here: 23:58 China time, the platform says 00:01 the next day)."""
+    fields = {"channel": "hotline_12345", "subject": "奖励", "content": "请求核实", "actor": clerk,
+              "petitioner": {"name": "王小红", "phone": "13800000000"}}
+    now = at(DAY, 23) + dt.timedelta(minutes=58)
+    with clock.frozen(now):
+        petition, created = services.petition_receive(received_at=now + dt.timedelta(minutes=3), order_no="A1",
+                                                      **fields)
+        assert created and petition.received_at == now and petition.case.application_date == DAY
+        with pytest.raises(InvalidInput) as err:
+            services.petition_receive(received_at=now + dt.timedelta(minutes=6), order_no="A2", **fields)
+    assert err.value.location == "received_at"
