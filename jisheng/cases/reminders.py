@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.checks import CheckMessage, Error, register
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
@@ -113,6 +114,18 @@ def thresholds(case_type: CaseType) -> tuple[int, ...]:
         raise ImproperlyConfigured(f'JISHENG["REMINDER_DAYS"][{case_type.key!r}] must be a list of distinct whole '
                                    f"days between 0 and 366, not {days!r}")
     return tuple(sorted(days, reverse=True))
+
+
+@register("cases")
+def check_reminder_days(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    """cases.E002: ``JISHENG["REMINDER_DAYS"]`` maps type keys to lists of distinct whole days 0–366 (a typo would
+    otherwise surface only when the nightly job runs)."""
+    configured = getattr(settings, "JISHENG", {}).get("REMINDER_DAYS") or {}
+    if not isinstance(configured, dict):
+        return [Error('JISHENG["REMINDER_DAYS"] must map case type keys to lists of days', id="cases.E002")]
+    return [Error(f'JISHENG["REMINDER_DAYS"][{key!r}] must be a list of distinct whole days between 0 and 366, '
+                  f"not {days!r}", id="cases.E002", hint="e.g. {\"petition\": [7, 3, 1, 0]}")
+            for key, days in configured.items() if not _valid(days)]
 
 
 def threshold_due(days: Sequence[int], days_left: int) -> int | None:

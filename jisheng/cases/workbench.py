@@ -105,7 +105,7 @@ def _reminder_todos(user: Any, viewable: list[types.CaseType], by_module: dict[s
             continue
         ctype = types.get(r.clock.case.case_type)
         left = (r.due - today).days
-        when = _("今日届满") if left == 0 else _("%(d)s 届满，剩 %(n)d 天") % {"d": r.due.isoformat(), "n": left}
+        when = _("今日届满") if left == 0 else _("剩 %(n)d 天") % {"n": left}  # the due date is the line's badge
         by_module.setdefault(ctype.module, WorkbenchItems(module=ctype.module)).todos.append(Todo(
             label=_("期限提醒：%(n)s %(l)s（%(w)s）") % {"n": r.clock.case.number, "l": r.clock.label, "w": when},
             url=url, due=r.due, module=str(ctype.module_label), overdue=False))

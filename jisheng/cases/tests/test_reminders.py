@@ -164,13 +164,16 @@ def test_handlers_of_the_case_are_reminded_and_see_it_on_their_workbench(
                                                                               key=lambda u: u.username))
         lines = {u: [t.label for i in workbench.workbench_items(u) for t in i.todos if "期限提醒" in t.label]
                  for u in (officer, city, other_town, guide)}
-    assert lines[officer] == [f"期限提醒：{case.number} 答复（{due.isoformat()} 届满，剩 3 天）"]
+    assert lines[officer] == [f"期限提醒：{case.number} 答复（剩 3 天）"]
+    with clock.frozen(due - dt.timedelta(days=3)):
+        (todo,) = [t for i in workbench.workbench_items(officer) for t in i.todos if "期限提醒" in t.label]
+    assert (todo.url, todo.due, todo.module, todo.overdue) == (f"/cases/{case.number}/", due, "玩具", False)
     assert lines[city] == lines[officer]
     assert lines[other_town] == [] and lines[guide] == []
     with clock.frozen(due - dt.timedelta(days=1)):
         send_due_reminders()
         labels = [t.label for i in workbench.workbench_items(officer) for t in i.todos if "期限提醒" in t.label]
-        assert labels == [f"期限提醒：{case.number} 答复（{due.isoformat()} 届满，剩 1 天）"]  # the latest only
+        assert labels == [f"期限提醒：{case.number} 答复（剩 1 天）"]  # the latest only
         services.case_transition(case, action="accept", actor=officer)
         assert not [t for i in workbench.workbench_items(officer) for t in i.todos if "期限提醒" in t.label]
 
@@ -205,6 +208,10 @@ def test_the_setting_overrides_the_types_days_and_is_checked(
     settings.JISHENG = {**settings.JISHENG, "REMINDER_DAYS": {reminded: [3, 3]}}
     with pytest.raises(ImproperlyConfigured, match="toy_reminded"):
         send_due_reminders(due)
+    assert [e.id for e in reminders.check_reminder_days(None)] == ["cases.E002"]
+    settings.JISHENG = {**settings.JISHENG, "REMINDER_DAYS": {reminded: []}}  # off for the type
+    assert reminders.check_reminder_days(None) == []
+    assert _run_daily(START, due) == []
 
 
 @pytest.mark.django_db
