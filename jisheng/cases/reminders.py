@@ -34,6 +34,7 @@ midnight China Standard Time) or as the django-tasks task :func:`jisheng.cases.t
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,6 +59,8 @@ Recipients = Callable[[CaseClock, list[Any]], Iterable[Any]]
 #: ``link(clock, user) -> URL`` of the page where ``user`` handles the clock, for a recipient who cannot open the
 #: case page (None: the reminder is not listed for that user).
 Link = Callable[[CaseClock, Any], "str | None"]
+
+logger = logging.getLogger(__name__)
 
 _resolvers: dict[str, Recipients] = {}
 _links: dict[str, Link] = {}
@@ -192,17 +195,22 @@ def _summary(users: list[Any]) -> str:
 @dataclass
 class ReminderRun:
     """What one run of :func:`send_due_reminders` did on ``day``: clocks with a threshold due (``considered``),
-    reminders sent now (``sent``) and those an earlier or a concurrent run had sent (``already``)."""
+    reminders sent now (``sent``), those an earlier or a concurrent run had sent (``already``) and the clocks whose
+    reminder failed (``failed``: case number and clock label; logged, retried by the next run)."""
 
     day: dt.date
     considered: int = 0
     sent: list[ClockReminder] = field(default_factory=list)
     already: int = 0
+    failed: list[str] = field(default_factory=list)
 
     def message(self) -> str:
         """One line for the command and the task result."""
-        return _("%(d)s：%(c)d 个期限到达提醒日，发送提醒 %(s)d 条，已提醒过 %(a)d 条") % {
+        text = _("%(d)s：%(c)d 个期限到达提醒日，发送提醒 %(s)d 条，已提醒过 %(a)d 条") % {
             "d": self.day.isoformat(), "c": self.considered, "s": len(self.sent), "a": self.already}
+        if self.failed:
+            text += _("，失败 %(n)d 条（%(w)s）") % {"n": len(self.failed), "w": "、".join(self.failed)}
+        return text
 
 
 def reminded_types() -> dict[str, tuple[int, ...]]:
@@ -232,7 +240,9 @@ def send_due_reminders(today: dt.date | None = None) -> ReminderRun:
     sent for its current due date, in one transaction each: the :class:`ClockReminder` with its recipients
     (:func:`recipients_for`) and the case event ``reminder_sent``. Two runs at once send once: the unique
     (clock, threshold, due) makes the second insert wait for the first and then find the row (``get_or_create``).
-    Runs as the system (no actor). Returns what it did.
+    A clock whose reminder fails (e.g. a procedure's resolver raises) is logged and listed in ``failed`` and the
+    others are still sent; its transaction is rolled back, so the next run sends it. Runs as the system (no actor).
+    Returns what it did.
 
     Raises:
         ImproperlyConfigured: a malformed ``JISHENG["REMINDER_DAYS"]`` (see :func:`thresholds`).
@@ -257,7 +267,12 @@ def send_due_reminders(today: dt.date | None = None) -> ReminderRun:
         if (c.pk, threshold, c.due) in sent_before:
             run.already += 1
             continue
-        reminder = _send(c, threshold, day)
+        try:
+            reminder = _send(c, threshold, day)
+        except Exception:  # one procedure's resolver must not stop the others' reminders; the next run retries
+            logger.exception("reminder of clock %s (%s %s) failed", c.pk, c.case.number, c.kind)
+            run.failed.append(f"{c.case.number} {c.label}")
+            continue
         if reminder is None:
             run.already += 1
         else:

@@ -228,6 +228,42 @@ def test_the_command_and_the_task_run_the_job(reminded: str, town_a: Any, actor_
     assert ClockReminder.objects.count() == 1
 
 
+@pytest.mark.django_db
+def test_a_failing_resolver_stops_only_its_reminder_and_the_next_run_sends_it(
+        reminded: str, town_a: Any, actor_for: Any, caplog: Any) -> None:
+    from django.core.management.base import CommandError
+
+    first, second = (_case(reminded, town_a, actor_for("change")) for _ in range(2))
+    day = first.clocks.get().due - dt.timedelta(days=7)
+
+    def broken(c: Any, handlers: list[Any]) -> list[Any]:
+        if c.case == first:
+            raise RuntimeError("resolver down")
+        return handlers
+
+    reminders.register_recipients(reminded, broken)
+    try:
+        run = send_due_reminders(day)
+        with pytest.raises(CommandError, match="失败 1 条") as failed:
+            call_command("cases", "remind", "--date", day.isoformat(), stdout=StringIO())
+    finally:
+        reminders.unregister_recipients(reminded)
+    assert [r.clock.case for r in run.sent] == [second] and run.failed == [f"{first.number} 答复"]
+    assert failed.value.returncode == 1
+    assert not CaseEvent.objects.filter(case=first, kind="reminder_sent").exists()
+    assert "resolver down" in caplog.text
+    assert [r.clock.case for r in send_due_reminders(day).sent] == [first]
+
+
+@pytest.mark.django_db
+def test_the_command_refuses_a_malformed_date() -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="YYYY-MM-DD") as refused:
+        call_command("cases", "remind", "--date", "2026-13-01")
+    assert refused.value.returncode == 2
+
+
 # --- two jobs at once (PostgreSQL; keep this the module's last test: its flush empties the reference data) -------
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,8 @@
 ``remind`` sends the statutory-clock reminders due that day (default today, China Standard Time): each threshold of
 a case type's ``reminder_days`` once per clock and due date (:mod:`jisheng.cases.reminders`). Run it once a day,
 shortly after midnight, from cron or a systemd timer; running it again, or twice at once, sends nothing twice.
-Exit code 0 on success, 2 on a malformed date or ``JISHENG["REMINDER_DAYS"]`` setting.
+Exit code 0 on success, 1 when some reminder failed (the others are sent; the log says why; the next run retries),
+2 on a malformed date or ``JISHENG["REMINDER_DAYS"]`` setting.
 """
 
 from __future__ import annotations
@@ -39,4 +40,6 @@ class Command(BaseCommand):
                 run = reminders.send_due_reminders(day)
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc), returncode=2) from exc
+        if run.failed:
+            raise CommandError(run.message(), returncode=1)
         self.stdout.write(run.message())
