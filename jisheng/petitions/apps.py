@@ -21,3 +21,11 @@ class PetitionsConfig(AppConfig):
         from .demo import demo_step
 
         reference.register_demo("petitions", demo_step, order=80)
+        # staff UI: the navigation entry (the clerk's to-do is the module's home) and the towns' assignments on
+        # the workbench
+        from jisheng.core import modules
+
+        from .views import workbench_items
+
+        modules.register(modules.Module("petitions", _("信访"), "petitions:todo", "petitions.view", 50))
+        modules.register_workbench(workbench_items)
