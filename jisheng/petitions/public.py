@@ -309,12 +309,24 @@ def _mark_received(petition: Petition) -> None:
         services.reply_mark_received(reply, on=clock.today(), actor=None)
 
 
+#: Statuses in which no conclusion period runs (the matter went elsewhere or was not accepted).
+_NO_CONCLUSION = frozenset({"referred", "channelled", "not_accepted"})
+
+
 def _shown(petition: Petition, status: dict[str, Any]) -> dict[str, Any]:
-    """What the tracking page prints of :func:`selectors.public_status`: the status label, the received and
-    conclusion due dates, the latest reply's text masked (:func:`masked_reply`) and date, the satisfaction label."""
+    """What the tracking page prints of :func:`selectors.public_status`: the status label, the received date, the
+    conclusion due date (words when there is none yet; empty when none runs), the latest reply's text masked
+    (:func:`masked_reply`) and date, the satisfaction label."""
     reply = status["reply"]
+    due = status["conclusion_due"]
+    if due is None and status["status"] in _NO_CONCLUSION:
+        due_text = ""  # referred, channelled, not accepted: no conclusion period runs here
+    elif due is None:  # not accepted yet, or the due date waits for next year's holiday calendar
+        due_text = str(_("受理后确定") if status["status"] == "registered" else _("待定"))
+    else:
+        due_text = due.isoformat()
     return {"status_label": status["status_label"], "received_on": status["received_on"],
-            "conclusion_due": status["conclusion_due"],
+            "conclusion_due": due_text,
             "reply_text": masked_reply(petition, str(reply["text"])) if reply else "",
             "replied_on": reply["replied_on"] if reply else None, "satisfaction_label": status["satisfaction"]}
 

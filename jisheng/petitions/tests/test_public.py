@@ -204,10 +204,23 @@ def test_the_tracking_page_takes_the_code_by_post_and_shows_the_status(web_petit
                                         + web_petition.tracking_code.lower()[6:]})
     page = response.content.decode()
     assert response.status_code == 200 and _no_store(response)
-    assert '<dd id="status-label">已登记</dd>' in page and "2026-03-02" in page and "受理后确定" in page
+    assert '<dd id="status-label">已登记</dd>' in page and "2026-03-02" in page
+    assert '<dd id="conclusion-due">受理后确定</dd>' in page
     assert "尚未答复" in page
     assert NAME not in page and PHONE not in page and ID_NUMBER not in page  # nothing about the person
     assert web_petition.case.number not in page  # nor the internal case number
+
+
+def test_once_accepted_the_conclusion_due_date_is_shown(web_petition: Petition, make_user: Any, county: Any) -> None:
+    from jisheng.accounts.roles import Role
+    from jisheng.petitions import services
+
+    with clock.frozen(at(DAY + dt.timedelta(days=1))):
+        services.petition_accept(web_petition, actor=make_user(Role.PETITION_CLERK, county))
+        page = Client().post(TRACK, {"code": web_petition.tracking_code}).content.decode()
+    due = selectors.public_status(web_petition)["conclusion_due"]
+    assert due is not None and due > DAY + dt.timedelta(days=60)
+    assert f'<dd id="conclusion-due">{due.isoformat()}</dd>' in page and '<dd id="status-label">已受理</dd>' in page
 
 
 def test_an_unknown_and_a_malformed_code_get_the_same_not_found(web_petition: Petition) -> None:
