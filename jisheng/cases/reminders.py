@@ -18,8 +18,8 @@ The rules, each pinned by ``cases/tests/test_reminders.py``:
   once. An extension moves the due date, so the thresholds of the new due date fire once each, on their days.
 - **To whom.** The accounts that may handle the case: active, holding ``<ns>.change`` of its type, with the case's
   area in their scope (their area is the case's area or above it), less those the type's ``scope_exclude`` keeps
-  from the case. A procedure replaces or extends that list with :func:`register_recipients` (petitions: the town
-  officers of an assignment's per-instance clock ``A<pk>``, who do not open the case through the engine).
+  from the case. A procedure replaces or extends that list with :func:`register_recipients` (e.g. with the town
+  officers of a petition assignment's per-instance clock ``A<pk>``, who do not open the case through the engine).
 - **Where.** Each reminder is a line "期限提醒" on its recipients' workbench (:func:`reminders_for`, shown by
   :mod:`jisheng.cases.workbench`) until the clock is met, its due date passes or a later threshold replaces it, and an
   event in the case's history (kind ``reminder_sent``).
