@@ -29,7 +29,8 @@ DOCUMENT_KINDS = {
     "referral_notice": _("转送告知书"),
     "channel_notice": _("告知书（依法定途径解决）"),
     "not_accepted_notice": _("不予受理告知书"),
-    "extension_notice": _("延期告知书"),
+    "extension_notice": _("延期办理告知书"),
+    "assignment_sheet": _("交办单"),
     "forum_screenshot": _("论坛帖子截图"),
 }
 
@@ -38,6 +39,14 @@ RECORDS = (
     RecordKind("notice", _("书面告知"), capability="change", phase="any", needs_text=True),
     RecordKind("extension_notice", _("延期告知"), capability="approve_extension", phase="any", needs_text=True),
 )
+
+
+def after_action(case: Any, action: str, actor: Any) -> None:
+    """File the paper a workflow step produces inside its transaction: ``accept`` → the acceptance notice
+    (:func:`jisheng.petitions.documents.generate_for_action`; the other papers are filed by their services)."""
+    from . import documents
+
+    documents.generate_for_action(case, action, actor)
 
 
 def scope_exclude(user: Any) -> Q:
@@ -121,6 +130,7 @@ PETITION_TYPE = CaseType(
     materials=lambda facts, as_of: [types.MaterialSpec("forum_screenshot", str(DOCUMENT_KINDS["forum_screenshot"]), required=False)],  # noqa: E501 (staff UI: forum screenshots are uploads of the case file)
     document_kinds=dict(DOCUMENT_KINDS),
     decision_basis=opinion_basis,
+    after_action=after_action,
     guard_facts=guard_facts,
     payload_actions=frozenset({"reply", "request_review", "request_re_review", "give_review_opinion",
                                "give_re_review_opinion", "refer", "channel", "refuse_repeat"}),

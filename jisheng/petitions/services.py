@@ -249,6 +249,13 @@ def _notice(petition: Petition, *, text: str, actor: Any, on: dt.date | None, ki
                           backdate_reason=_backdate(on, ""))
 
 
+def _paper(petition: Petition, kind: str, *, actor: Any, on: dt.date | None, **details: Any) -> None:
+    """Render and file the written paper ``kind`` of the step just taken (:mod:`jisheng.petitions.documents`)."""
+    from . import documents
+
+    documents.file_paper(petition, kind, actor=actor, on=on, **details)
+
+
 def _wording(petition: Petition, key: str) -> str:
     return rules.wording(petition.regime)[key]
 
@@ -287,6 +294,7 @@ def petition_refer(petition: Petition, *, body: str, actor: Any, on: dt.date | N
     _notice(petition, actor=actor, on=on, text=_("您反映的“%(s)s”已转送%(b)s办理。") % {
         "s": petition.subject, "b": body.strip()},
         data={"paper": "referral_notice", "body": body.strip(), "basis": rules.provision(petition.regime, "routing")})
+    _paper(petition, "referral_notice", actor=actor, on=on, body=body.strip())
     return petition
 
 
@@ -310,6 +318,7 @@ def petition_channel(petition: Petition, *, procedure: str, body: str, actor: An
     _notice(petition, actor=actor, on=on, text=text,
             data={"paper": "channel_notice", "procedure": procedure.strip(), "body": body.strip(),
                   "basis": rules.provision(petition.regime, "channel")})
+    _paper(petition, "channel_notice", actor=actor, on=on, procedure=procedure.strip(), body=body.strip())
     return petition
 
 
@@ -326,6 +335,7 @@ def petition_refuse_repeat(petition: Petition, *, actor: Any, on: dt.date | None
     _step(petition, "refuse_repeat", actor=actor, opinion=text, on=on, backdate_reason=backdate_reason)
     _notice(petition, actor=actor, on=on, text=text,
             data={"paper": "not_accepted_notice", "basis": rules.provision(petition.regime, "repeat")})
+    _paper(petition, "not_accepted_notice", actor=actor, on=on, reason=reason)
     return petition
 
 
@@ -378,6 +388,7 @@ def petition_assign(petition: Petition, *, due: dt.date, instruction: str, actor
         if area is not None:
             Delivery.objects.create(assignment=assignment, channel=DeliveryChannel.SYSTEM, attempted_on=start,
                                     outcome=DeliveryOutcome.SENT)
+    _paper(petition, "assignment_sheet", actor=actor, on=start, assignment=assignment)
     return assignment
 
 
@@ -567,8 +578,13 @@ def petition_give_opinion(petition: Petition, *, outcome: str, facts: str, reaso
         _step(petition, action, actor=actor, opinion=f"{OpinionOutcome(outcome).label}。{text}", on=on,
               backdate_reason=backdate_reason)
     with audit.acting(actor):
-        return PetitionOpinion.objects.create(petition=petition, round=round_, outcome=outcome, facts=facts.strip(),
-                                              reasons=reasons.strip(), provision_keys=keys, on=day, given_by=actor)
+        opinion = PetitionOpinion.objects.create(petition=petition, round=round_, outcome=outcome,
+                                                 facts=facts.strip(), reasons=reasons.strip(), provision_keys=keys,
+                                                 on=day, given_by=actor)
+    from .documents import OPINION_KINDS
+
+    _paper(petition, OPINION_KINDS[round_], actor=actor, on=day, opinion=opinion)
+    return opinion
 
 
 @transaction.atomic
@@ -590,6 +606,7 @@ def petition_extend(petition: Petition, *, days: int, reason: str, actor: Any, o
             text=_("您反映的“%(s)s”因%(r)s，办理期限延长%(n)d日，至%(d)s。") % {
                 "s": petition.subject, "r": reason.strip(), "n": days, "d": c.due.isoformat() if c.due else "—"},
             data={"paper": "extension_notice", "basis": rules.provision(petition.regime, "extension")})
+    _paper(petition, "extension_notice", actor=actor, on=on, reason=reason, days=days, due=c.due)
     return c
 
 
