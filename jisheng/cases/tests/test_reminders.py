@@ -148,6 +148,34 @@ def test_an_overdue_or_suspended_clock_gets_no_threshold_reminder(
 
 
 @pytest.mark.django_db
+def test_a_clock_shorter_than_the_first_threshold_is_reminded_on_its_first_day(
+        register_type: Any, town_a: Any, actor_for: Any) -> None:
+    short = ClockRule("answer", "答复", starts_on="received", stop_on=frozenset({"action:accept"}), unit="calendar",
+                      amount=5)
+    key = register_type(key="toy_short", prefix="TS", clock_rules=(short,), reminder_days=(7, 3, 1, 0)).key
+    case = _case(key, town_a, actor_for("change"))
+    due = case.clocks.get().due
+    assert due == START + dt.timedelta(days=5)
+    # 5 days left is inside the 7-day threshold: it goes out at once, saying 5 days
+    assert _run_daily(START, due) == [(START, 7, due), (due - dt.timedelta(days=3), 3, due),
+                                      (due - dt.timedelta(days=1), 1, due), (due, 0, due)]
+    assert ClockReminder.objects.get(threshold=7).days_left == 5
+
+
+@pytest.mark.django_db
+def test_a_closed_file_is_not_reminded_even_with_a_clock_left_running(
+        reminded: str, town_a: Any, actor_for: Any) -> None:
+    officer = actor_for("change")
+    case = _case(reminded, town_a, officer)
+    due = case.clocks.get().due
+    with clock.frozen(START + dt.timedelta(days=2)):
+        services.case_transition(case, action="withdraw", actor=officer)
+        services.case_transition(case, action="close", actor=officer)
+    assert case.clocks.get().met_on is None  # withdrawal does not meet the toy's clock
+    assert _run_daily(START + dt.timedelta(days=2), due) == []
+
+
+@pytest.mark.django_db
 def test_handlers_of_the_case_are_reminded_and_see_it_on_their_workbench(
         reminded: str, town_a: Any, town_b: Any, county: Any, make_user: Any) -> None:
     officer = make_user(Role.TOWN_OFFICER, town_a)
