@@ -181,3 +181,20 @@ def test_a_table_reads_a_fixed_number_of_queries(cohort: dict[str, Petition], cl
     with django_assert_num_queries(queries):
         table = petition_figures(clerk, *MARCH, by=by, as_of=AS_OF)
     assert table.total.count("received") == 5
+
+
+def test_satisfaction_counts_each_petition_once_by_its_latest_round(cohort: dict[str, Petition], clerk: User) -> None:
+    p2 = cohort["p2"]  # dissatisfied with the first answer: asks for a review, basically satisfied with it
+    with clock.frozen(at(d(5, 22), 18)):
+        services.petition_request_review(p2, on=d(5, 13), request="不服处理意见，请求复查", actor=clerk)
+        services.petition_give_opinion(p2, outcome="explain", facts="复查查明", reasons="维持并解释",
+                                       provision_keys=OPINION_KEYS, actor=clerk, on=d(5, 20))
+        reply = services.petition_send_reply(p2, text="复查意见", channel="visit", on=d(5, 21), actor=clerk)
+        services.reply_mark_received(reply, on=d(5, 21), actor=clerk)
+        services.follow_up_record(p2, result="basically", on=d(5, 22), actor=clerk)
+    before = petition_figures(clerk, *MARCH, as_of=d(5, 21)).total
+    after = petition_figures(clerk, *MARCH, as_of=d(5, 31)).total
+    assert (before.count("followed_up"), before.count("dissatisfied"), before.count("basically")) == (2, 1, 0)
+    assert (after.count("followed_up"), after.count("dissatisfied"), after.count("basically")) == (2, 0, 1)
+    assert (before.satisfaction_rate, after.satisfaction_rate) == (Decimal("50.0"), Decimal("100.0"))
+    assert after.count("answered") == 2  # the review's opinion does not make a second answer
