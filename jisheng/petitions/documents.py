@@ -180,16 +180,16 @@ def _basis(regime: str, *steps: str) -> str:
 
 def identity_withheld(petition: Petition, assignment: PetitionAssignment) -> bool:
     """Whether the petition complains about the assigned unit: its town (or a place inside it, or the area
-    above it) is the complained area, the named officer belongs to it, or an outside unit is the one named
-    (``petition-reg-2005/art-23``; ``petition-work-reg-2022/art-30/para-3``)."""
+    above it) is the complained area (as :func:`jisheng.petitions.selectors.assignment_view` reads it), the
+    named officer works in that town, or an outside unit is the one named (``petition-reg-2005/art-23``;
+    ``petition-work-reg-2022/art-30/para-3``)."""
     area = assignment.area
     complained = petition.complained_area
     if area is not None and complained is not None and (area.contains(complained) or complained.contains(area)):
         return True
     officer = petition.complained_user
     officer_area = getattr(officer, "area", None)
-    if area is not None and officer_area is not None and (area.contains(officer_area)
-                                                          or officer_area.contains(area)):
+    if area is not None and area.contains(officer_area):
         return True
     unit = assignment.unit_name.strip()
     named = petition.complained_name.strip()

@@ -233,3 +233,14 @@ def test_typical_papers_are_one_page_with_the_seal_and_date_under_the_text(
         assert len(pages) == 1, kind
         seal = pages[0].index("太仓市卫生健康委员会（印章）2026年3月")
         assert seal > pages[0].index("。") and pages[0].index("依据：", seal) > seal
+
+
+def test_accepting_through_the_engines_own_action_files_the_notice_once(receive: Callable[..., Petition],
+                                                                        clerk: User) -> None:
+    from jisheng.cases.services import case_transition
+
+    petition = receive(DAY)
+    with clock.frozen(at(_d(1), 10)):
+        case_transition(petition.case, action="accept", actor=clerk)
+    notice = the(petition, "acceptance_notice")
+    assert notice.title == "信访事项受理告知书" and "2026年3月3日" in text_of(notice)
