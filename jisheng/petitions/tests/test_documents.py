@@ -244,3 +244,21 @@ def test_accepting_through_the_engines_own_action_files_the_notice_once(receive:
         case_transition(petition.case, action="accept", actor=clerk)
     notice = the(petition, "acceptance_notice")
     assert notice.title == "信访事项受理告知书" and "2026年3月3日" in text_of(notice)
+
+
+def test_a_long_opinion_keeps_its_opinion_remedy_and_seal_together_and_names_the_representatives(
+        receive: Callable[..., Petition], clerk: User) -> None:
+    petition = receive(DAY, representatives=[{"name": "李四"}, {"name": "赵六"}], group_size=12)
+    line = "的奖励因户籍信息未同步而未按时发放，经与公安、民政部门数据比对，情况属实，涉及金额已核定。"
+    facts = "\n".join(f"第{i}户{line}" for i in range(1, 9))
+    with clock.frozen(at(_d(2), 10)):
+        services.petition_accept(petition, actor=clerk, on=_d(1))
+        services.petition_give_opinion(petition, outcome="support", facts=facts, reasons="应当补发。",
+                                       provision_keys=["petition-work-reg-2022/art-32"], actor=clerk)
+    pages = [flat(p) for p in tools.pdf_pages(read(the(petition, "opinion")))]
+    assert len(pages) == 2
+    assert pages[0].startswith("太仓市卫生健康委员会") and "王小红、李四、赵六：" in pages[0]
+    assert "第8户" in "".join(pages) and "三、处理意见及依据" not in pages[0]
+    last = pages[1]
+    seal = last.index("太仓市卫生健康委员会（印章）2026年3月4日")
+    assert last.index("三、处理意见及依据。") < last.index("请求复查") < seal
