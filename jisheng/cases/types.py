@@ -210,6 +210,10 @@ class CaseType:
     #: Days before a running clock's (possibly extended) due date on which its handlers are reminded, e.g.
     #: ``(7, 3, 1, 0)``; each threshold is sent once per due date (``jisheng.cases.reminders``). Empty: none.
     reminder_days: tuple[int, ...] = ()
+    #: True when the type's panel takes the decision, the records and the clock changes (its services do more
+    #: than the engine's: papers, notices, assignments): the engine's case page then offers no generic decision,
+    #: record or clock form and its views for them refuse the type, so no step can bypass the procedure's services.
+    steps_in_panel: bool = False
     #: ``scope_exclude(user)``: a ``Q`` over :class:`~jisheng.cases.models.Case` of the cases ``user`` never
     #: reaches although they are in scope (e.g. a petition complaining about that officer); None: none excluded.
     scope_exclude: Callable[[Any], Any] | None = None

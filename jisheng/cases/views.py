@@ -258,12 +258,12 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         "documents": [d for d in documents if d.active], "inactive_documents": [d for d in documents if not d.active],
         "steps": file.steps, "events": file.events,
         "records": file.records,
-        "record_kinds": [r for r in ctype.records if types.may(request.user, ctype, r.capability)
-                         and r.allowed(ended)],
+        "record_kinds": [] if ctype.steps_in_panel else [
+            r for r in ctype.records if types.may(request.user, ctype, r.capability) and r.allowed(ended)],
         "actions": [a for a in actions if a["kind"] == "step"],
         "payload_actions": [a for a in actions if a["kind"] == "payload"],
         "legal_review_due": any(a["kind"] == "legal_review" for a in actions),
-        "can_decide": bool(decision_rows),
+        "can_decide": bool(decision_rows) and not ctype.steps_in_panel,
         "decide_blocked": next((a["blocked"] for a in decision_rows if a["blocked"]), None),
         "decide_form": _decision_form(case, ctype),
         "basis_choices": _basis_choices(case, ctype) if decision_rows else [],
@@ -274,8 +274,11 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         "special_records": list(SPECIAL_RECORDS.items()),
         "special_missing": file.special_records_missing() if case.is_special else [],
         "statuses": wf.statuses, "actions_labels": wf.actions,
-        "can_write": can_write, "can_clock": any(types.may(request.user, ctype, r) for r in ("change", "decide")),
-        "can_extend": any(types.may(request.user, ctype, r) for r in ("approve_extension", "decide")),
+        "can_write": can_write, "can_clock": not ctype.steps_in_panel and any(
+            types.may(request.user, ctype, r) for r in ("change", "decide")),
+        "can_extend": not ctype.steps_in_panel and any(
+            types.may(request.user, ctype, r) for r in ("approve_extension", "decide")),
+        "can_mark_special": can_write and not ctype.steps_in_panel,
         "terminal": terminal, "can_review": types.may(request.user, ctype, "file_review"),
         "assessment": ctype.assessment(case), "today": today,
     })
@@ -296,6 +299,12 @@ def case_provisions(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "cases/_basis_choices.html", {
         "basis_choices": _basis_choices(case, ctype, query, on=on, checked=checked), "checked": checked,
         "query": query})
+
+
+def _in_panel(request: HttpRequest, case: Case) -> HttpResponse:
+    """The answer of the engine's generic forms for a type whose panel takes its steps (``steps_in_panel``)."""
+    messages.error(request, _("此事项的办理环节请在本页的专门办理栏中操作。"))
+    return _back(case)
 
 
 @route_scope(roles=HANDLERS | WRITERS, obj="cases.case", methods=("POST",))
@@ -320,6 +329,8 @@ def case_decide(request: HttpRequest, number: str) -> HttpResponse:
     """Decide the case: outcome, reasons and provisions chosen from the catalogue in force on the decision date
     (remedies in force that day are added by the service)."""
     case = case_get_for_user(request.user, number)
+    if types.get(case.case_type).steps_in_panel:
+        return _in_panel(request, case)
     ctype = types.get(case.case_type)
     form = _decision_form(case, ctype, request.POST)
     if not form.is_valid():
@@ -401,6 +412,8 @@ def case_withdraw_document(request: HttpRequest, number: str) -> HttpResponse:
 def case_record(request: HttpRequest, number: str) -> HttpResponse:
     """File a record of the type (e.g. the publication of a grant) with its date."""
     case = case_get_for_user(request.user, number)
+    if types.get(case.case_type).steps_in_panel:
+        return _in_panel(request, case)
     form = RecordForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写记录的类别、日期和内容。"))
@@ -415,6 +428,8 @@ def case_record(request: HttpRequest, number: str) -> HttpResponse:
 def case_special(request: HttpRequest, number: str) -> HttpResponse:
     """Mark the case special (three records and legal review needed before the decision)."""
     case = case_get_for_user(request.user, number)
+    if types.get(case.case_type).steps_in_panel:
+        return _in_panel(request, case)
     form = SpecialForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请写明特殊案件的事由。"))
@@ -427,6 +442,8 @@ def case_special(request: HttpRequest, number: str) -> HttpResponse:
 def case_clock(request: HttpRequest, number: str) -> HttpResponse:
     """Suspend, resume or extend a statutory clock of the case (the service checks who may)."""
     case = case_get_for_user(request.user, number)
+    if types.get(case.case_type).steps_in_panel:
+        return _in_panel(request, case)
     form = ClockForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("期限操作的参数不完整。"))

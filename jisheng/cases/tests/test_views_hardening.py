@@ -234,3 +234,37 @@ def test_the_pick_list_of_a_back_dated_decision_holds_the_law_in_force_on_that_d
     assert 'value="admin-licensing-law-2003/art-38"' in then.content.decode()
     assert 'value="admin-licensing-law-2019/' not in then.content.decode()
     assert 'value="admin-licensing-law-2019/art-38"' in today.content.decode()  # no date given: today's law
+
+
+@pytest.mark.django_db
+def test_a_type_whose_panel_takes_the_steps_gets_no_generic_decision_record_or_clock_form(
+        register_type: Any, town_a: Any, county: Any, actor_for: Any, make_user: Any, client: Any) -> None:
+    """``steps_in_panel``: the engine's page offers no generic decision, record, clock or special-case form for the
+    type, and hand-made POSTs to those endpoints change nothing (a petition's opinion, notices and extensions must
+    go through petitions' services, which also file the papers and tell the petitioner)."""
+    from jisheng.cases.types import RecordKind
+
+    key = register_type(key="toy_panel", prefix="TP", steps_in_panel=True,
+                        records=(RecordKind("note", "备注", needs_text=True),),
+                        clock_rules=(ClockRule("decision", "决定", starts_on="received", unit="calendar", amount=20,
+                                               stop_on=frozenset({"action:grant", "action:refuse"}),
+                                               max_extension=10),)).key
+    with clock.frozen(dt.date(2013, 6, 20)):
+        case = _reviewed(key, town_a, actor_for("change"))
+        login(client, make_user(Role.CITY_ADMIN, county))
+        page = client.get(f"/cases/{case.number}/").content.decode()
+        for form in ("/decide/", "/record/", "/clock/", "/special/"):
+            assert f'action="/cases/{case.number}{form}"' not in page, form
+        answers = [
+            client.post(f"/cases/{case.number}/decide/", {"outcome": "granted", "reasons": "符合规定",
+                                                         "provision_keys": ["admin-licensing-law-2003/art-38"]}),
+            client.post(f"/cases/{case.number}/record/", {"kind": "note", "text": "x", "on": "2013-06-20"}),
+            client.post(f"/cases/{case.number}/clock/", {"op": "extend", "kind": "decision", "days": 5,
+                                                        "reason": "复杂", "day": "2013-06-20"}),
+            client.post(f"/cases/{case.number}/special/", {"reason": "x"}),
+        ]
+    assert all(r.status_code == 302 for r in answers)
+    case.refresh_from_db()
+    assert case.status == "reviewed" and not case.is_special
+    assert not CaseDecision.objects.filter(case=case).exists()
+    assert not case.records.exists() and not case.clocks.get(kind="decision").extensions.exists()
