@@ -108,9 +108,12 @@ def _party(role: str, data: dict[str, Any], where: str) -> dict[str, str]:
             "phone": str(data.get("phone", "") or "").strip()[:32]}
 
 
-def _registry_person(id_number: str) -> Any:
+def _registry_person(id_number: str, actor: Any) -> Any:
+    """The living registry person with exactly this ID number inside the receiving actor's area scope (the
+    commission's subtree for web and hotline intake), or None: a petition never links a person the receiving
+    body may not see."""
     from jisheng.core.idnumber import normalise_id_number
-    from jisheng.registry.models import Person
+    from jisheng.registry.access import persons_for_user
 
     if not id_number:
         return None
@@ -118,7 +121,9 @@ def _registry_person(id_number: str) -> Any:
         normalised = normalise_id_number(id_number)
     except Exception:
         return None
-    return Person.objects.filter(id_number=normalised, status="alive").first()
+    if not normalised:
+        return None
+    return persons_for_user(actor).filter(id_number=normalised, status="alive").first()
 
 
 def _order_lock(order_no: str) -> None:
@@ -156,7 +161,8 @@ def petition_receive(*, channel: str, received_at: dt.datetime, subject: str, co
     Raises:
         NotPermitted: the actor may not register petitions.
         InvalidInput: unknown channel, no subject, content or petitioner name, more than 5 representatives,
-            a group size below 1 or below the representatives, a receipt time more than 5 minutes after now or before 2005-05-01.
+            a group size below 1 or below the representatives, a receipt time more than 5 minutes after now or
+            before 2005-05-01.
     """
     if channel not in Channel.values:
         raise InvalidInput(_("未知的信访渠道：%(c)s") % {"c": channel}, location="channel")
@@ -194,7 +200,7 @@ def petition_receive(*, channel: str, received_at: dt.datetime, subject: str, co
         with transaction.atomic():
             case = cases.case_create(case_type="petition", area=receiving, application_date=received_on, actor=actor,
                                      outside_parties=parties, summary=subject.strip()[:255], is_demo=is_demo)
-            person = _registry_person(parties[0]["id_number"])
+            person = _registry_person(parties[0]["id_number"], actor)
             with audit.acting(actor):
                 if person is not None:
                     applicant = case.applicants.get(role="petitioner")

@@ -294,3 +294,21 @@ def test_a_receipt_time_a_little_ahead_of_our_clock_is_read_as_now(clerk: User) 
         with pytest.raises(InvalidInput) as err:
             services.petition_receive(received_at=now + dt.timedelta(minutes=6), order_no="A2", **fields)
     assert err.value.location == "received_at"
+
+
+def test_a_petitioner_is_linked_only_to_a_registry_person_the_receiving_body_may_see(
+        clerk: User, make_user: Callable[..., User], town_a: Area, town_b: Area) -> None:
+    """The exact ID number links the registry person when the receiving clerk's area holds them; a clerk of
+    another town gets the petition registered with the typed details only (no link to a record out of scope)."""
+    from jisheng.accounts.roles import Role
+    from jisheng.registry.tests.factories import make_person
+
+    person = make_person(town_a, name="王小红", sex="F", birth_date=dt.date(1986, 4, 2))
+    fields = {"channel": "visit", "received_at": at(DAY), "subject": "奖励", "content": "请求核实",
+              "petitioner": {"name": "王小红", "phone": "13800000000", "id_number": person.id_number}}
+    with clock.frozen(at(DAY, 10)):
+        linked, _c = services.petition_receive(actor=clerk, **fields)
+        other, _c = services.petition_receive(actor=make_user(Role.PETITION_CLERK, town_b), **fields)
+    assert linked.case.applicants.get(role="petitioner").person == person
+    outside = other.case.applicants.get(role="petitioner")
+    assert outside.person is None and outside.id_number == person.id_number
