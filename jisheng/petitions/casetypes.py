@@ -49,6 +49,14 @@ def after_action(case: Any, action: str, actor: Any) -> None:
     documents.generate_for_action(case, action, actor)
 
 
+def forum_materials(facts: dict[str, Any], as_of: Any) -> list[types.MaterialSpec]:
+    """The case file's checklist: a forum post's screenshot (optional) for a petition logged from a web forum
+    (``facts["channel"] == "forum"``); nothing for the other channels."""
+    if facts.get("channel") != "forum":
+        return []
+    return [types.MaterialSpec("forum_screenshot", str(DOCUMENT_KINDS["forum_screenshot"]), required=False)]
+
+
 def scope_exclude(user: Any) -> Q:
     """Petitions complaining about ``user`` by name: never reached by that officer (``petition-reg-2005/art-23``;
     ``petition-work-reg-2022/art-30/para-3``)."""
@@ -127,13 +135,14 @@ PETITION_TYPE = CaseType(
                   stop_on=frozenset({"action:give_re_review_opinion"}), parameter="petition.re_review"),
     ),
     records=RECORDS,
-    materials=lambda facts, as_of: [types.MaterialSpec("forum_screenshot", str(DOCUMENT_KINDS["forum_screenshot"]), required=False)],  # noqa: E501 (staff UI: forum screenshots are uploads of the case file)
+    materials=forum_materials,
     document_kinds=dict(DOCUMENT_KINDS),
     decision_basis=opinion_basis,
     after_action=after_action,
     guard_facts=guard_facts,
-    payload_actions=frozenset({"reply", "request_review", "request_re_review", "give_review_opinion",
+    payload_actions=frozenset({"accept", "reply", "request_review", "request_re_review", "give_review_opinion",
                                "give_re_review_opinion", "refer", "channel", "refuse_repeat"}),
+    steps_in_panel=True,
     panel_template="petitions/panel.html",
     reminder_days=(7, 3, 1, 0),
     scope_exclude=scope_exclude,

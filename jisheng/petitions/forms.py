@@ -168,6 +168,8 @@ class IntakeForm(forms.Form):
             data["received_at"] = at
         if data.get("channel") == Channel.FORUM and not data.get("forum_url"):
             self.add_error("forum_url", _g("网络论坛信访请填写帖子网址"))
+        if data.get("screenshot") and data.get("channel") != Channel.FORUM:
+            self.add_error("screenshot", _g("帖子截图只用于网络论坛信访"))
         if data.get("screenshot") and not data.get("forum_url") and data.get("channel") != Channel.FORUM:
             self.add_error("screenshot", _g("截图用于网络论坛帖子，请同时填写帖子网址"))
         if not data.get("reply_channel"):

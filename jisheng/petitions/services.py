@@ -199,7 +199,8 @@ def petition_receive(*, channel: str, received_at: dt.datetime, subject: str, co
     try:
         with transaction.atomic():
             case = cases.case_create(case_type="petition", area=receiving, application_date=received_on, actor=actor,
-                                     outside_parties=parties, summary=subject.strip()[:255], is_demo=is_demo)
+                                     outside_parties=parties, summary=subject.strip()[:255], is_demo=is_demo,
+                                     facts={"channel": channel})
             person = _registry_person(parties[0]["id_number"], actor)
             with audit.acting(actor):
                 if person is not None:

@@ -74,6 +74,12 @@ def test_registering_a_petition_links_the_registry_person_and_opens_its_case_pag
     page = client.get(response["Location"]).content.decode()
     assert 'id="petition-panel"' in page and 'id="petitioner-linked"' in page and "已关联人口信息" in page
     assert "《信访工作条例》" in page and petition.tracking_code in page
+    # every step goes through the panel (petitions' services file the papers): no generic engine form, and a
+    # visit has no forum-screenshot line in its checklist
+    number = petition.case.number
+    for generic in ("decide", "record", "clock", "special", "action"):
+        assert f'action="/cases/{number}/{generic}/"' not in page, generic
+    assert "论坛帖子截图" not in page
 
 
 def test_a_double_submitted_intake_form_registers_once(clerk: User) -> None:
@@ -130,6 +136,12 @@ def test_a_forum_post_keeps_its_screenshot_and_a_wrong_file_is_refused(clerk: Us
     petition = Petition.objects.get()
     assert petition.forum_url == "https://bbs.example.cn/t/1"
     assert list(petition.case.documents.values_list("kind", flat=True)) == ["forum_screenshot"]
+    assert list(petition.case.materials.values_list("key", "provided")) == [("forum_screenshot", True)]
+    # a screenshot belongs to a forum post only
+    other = SimpleUploadedFile("shot.png", PNG, content_type="image/png")
+    response = client.post("/petitions/new/", {**_intake_data(channel="visit"), "screenshot": other})
+    assert response.status_code == 200 and "帖子截图只用于网络论坛信访" in response.content.decode()
+    assert Petition.objects.count() == 1
 
 
 def test_a_repeat_named_by_tracking_code_links_to_the_first_petition(clerk: User, receive: Callable[..., Petition]
