@@ -228,13 +228,13 @@ def _clock_basis(rule: ClockRule, ref: str, parameter: str | None, day: dt.date)
 
 
 def _start_clock(case: Case, rule: ClockRule, start: dt.date, event: str, actor: Any,
-                 instance: str = "", amount: int | None = None) -> CaseClock:
+                 instance: str = "", amount: int | None = None, instance_label: str = "") -> CaseClock:
     law_day = _law_day(case, start)
     if amount is None:
         amount, note = _rule_amount(rule, law_day)
     else:
         note = _("期限由交办时确定：%(n)d %(u)s。") % {"n": amount, "u": ClockUnit(rule.unit).label}
-    label = str(rule.label) + (f"（{instance}）" if instance else "")
+    label = str(rule.label) + (f"（{instance_label or instance}）" if instance else "")
     c = CaseClock(case=case, kind=rule.kind, instance=instance, label=label[:128], start=start, start_event=event,
                   unit=rule.unit, amount=amount, parameter=rule.parameter or "",
                   basis=_clock_basis(rule, rule.basis, None if instance else rule.parameter, law_day),
@@ -283,8 +283,11 @@ def _apply_clock_events(case: Case, ctype: CaseType, event: str, day: dt.date, a
 
 @transaction.atomic
 def case_start_clock(case: Case, *, kind: str, instance: str, start: dt.date, actor: Any,
-                     amount: int | None = None) -> CaseClock:
+                     amount: int | None = None, instance_label: str = "") -> CaseClock:
     """Start a per-instance clock ``kind`` for ``instance`` (e.g. one assigned unit's answer) on ``start``.
+
+    ``instance_label``: what people read for the instance in the clock's name (e.g. the assigned unit's name when
+    ``instance`` is a key such as ``"A12"``); default the instance itself.
 
     ``amount``: the length in the rule's unit chosen for this instance (e.g. the days until an assigned unit's
     own response due date); None takes the rule's parameter or amount. A chosen amount must be at least 1 and
@@ -314,7 +317,8 @@ def case_start_clock(case: Case, *, kind: str, instance: str, start: dt.date, ac
             raise InvalidInput(_("期限须为 1 至 %(n)s") % {"n": limit if limit is not None else "…"},
                                location="amount")
     with audit.acting(actor):
-        return _start_clock(case, rule, day, f"manual:{kind}", actor, instance.strip(), amount=amount)
+        return _start_clock(case, rule, day, f"manual:{kind}", actor, instance.strip(), amount=amount,
+                            instance_label=instance_label.strip()[:64])
 
 
 def _clock(case: Case, kind: str, instance: str = "") -> CaseClock:

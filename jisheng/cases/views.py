@@ -231,6 +231,18 @@ def _basis_choices(case: Case, ctype: types.CaseType, query: str = "", on: dt.da
              "in_force": in_force_state(k, day) is not False} for k in keys]
 
 
+def _records_with_instance_names(records: list[Any], clocks: list[Any]) -> list[Any]:
+    """The records, each per-instance one carrying ``instance_name``: the instance as its clock names it (an
+    assigned unit's name where the instance is a key such as ``"A12"``), never the key."""
+    names = {}
+    for c in clocks:
+        if c.instance and c.label.endswith("）") and "（" in c.label:
+            names[c.instance] = c.label[c.label.index("（") + 1:-1]
+    for r in records:
+        r.instance_name = names.get(r.instance, r.instance)
+    return records
+
+
 @route_scope(roles=VIEWERS, obj="cases.case")
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     """The case page: status, parties, clocks with their explanation and days left, materials, documents,
@@ -257,7 +269,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         "materials": file.materials,
         "documents": [d for d in documents if d.active], "inactive_documents": [d for d in documents if not d.active],
         "steps": file.steps, "events": file.events,
-        "records": file.records,
+        "records": _records_with_instance_names(file.records, file.clocks),
         "record_kinds": [] if ctype.steps_in_panel else [
             r for r in ctype.records if types.may(request.user, ctype, r.capability) and r.allowed(ended)],
         "actions": [a for a in actions if a["kind"] == "step"],

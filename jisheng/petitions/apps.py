@@ -28,4 +28,10 @@ class PetitionsConfig(AppConfig):
         from .views import workbench_items
 
         modules.register(modules.Module("petitions", _("信访"), "petitions:todo", "petitions.view", 50))
+        # reminders of an assignment's answer clock reach the assigned town's officers too
+        from jisheng.cases import reminders as case_reminders
+
+        from . import reminders
+
+        case_reminders.register_recipients("petition", reminders.recipients, link=reminders.link)
         modules.register_workbench(workbench_items)

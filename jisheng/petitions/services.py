@@ -388,7 +388,8 @@ def petition_assign(petition: Petition, *, due: dt.date, instruction: str, actor
         assignment = PetitionAssignment.objects.create(petition=petition, area=area, unit_name=unit_name[:100],
                                                        due=due, instruction=instruction.strip())
         c = cases.case_start_clock(case, kind="unit_response", instance=assignment.instance, start=start,
-                                   actor=actor, amount=(due - start).days)
+                                   actor=actor, amount=(due - start).days,
+                                   instance_label=area.name if area is not None else unit_name)
         if c.due is not None and c.due != due:
             assignment.due = c.due
             assignment.save(update_fields=["due", "updated_at"])

@@ -1,0 +1,63 @@
+"""Reminders of an assignment's answer clock reach the assigned town's officers (not one the petition names), who are
+led to their assignment page; the clock and its records name the town, never the assignment's key."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from jisheng.accounts.models import User
+from jisheng.accounts.roles import Role
+from jisheng.cases import reminders
+from jisheng.cases.models import ClockReminder
+from jisheng.core import clock
+from jisheng.core.models import Area
+from jisheng.petitions import services
+from jisheng.petitions.models import Petition
+from tests.conftest import login
+
+from .conftest import at
+
+pytestmark = pytest.mark.django_db
+
+DAY = dt.date(2026, 3, 2)
+
+
+def test_an_assigned_towns_officers_are_reminded_and_a_named_officer_is_not(
+        receive: Callable[..., Petition], clerk: User, town_a: Area, town_b: Area, officer_a: User,
+        officer_b: User, make_user: Callable[..., User]) -> None:
+    named = make_user(Role.TOWN_OFFICER, town_a)
+    petition = receive(DAY, complained_user=named)
+    with clock.frozen(at(DAY, 11)):
+        services.petition_accept(petition, actor=clerk, on=DAY)
+        a = services.petition_assign(petition, area=town_a, due=DAY + dt.timedelta(days=10), instruction="请核实",
+                                     actor=clerk)
+    answer_clock = petition.case.clocks.get(kind="unit_response")
+    assert answer_clock.label == f"承办单位答复（{town_a.name}）"
+    run = reminders.send_due_reminders(DAY + dt.timedelta(days=3))  # 7 days left
+    assert run is not None
+    sent = ClockReminder.objects.get(clock=answer_clock)
+    to = set(sent.recipients.all())
+    assert clerk in to and officer_a in to
+    assert named not in to and officer_b not in to
+    with clock.frozen(at(DAY + dt.timedelta(days=3), 12)):
+        page = login(Client(), officer_a).get("/").content.decode()
+    assert f"/petitions/assignments/{a.pk}/" in page and petition.case.number in page
+    assert "王小红" not in page and "王*" not in page
+
+
+def test_a_unit_answer_on_the_case_page_names_the_town(receive: Callable[..., Petition], clerk: User,
+                                                     town_a: Area, officer_a: User) -> None:
+    petition = receive(DAY)
+    with clock.frozen(at(DAY + dt.timedelta(days=1), 11)):
+        services.petition_accept(petition, actor=clerk, on=DAY)
+        a = services.petition_assign(petition, area=town_a, due=DAY + dt.timedelta(days=10), instruction="请核实",
+                                     actor=clerk)
+        services.delivery_acknowledge(a, actor=officer_a)
+        services.assignment_respond(a, response="已核实补发", actor=officer_a)
+        page = login(Client(), clerk).get(f"/cases/{petition.case.number}/").content.decode()
+    assert f"承办单位答复 · 2026-03-03 · {town_a.name}" in page
+    assert f"· {a.instance}" not in page and f"（{a.instance}）" not in page
