@@ -102,6 +102,9 @@ class PetitionAssignment(DomainModel):
     responded_on = models.DateField(_("答复日期"), null=True, blank=True)
     responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                      related_name="+", verbose_name=_("答复人"))
+    #: The assignment sheet (交办单) filed on the case for this unit: the one paper of the case file the unit reads.
+    sheet = models.ForeignKey("cases.CaseDocument", models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name=_("交办单"))
 
     class Meta:
         verbose_name = _("交办件")

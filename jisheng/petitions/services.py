@@ -396,7 +396,12 @@ def petition_assign(petition: Petition, *, due: dt.date, instruction: str, actor
         if area is not None:
             Delivery.objects.create(assignment=assignment, channel=DeliveryChannel.SYSTEM, attempted_on=start,
                                     outcome=DeliveryOutcome.SENT)
-    _paper(petition, "assignment_sheet", actor=actor, on=start, assignment=assignment)
+    from . import documents
+
+    with audit.acting(actor):
+        assignment.sheet = documents.file_paper(petition, "assignment_sheet", actor=actor, on=start,
+                                                assignment=assignment)
+        assignment.save(update_fields=["sheet", "updated_at"])
     return assignment
 
 

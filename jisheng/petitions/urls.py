@@ -12,6 +12,7 @@ urlpatterns = [
     path("assignments/", views.inbox, name="inbox"),
     path("assignments/<int:pk>/", views.assignment_detail, name="assignment"),
     path("assignments/<int:pk>/acknowledge/", views.assignment_acknowledge, name="acknowledge"),
+    path("assignments/<int:pk>/sheet/", views.assignment_sheet, name="sheet"),
     path("assignments/<int:pk>/respond/", views.assignment_respond, name="respond"),
     path("periods/", views.periods, name="periods"),
     path("watch/", views.watch_list, name="watch_list"),

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -545,6 +545,22 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "petitions/assignment.html", {
         "a": assignment, "view": view, "respond_form": forms.RespondForm(initial={"on": clock.today()}),
         "today": clock.today()})
+
+
+@route_scope(roles=RESPONDERS, obj="petitions.assignment")
+def assignment_sheet(request: HttpRequest, pk: int) -> FileResponse:
+    """The assignment sheet (交办单) of one assignment, the paper the unit works from (the petitioner masked, or
+    withheld where the petition complains about the unit). The download is audited."""
+    from jisheng.core import audit
+
+    assignment = access.assignment_get_for_user(request.user, pk)
+    sheet = assignment.sheet
+    if sheet is None or not sheet.active:
+        raise Http404
+    audit.record_view(sheet, what=_("交办单：%(n)s") % {"n": assignment.petition.case.number})
+    sheet.file.open("rb")
+    return FileResponse(sheet.file, content_type=sheet.content_type, as_attachment=False,
+                        filename=sheet.file.name.rsplit("/", 1)[-1])
 
 
 def _assignment_back(assignment: Any) -> HttpResponseRedirect:

@@ -61,3 +61,28 @@ def test_a_unit_answer_on_the_case_page_names_the_town(receive: Callable[..., Pe
         page = login(Client(), clerk).get(f"/cases/{petition.case.number}/").content.decode()
     assert f"承办单位答复 · 2026-03-03 · {town_a.name}" in page
     assert f"· {a.instance}" not in page and f"（{a.instance}）" not in page
+
+
+def test_the_town_reads_its_assignment_sheet_and_another_town_gets_404(
+        receive: Callable[..., Petition], clerk: User, town_a: Area, town_b: Area, officer_a: User,
+        officer_b: User) -> None:
+    """The assigned town opens its 交办单 from the assignment page (audited, the petitioner withheld when the
+    petition complains about that town); another town's officer gets the same 404 as for no such sheet."""
+    from jisheng.core.models import AuditEvent
+    from tests import tools
+
+    petition = receive(DAY, complained_area=town_a)
+    with clock.frozen(at(DAY + dt.timedelta(days=1), 11)):
+        services.petition_accept(petition, actor=clerk, on=DAY)
+        a = services.petition_assign(petition, area=town_a, due=DAY + dt.timedelta(days=10), instruction="请核实",
+                                     actor=clerk)
+        town = login(Client(), officer_a)
+        page = town.get(f"/petitions/assignments/{a.pk}/").content.decode()
+        assert f'href="/petitions/assignments/{a.pk}/sheet/"' in page
+        sheet = town.get(f"/petitions/assignments/{a.pk}/sheet/")
+        assert sheet.status_code == 200 and sheet["Content-Type"] == "application/pdf"
+        text = tools.pdftotext(b"".join(sheet.streaming_content))  # type: ignore[attr-defined]
+        assert "交办单" in text and "王小红" not in text and "13800000000" not in text and "王*" not in text
+        assert AuditEvent.objects.filter(object_id=a.sheet_id, action="view", actor=officer_a).exists()
+        assert login(Client(), officer_b).get(f"/petitions/assignments/{a.pk}/sheet/").status_code == 404
+        assert town.get("/petitions/assignments/999999/sheet/").status_code == 404
