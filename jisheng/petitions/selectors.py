@@ -145,23 +145,65 @@ def assignments_for_user(user: Any) -> QuerySet[PetitionAssignment]:
     return in_scope(qs, user, area_field="area").select_related("petition__case", "area").order_by("due", "id")
 
 
-def assignment_view(assignment: PetitionAssignment, user: Any) -> dict[str, Any]:
-    """What the assigned town's officer sees of an assignment: the matter, the instruction and due date, and the
-    petitioner masked — withheld entirely (``None``) when the petition complains about their unit or them
+def party_names(petition: Petition) -> list[str]:
+    """Every name the petition's parties go by (the petitioner's and each representative's, as typed and as the
+    registry has it): what must never reach a town in full. Reads ``petition.case.applicants.all()``, so a list
+    that prefetches ``petition__case__applicants__person`` runs no query per row."""
+    names: list[str] = []
+    for party in petition.case.applicants.all():
+        if party.role not in ("petitioner", "representative"):
+            continue
+        names.append(party.name)
+        if party.person_id is not None:
+            names.append(party.person.name)
+    return [n for n in names if n and n.strip()]
+
+
+def withheld_from(assignment: PetitionAssignment, user: Any) -> bool:
+    """Whether ``user``, reading ``assignment``, is the unit complained about and so learns nothing of who
+    complained: the petition names them, or complains about the assigned town (its area, or one of its officers:
+    :func:`jisheng.petitions.documents.identity_withheld`, the rule the assignment sheet follows)
     (``petition-reg-2005/art-23``; ``petition-work-reg-2022/art-30/para-3``)."""
+    from .documents import identity_withheld
+
+    petition = assignment.petition
+    return petition.complained_user_id == getattr(user, "pk", None) or identity_withheld(petition, assignment)
+
+
+def unit_text(assignment: PetitionAssignment, user: Any, text: str) -> str:
+    """``text`` of ``assignment``'s petition (its subject, content, the instruction) as the assigned town may read
+    it: ID numbers and phones masked, every party's name masked to the surname — or, for the unit complained
+    about (:func:`withheld_from`), replaced by 信访人 and the numbers removed."""
+    from .documents import redact
+
+    return redact(text, party_names(assignment.petition), withheld=withheld_from(assignment, user))
+
+
+def assignments_listed(user: Any) -> QuerySet[PetitionAssignment]:
+    """:func:`assignments_for_user` with what :func:`unit_text` reads of each row loaded up front (the parties, the
+    unit or officer complained about), for the inbox and the workbench."""
+    return assignments_for_user(user).select_related(
+        "petition__complained_area", "petition__complained_user__area").prefetch_related(
+        "petition__case__applicants__person")
+
+
+def assignment_view(assignment: PetitionAssignment, user: Any) -> dict[str, Any]:
+    """What the assigned town's officer sees of an assignment: the matter, the instruction and due date with every
+    party's name and number masked (:func:`unit_text`), and the petitioner masked — withheld entirely (``None``,
+    ``identity_withheld``) when the petition complains about their unit, one of its officers or them
+    (:func:`withheld_from`; ``petition-reg-2005/art-23``; ``petition-work-reg-2022/art-30/para-3``)."""
     from jisheng.core.masking import mask_name, mask_phone
 
     petition = assignment.petition
-    complained = petition.complained_user_id == getattr(user, "pk", None) or (
-        petition.complained_area is not None and assignment.area is not None
-        and (petition.complained_area.contains(assignment.area) or assignment.area.contains(petition.complained_area)))
+    complained = withheld_from(assignment, user)
     petitioner = None
     if not complained:
         party = petition.case.applicants.filter(role="petitioner").select_related("person").first()
         if party is not None:
             petitioner = {"name": mask_name(party.display_name), "phone": mask_phone(party.phone)}
-    return {"assignment": assignment, "number": petition.case.number, "subject": petition.subject,
-            "content": petition.content, "received_on": petition.case.application_date,
-            "due": assignment.due, "instruction": assignment.instruction, "status": assignment.status,
-            "status_label": assignment.get_status_display(), "petitioner": petitioner,
+    return {"assignment": assignment, "number": petition.case.number,
+            "subject": unit_text(assignment, user, petition.subject),
+            "content": unit_text(assignment, user, petition.content), "received_on": petition.case.application_date,
+            "due": assignment.due, "instruction": unit_text(assignment, user, assignment.instruction),
+            "status": assignment.status, "status_label": assignment.get_status_display(), "petitioner": petitioner,
             "identity_withheld": complained}

@@ -518,8 +518,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     """The assignments (交办件) of the officer's town, nearest due first, with the petitioner masked (withheld
     when the petition complains about that town or names the officer)."""
     today = clock.today()
-    rows: list[Any] = list(selectors.assignments_for_user(request.user)[:500])
+    rows: list[Any] = list(selectors.assignments_listed(request.user)[:500])
     for row in rows:
+        row.subject_shown = selectors.unit_text(row, request.user, row.petition.subject)
         row.days_left = (row.due - today).days
         row.days_overdue = -row.days_left
     return render(request, "petitions/inbox.html", {"rows": rows, "today": today})
@@ -530,18 +531,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One assignment as the town sees it: what to handle by when, the petitioner masked or withheld, the
     acknowledgement (签收) and the answer."""
     assignment = access.assignment_get_for_user(request.user, pk)
-    from jisheng.core.masking import mask_text
-
     view = selectors.assignment_view(assignment, request.user)
-    # the petitioner's own words may name them: their name, numbers and phones are masked in the text as well
-    party = assignment.petition.case.applicants.filter(role="petitioner").first()
-    names = [party.name] if party is not None and party.name else []
-    for key in ("content", "subject"):
-        text = view[key]
-        if view["identity_withheld"]:  # the complained-about unit gets not even the surname
-            for name in names:
-                text = text.replace(name, _("（信访人）"))
-        view[key] = mask_text(text, names=names)
     return render(request, "petitions/assignment.html", {
         "a": assignment, "view": view, "respond_form": forms.RespondForm(initial={"on": clock.today()}),
         "today": clock.today()})
@@ -788,12 +778,10 @@ def workbench_items(user: Any) -> list[Any]:
     if not _may(user, "respond"):
         return []
     today = clock.today()
-    rows = list(selectors.assignments_for_user(user).exclude(status=AssignmentStatus.ANSWERED)
-                .only("pk", "due", "status", "petition__subject", "petition__case__number", "area__name")
-                [:WORKBENCH_SHOWN])
+    rows = list(selectors.assignments_listed(user).exclude(status=AssignmentStatus.ANSWERED)[:WORKBENCH_SHOWN])
     todos = [Todo(label=(_("交办件待签收：%(n)s %(s)s") if a.status == AssignmentStatus.PENDING
-                         else _("交办件待答复：%(n)s %(s)s")) % {"n": a.petition.case.number,
-                                                             "s": a.petition.subject[:20]},
+                         else _("交办件待答复：%(n)s %(s)s")) % {
+                             "n": a.petition.case.number, "s": selectors.unit_text(a, user, a.petition.subject)[:20]},
                   url=reverse("petitions:assignment", args=[a.pk]), due=a.due, module=str(_("信访")),
                   overdue=a.due < today) for a in rows]
     return [WorkbenchItems(module="petitions", todos=todos)] if todos else []
