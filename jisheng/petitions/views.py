@@ -254,6 +254,9 @@ def panel_context(request: HttpRequest, case: Any, *, open_actions: set[str], bl
         o.basis = [describe(k) for k in o.provision_keys]
     linked = case.applicants.filter(role="petitioner", person__isnull=False).exists()
     handles = _may(user, "change")
+    # those who do not handle the petition (a leader, an auditor) read the parties masked on the engine's part of
+    # the page: the petition's texts, which name them too, are masked for them alike
+    handles_parties = any(_may(user, rel) for rel in ("register", "change", "decide"))
     round_ = _reply_round(case)
     review_opinion = "give_review_opinion" in open_actions or "give_re_review_opinion" in open_actions
     opinion_round = ("re_review" if "give_re_review_opinion" in open_actions else "review" if
@@ -263,6 +266,7 @@ def panel_context(request: HttpRequest, case: Any, *, open_actions: set[str], bl
         "petition": petition, "regime_label": wording["regulation"], "wording": wording,
         "provisions": [(step, describe(key)) for step, key in rules.provisions(regime).items()
                        if step in ("acceptance", "opinion", "conclusion", "review", "re_review")],
+        "mask_names": None if handles_parties else selectors.party_names(petition),
         "linked": linked, "assignments": assignments, "replies": replies, "opinions": opinions,
         "follow_ups": follow_ups,
         "replied_rounds": [r for r in replies if r.round not in follow_ups and r.received_on],

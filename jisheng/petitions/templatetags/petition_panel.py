@@ -23,3 +23,14 @@ def petition_panel(context: template.Context) -> dict[str, Any]:
                                                                      *(context.get("actions") or [])]
                                   if a.get("blocked")},
                          can_decide=bool(context.get("can_decide")) and not context.get("decide_blocked"))
+
+
+@register.filter
+def for_viewer(text: Any, names: Any) -> str:
+    """``text`` as the viewer may read it: as written for those who handle the petition (``names`` None), else with
+    every ID number and phone masked and each of ``names`` (the parties') masked to the surname
+    (:func:`jisheng.core.masking.mask_text`, contract §3) — as the engine masks the parties for them."""
+    from jisheng.core.masking import mask_text
+
+    text = "" if text is None else str(text)
+    return text if names is None else mask_text(text, names=names)

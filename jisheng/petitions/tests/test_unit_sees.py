@@ -55,3 +55,31 @@ def test_no_party_name_reaches_the_town_in_full(clerk: User, officer_b: User, re
         for secret in ("王小红", "赵大山", "钱多多"):
             assert secret not in html, (url, secret)
     assert "赵**" in pages[f"/petitions/assignments/{pk}/"]
+
+
+def test_who_does_not_handle_the_petition_reads_its_texts_masked_as_the_parties(
+        clerk: User, leader: User, make_user: Callable[..., User], receive: Callable[..., Petition],
+        county: Area) -> None:
+    petition = receive(dt.date(2026, 11, 2), content="王小红（13800000000）与赵大山反映奖励未发放。", group_size=2,
+                       representatives=[{"name": "赵大山", "phone": "13900000001"}])
+    services.petition_accept(petition, actor=clerk, on=dt.date(2026, 11, 3))
+    services.petition_give_opinion(petition, outcome="support", facts="王小红符合条件", reasons="赵大山所述属实",
+                                   provision_keys=["petition-work-reg-2022/art-32"], actor=clerk,
+                                   on=dt.date(2026, 11, 10))
+    services.petition_send_reply(petition, text="王小红：经核实予以补发。", channel="visit", on=dt.date(2026, 11, 12),
+                                 actor=clerk)
+    url = f"/cases/{petition.case.number}/"
+    for reader in (leader, make_user(Role.AUDITOR, county)):
+        panel = _panel(login(Client(), reader).get(url).content.decode())
+        for secret in ("王小红", "赵大山", "13800000000"):
+            assert secret not in panel, (reader.role, secret)
+        assert "王**（138****0000）与赵**" in panel and "王**：经核实予以补发。" in panel
+    panel = _panel(login(Client(), clerk).get(url).content.decode())
+    assert "王小红（13800000000）与赵大山" in panel and "王小红：经核实予以补发。" in panel
+
+
+def _panel(html: str) -> str:
+    """The petition panel of a case page (its sections nest one level)."""
+    start = html.index('<section id="petition-panel">')
+    end = html.index("</section>\n</section>", start)
+    return html[start:end]
