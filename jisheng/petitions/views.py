@@ -258,6 +258,9 @@ def panel_context(request: HttpRequest, case: Any, *, open_actions: set[str], bl
     # the page: the petition's texts, which name them too, are masked for them alike
     handles_parties = any(_may(user, rel) for rel in ("register", "change", "decide"))
     round_ = _reply_round(case)
+    # the engine offers no decision form for a type whose panel takes its steps (``steps_in_panel``), so its
+    # ``can_decide`` stays False: the first-round opinion is the panel's to offer to whoever may decide
+    first_opinion = case.status == "accepted" and _may(user, "decide")
     review_opinion = "give_review_opinion" in open_actions or "give_re_review_opinion" in open_actions
     opinion_round = ("re_review" if "give_re_review_opinion" in open_actions else "review" if
                      "give_review_opinion" in open_actions else "original")
@@ -273,7 +276,8 @@ def panel_context(request: HttpRequest, case: Any, *, open_actions: set[str], bl
         "open": open_actions, "blocked": blocked,
         "can_route": handles and case.status == "registered",
         "can_assign": handles and case.status in ("accepted", "review", "re_review"),
-        "can_deliver": handles, "can_opinion": can_decide or review_opinion, "opinion_round": opinion_round,
+        "can_deliver": handles, "can_opinion": can_decide or first_opinion or review_opinion,
+        "opinion_round": opinion_round,
         "opinion_label": {"original": wording["opinion"], "review": wording["review"],
                           "re_review": wording["re_review"]}[opinion_round],
         "can_extend": _may(user, "approve_extension") and case.status == "accepted",

@@ -212,8 +212,9 @@ def test_a_web_petition_from_the_form_to_the_reply_in_the_browser(live_reference
         row_b = _assignment_row(desk, "沙溪镇")
         assert "送达失败" in row_b.inner_text() and "镇信访办传真无人接收" in row_b.inner_text()
         assert "已送达" not in row_b.locator("td").nth(2).inner_text()
-        retry = row_b.locator("form")  # the retry form is open after a failure and names the failed attempt
+        retry = row_b.locator("form")  # the retry form, folded under "重新送达", names the failed attempt
         assert retry.locator("input[name=retry_of]").count() == 1
+        row_b.locator("details summary", has_text="重新送达").click()
         retry.locator("select[name=channel]").select_option(label="系统推送")
         retry.locator("input[name=on]").fill("2026-11-17")
         retry.locator("select[name=outcome]").select_option(label="已发出")
