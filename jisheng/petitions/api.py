@@ -187,7 +187,10 @@ def work_order_read(request: HttpRequest, order_no: str) -> dict[str, Any]:
 
 def _status_answer(petition: Petition) -> dict[str, Any]:
     """The GET answer for ``petition``: :func:`jisheng.petitions.selectors.public_status` with the satisfaction as
-    its machine key (contract §7) instead of its label."""
+    its machine key (contract §7) instead of its label, and the reply's text masked as the tracking page shows it
+    (:func:`jisheng.petitions.public.masked_reply`: ID numbers, phones and the parties' names; contract §3 —
+    the answer leaves the staff UI, and every token of the scope reads every work order)."""
+    from .public import masked_reply
     from .selectors import public_status
 
     status = public_status(petition)
@@ -199,5 +202,6 @@ def _status_answer(petition: Petition) -> dict[str, Any]:
     return {"tracking_code": petition.tracking_code, "status": status["status"],
             "status_label": status["status_label"], "regime": petition.regime,
             "acceptance_due": status["acceptance_due"], "conclusion_due": status["conclusion_due"],
-            "reply": None if reply is None else {"text": reply["text"], "replied_on": reply["replied_on"]},
+            "reply": None if reply is None else {"text": masked_reply(petition, str(reply["text"])),
+                                                 "replied_on": reply["replied_on"]},
             "satisfaction": satisfaction}

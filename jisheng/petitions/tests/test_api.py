@@ -272,3 +272,13 @@ def _nothing_personal_logged(caplog: Any, *values: str) -> None:
         text = record.getMessage() + (logging.Formatter().formatException(record.exc_info) if record.exc_info else "")
         for value in values:
             assert value not in text, f"{record.name}: personal data in the log"
+
+
+def test_get_reads_the_reply_masked_as_the_tracking_page_shows_it(post: Callable[..., Any], token: str) -> None:
+    number = make_id_number("320585", dt.date(1965, 4, 1), 21)
+    post(order(petitioner={"name": NAME, "phone": PHONE, "id_number": number}))
+    petition = Petition.objects.get()
+    PetitionReply.objects.create(petition=petition, round="original", channel="hotline_12345",
+                                 sent_on=dt.date(2026, 3, 20), text=f"{NAME}（{PHONE}，{number}）：经核实，已补发。")
+    text = get("12345-20260302-0001", token).json()["reply"]["text"]
+    assert text == f"欧阳**（138****5678，320585********{number[-4:]}）：经核实，已补发。"
