@@ -362,13 +362,14 @@ def petition_assign(petition: Petition, *, due: dt.date, instruction: str, actor
 
     Raises:
         NotPermitted: no ``petitions.change``.
-        InvalidInput: neither or both of area/unit, the same town or unit twice, ``due`` not after ``on`` or after
-            the conclusion due date.
+        InvalidInput: neither or both of area/unit, ``due`` not after ``on`` or after the conclusion due date.
+        Conflict: the same town or unit again (also when two requests assign it at once).
         TransitionNotAllowed: the petition is not being handled (registered, accepted, review, re-review).
     """
     _require(actor, "petitions.change")
-    case = petition.case
-    case.refresh_from_db(fields=["status"])
+    # the case row is locked first, so a double-clicked assignment waits for the first and finds its unit assigned
+    # (a Conflict on the page), never a unique-constraint error
+    case = cases._lock(petition.case)
     if case.status not in ASSIGNABLE:
         raise TransitionNotAllowed(_("当前状态下不能交办"))
     unit_name = unit_name.strip()

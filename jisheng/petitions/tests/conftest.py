@@ -14,6 +14,9 @@ from jisheng.core import clock
 from jisheng.core.models import Area
 from jisheng.petitions import services
 from jisheng.petitions.models import Petition
+from jisheng.registry.tests.conftest import pytest_runtest_teardown  # reload reference data after race tests
+
+__all__ = ["pytest_runtest_teardown"]
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 
