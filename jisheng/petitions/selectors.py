@@ -154,7 +154,7 @@ def party_names(petition: Petition) -> list[str]:
         if party.role not in ("petitioner", "representative"):
             continue
         names.append(party.name)
-        if party.person_id is not None:
+        if party.person is not None:
             names.append(party.person.name)
     return [n for n in names if n and n.strip()]
 
