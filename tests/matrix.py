@@ -76,3 +76,22 @@ def fixtures() -> tuple[dict[str, Callable[..., tuple[dict[str, Any], str]]], di
         objects.update(getattr(module, "FIXTURES", {}))
         samples.update(getattr(module, "SAMPLE_KWARGS", {}))
     return objects, samples
+
+
+def object_roles() -> dict[str, Callable[[str], bool]]:
+    """Merge ``OBJECT_ROLES`` from every app's tests/scope_fixtures.py: object kind → ``may(role)``, for kinds whose
+    sample object only some of the route's roles may open (the engine's case routes admit every role that views
+    some case type; the sample case is of one type). A role the route admits but the object's refuses must get the
+    same 404 as for an object outside its area."""
+    merged: dict[str, Callable[[str], bool]] = {}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("jisheng."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.tests.scope_fixtures")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.tests.scope_fixtures":
+                raise
+            continue
+        merged.update(getattr(module, "OBJECT_ROLES", {}))
+    return merged
