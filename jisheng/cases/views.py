@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _l
 from jisheng.core import audit, clock
 from jisheng.core.access import route_scope
 from jisheng.core.errors import DomainError, for_people
-from jisheng.core.masking import mask_name
+from jisheng.core.masking import mask_name, mask_text
 from jisheng.core.pagination import id_cursor
 
 from . import exports, selectors, services, types
@@ -174,10 +174,11 @@ def case_export(request: HttpRequest) -> HttpResponse:
     return exports.attachment(body, _("案件清单") + f"_{today:%Y%m%d}.xlsx")
 
 
-def _parties(request: HttpRequest, case: Case, ctype: types.CaseType) -> list[dict[str, Any]]:
+def _parties(request: HttpRequest, case: Case, ctype: types.CaseType) -> tuple[list[dict[str, Any]], list[str] | None]:
     """The parties as the viewer may see them: full names (audited) with a link to the person's record for
     those who handle the case and may open that record; masked for everyone else. One query for the parties and
-    whether each lies in the viewer's registry scope."""
+    whether each lies in the viewer's registry scope. Returns ``(rows, names to mask in the file's texts)`` — the
+    names are None for a viewer who handles the case (they read the texts in full)."""
     from django.db.models import Exists, OuterRef
 
     from jisheng.registry.access import persons_for_user
@@ -190,10 +191,29 @@ def _parties(request: HttpRequest, case: Case, ctype: types.CaseType) -> list[di
     rows = list(parties)
     if handles and rows:
         audit.record_view(case, what=_("当事人姓名"))
+    masked = None if handles else [a.display_name for a in rows]
     return [{"role": roles.get(a.role, a.role), "name": a.display_name if handles else mask_name(a.display_name),
              "url": reverse("registry:person_detail", args=[a.person_id])
              if handles and a.person_id and a.in_scope else "",  # type: ignore[attr-defined]
-             "outside": a.person_id is None} for a in rows]
+             "outside": a.person_id is None} for a in rows], masked
+
+
+def _mask_file_text(names: list[str] | None, case: Case, file: selectors.CaseFile, decision: Any) -> None:
+    """For a viewer who does not handle the case (a leader, an auditor): the free texts of the file — the summary,
+    the decision's reasons, the steps' opinions, the records and the history — with ID numbers and phones masked and
+    the parties' names masked as the party list shows them (a petition's opinion or reply names the petitioner).
+    Changes only the in-memory rows the page renders. ``names``: from :func:`_parties` (None: nothing masked)."""
+    if names is None:  # the viewer handles the case: full texts (their view of the parties is audited)
+        return
+    case.summary = mask_text(case.summary, names=names)
+    if decision is not None:
+        decision.reasons = mask_text(decision.reasons, names=names)
+    for step in file.steps:
+        step.opinion = mask_text(step.opinion, names=names)
+    for record in file.records:
+        record.text = mask_text(record.text, names=names)
+    for event in file.events:
+        event.summary = mask_text(event.summary, names=names)
 
 
 def _clock_views(file: selectors.CaseFile) -> list[dict[str, Any]]:
@@ -263,9 +283,11 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     ended = selectors.case_is_decided(case, has_decision=decision is not None)
     decision_rows = [a for a in actions if a["kind"] == "decision"]
     today = clock.today()
+    parties, masked_names = _parties(request, case, ctype)
+    _mask_file_text(masked_names, case, file, decision)
     return render(request, "cases/case_detail.html", {
         "case": case, "ctype": ctype, "status_label": wf.statuses.get(case.status, case.status),
-        "parties": _parties(request, case, ctype), "clocks": _clock_views(file),
+        "parties": parties, "clocks": _clock_views(file),
         "materials": file.materials,
         "documents": [d for d in documents if d.active], "inactive_documents": [d for d in documents if not d.active],
         "steps": file.steps, "events": file.events,
@@ -377,7 +399,7 @@ def case_legal_review(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "cases/legal_review.html", {
         "case": case, "ctype": ctype, "form": form, "waiting": waiting,
         "status_label": ctype.workflow.statuses.get(case.status, case.status),
-        "parties": _parties(request, case, ctype), "verdict": ctype.rule_check(case, clock.today()),
+        "parties": _parties(request, case, ctype)[0], "verdict": ctype.rule_check(case, clock.today()),
         "proposed": [selectors.provision_words(k) for k in ctype.decision_basis(case)],
         "materials": list(case.materials.all()), "steps": selectors.case_steps(case),
         "documents": [d for d in case.documents.order_by("id") if d.active],

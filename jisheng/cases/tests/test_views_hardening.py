@@ -8,6 +8,7 @@ import io
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from jisheng.accounts.roles import Role
 from jisheng.cases import services
@@ -268,3 +269,30 @@ def test_a_type_whose_panel_takes_the_steps_gets_no_generic_decision_record_or_c
     assert case.status == "reviewed" and not case.is_special
     assert not CaseDecision.objects.filter(case=case).exists()
     assert not case.records.exists() and not case.clocks.get(kind="decision").extensions.exists()
+
+
+@pytest.mark.django_db
+def test_a_viewer_who_does_not_handle_the_case_reads_its_texts_with_the_parties_masked(
+        register_type: Any, town_a: Any, county: Any, actor_for: Any, make_user: Any) -> None:
+    """A leader (views, does not handle) reads the summary, the decision's reasons, the steps' opinions and the
+    history with the parties' names, ID numbers and phones masked, as the party list shows them; the handler reads
+    them in full."""
+    from jisheng.cases.types import Party
+
+    key = register_type(key="toy_texts", prefix="TT",
+                        parties=(Party("applicant", "申请人", registry=False, required=True),)).key
+    officer = actor_for("change")
+    with clock.frozen(dt.date(2013, 6, 20)):
+        case = services.case_create(case_type=key, area=town_a, application_date=dt.date(2013, 6, 3), actor=officer,
+                                    outside_parties=[{"role": "applicant", "name": "欧阳娜娜"}],
+                                    summary="欧阳娜娜申请，电话13800138000")
+        services.case_transition(case, action="accept", actor=officer, opinion="欧阳娜娜材料齐全")
+        services.case_transition(case, action="review", actor=officer, opinion="经核实")
+        services.case_decide(case, outcome="granted", reasons="欧阳娜娜（320585199001011234）符合规定",
+                             provision_keys=["admin-licensing-law-2003/art-38"], actor=actor_for("decide"))
+        leader = login(Client(), make_user(Role.LEADER, county)).get(f"/cases/{case.number}/").content.decode()
+        handler = login(Client(), officer).get(f"/cases/{case.number}/").content.decode()
+    for secret in ("欧阳娜娜", "13800138000", "320585199001011234"):
+        assert secret not in leader, secret
+        assert secret in handler, secret
+    assert "欧阳**材料齐全" in leader and "138****8000" in leader and "320585********1234" in leader
