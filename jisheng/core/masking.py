@@ -159,11 +159,22 @@ def mask_text(text: str, *, names: Iterable[str] = ()) -> str:
     return out
 
 
+def mask_address(value: str) -> str:
+    """A home address: its first 6 characters (province and city or county, e.g. ``江苏省太仓市``) kept, the rest
+    masked — ``江苏省太仓市城厢镇北门街12号`` → ``江苏省太仓市***``; 6 characters or fewer → all masked."""
+    value = value.strip()
+    if not value:
+        return value
+    return (value[:6] if len(value) > 6 else "") + MASK * 3
+
+
 #: Field names whose values are personal identifiers wherever they appear in recorded data.
 _FIELD_MASKS = {
     "id_number": mask_id_number,
     "phone": mask_phone,
     "bank_account": mask_bank_account,
+    "address": mask_address,
+    "petitioner_address": mask_address,
 }
 #: Fields that hold a person's name in these record types (an area's ``name`` is not personal).
 _PERSON_TYPES_PREFIX = ("registry.", "benefits.enrolment", "cases.caseapplicant")

@@ -82,3 +82,14 @@ def test_the_command_and_recorded_data_use_the_same_masker() -> None:
     call_command("mask", "--kind", "text", "--names", "王小明", text, stdout=out)
     assert out.getvalue().strip() == masked.replace("王小明", "王**")
     assert mask_record({"note": text}, object_type="cases.case") == {"note": masked}
+
+
+def test_recorded_addresses_keep_only_their_city() -> None:
+    """A person's or a petitioner's home address in the audit trail keeps its first six characters (province and
+    city or county) only."""
+    from jisheng.core.masking import mask_address
+
+    assert mask_record({"petitioner_address": "江苏省太仓市城厢镇北门街12号", "address": ["", "太仓市沙溪镇1号"]},
+                       object_type="petitions.petition") == {"petitioner_address": "江苏省太仓市***",
+                                                             "address": ["", "太仓市沙溪镇***"]}
+    assert mask_address("北门街") == "***"
