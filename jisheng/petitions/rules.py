@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jisheng.core.errors import InvalidInput
 
@@ -71,6 +72,10 @@ WORDING: dict[str, dict[str, str]] = {
         "channel_notice": "告知书",
     },
 }
+
+#: The names above as the staff pages show them, marked for translation (papers always word them in Chinese).
+UI_NAMES = (gettext_noop("《信访条例》"), gettext_noop("《信访工作条例》"), gettext_noop("书面答复意见"),
+            gettext_noop("信访处理意见书"), gettext_noop("复查意见"), gettext_noop("复核意见"))
 
 #: At most this many representatives of a group visit are recorded: 代表人数不得超过5人 in both texts
 #: (``petition-reg-2005/art-18/para-2``; ``petition-work-reg-2022/art-20/para-3``).

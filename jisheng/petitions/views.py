@@ -265,8 +265,9 @@ def panel_context(request: HttpRequest, case: Any, *, open_actions: set[str], bl
     opinion_round = ("re_review" if "give_re_review_opinion" in open_actions else "review" if
                      "give_review_opinion" in open_actions else "original")
     wording = rules.wording(regime)
+    opinion_names = {"original": wording["opinion"], "review": wording["review"], "re_review": wording["re_review"]}
     return {
-        "petition": petition, "regime_label": wording["regulation"], "wording": wording,
+        "petition": petition, "regime_label": _(wording["regulation"]), "wording": wording,
         "provisions": [(step, describe(key)) for step, key in rules.provisions(regime).items()
                        if step in ("acceptance", "opinion", "conclusion", "review", "re_review")],
         "mask_names": None if handles_parties else selectors.party_names(petition),
@@ -278,8 +279,7 @@ def panel_context(request: HttpRequest, case: Any, *, open_actions: set[str], bl
         "can_assign": handles and case.status in ("accepted", "review", "re_review"),
         "can_deliver": handles, "can_opinion": can_decide or first_opinion or review_opinion,
         "opinion_round": opinion_round,
-        "opinion_label": {"original": wording["opinion"], "review": wording["review"],
-                          "re_review": wording["re_review"]}[opinion_round],
+        "opinion_label": _(opinion_names[opinion_round]),
         "can_extend": _may(user, "approve_extension") and case.status == "accepted",
         "can_reply": "reply" in open_actions, "reply_round": ReplyRound(round_).label,
         "can_review": "request_review" in open_actions, "can_re_review": "request_re_review" in open_actions,
