@@ -86,3 +86,38 @@ def test_the_town_reads_its_assignment_sheet_and_another_town_gets_404(
         assert AuditEvent.objects.filter(object_id=a.sheet_id, action="view", actor=officer_a).exists()
         assert login(Client(), officer_b).get(f"/petitions/assignments/{a.pk}/sheet/").status_code == 404
         assert town.get("/petitions/assignments/999999/sheet/").status_code == 404
+
+
+def test_the_conclusion_clock_reminds_once_per_threshold_also_after_the_extension(
+        receive: Callable[..., Petition], clerk: User, leader: User) -> None:
+    """A petition accepted 2026-03-02 must conclude by 2026-05-01 (60 days; a holiday, so 2026-05-06 by contract §1).
+    Run twice every day: 7, 3, 1 and 0 days before fire once each, on their days; the head extends by 30 days on the
+    due day (after the 0-day reminder) and the new due date's 7, 3, 1 and 0 fire once each again."""
+    petition = receive(DAY)
+    with clock.frozen(at(DAY, 11)):
+        services.petition_accept(petition, actor=clerk, on=DAY)
+    conclusion = petition.case.clocks.get(kind="conclusion")
+    first_due = conclusion.due
+    assert first_due == dt.date(2026, 5, 6)
+
+    def run_days(start: dt.date, end: dt.date) -> list[tuple[dt.date, int, dt.date]]:
+        fired = []
+        day = start
+        while day <= end:
+            for _twice in range(2):
+                for r in reminders.send_due_reminders(day).sent:
+                    if r.clock_id == conclusion.pk:
+                        fired.append((day, r.threshold, r.due))
+            day += dt.timedelta(days=1)
+        return fired
+
+    before = run_days(DAY, first_due)
+    assert before == [(first_due - dt.timedelta(days=t), t, first_due) for t in (7, 3, 1, 0)]
+    with clock.frozen(at(first_due, 15)):
+        services.petition_extend(petition, days=30, reason="需要多个部门会商", actor=leader, on=first_due)
+    conclusion.refresh_from_db()
+    new_due = conclusion.due
+    assert new_due is not None and new_due > first_due
+    after = run_days(first_due, new_due + dt.timedelta(days=2))
+    assert after == [(new_due - dt.timedelta(days=t), t, new_due) for t in (7, 3, 1, 0)]
+    assert ClockReminder.objects.filter(clock=conclusion).count() == 8
