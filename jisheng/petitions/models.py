@@ -262,8 +262,10 @@ class SensitivePeriod(DomainModel):
 
 
 class WebSubmission(models.Model):
-    """One web-form submission (append-only log for the rate limit): ``client`` is the SHA-256 of the client
-    address and the secret key, never the address itself."""
+    """One counted request of the public petition pages (a submission or a failed tracking-code lookup), for their
+    per-client limits: ``client`` is a keyed hash (HMAC-SHA256) of the client address and the request's purpose,
+    never the address itself. Rows older than a day are deleted as new ones are counted
+    (:func:`jisheng.petitions.public.count_request`)."""
 
     client = models.CharField(max_length=64, db_index=True)
     at = models.DateTimeField(db_index=True)

@@ -93,10 +93,17 @@ def over_limit(client: str, limit: tuple[int, int]) -> bool:
     return WebSubmission.objects.filter(client=client, at__gt=since).count() >= count
 
 
+#: Counted requests older than this are deleted as new ones arrive: no limit window is longer, and a client's
+#: digest is kept no longer than it is needed.
+KEEP_COUNTS = timedelta(days=1)
+
+
 def count_request(client: str) -> None:
-    """Count one request of ``client`` (a :func:`client_digest`) towards its limit (one append-only row holding the
-    digest and the time, nothing else)."""
-    WebSubmission.objects.create(client=client, at=clock.now())
+    """Count one request of ``client`` (a :func:`client_digest`) towards its limit (one row holding the digest and
+    the time, nothing else); rows older than :data:`KEEP_COUNTS` are deleted on the way."""
+    now = clock.now()
+    WebSubmission.objects.filter(at__lt=now - KEEP_COUNTS).delete()
+    WebSubmission.objects.create(client=client, at=now)
 
 
 # --- forms ----------------------------------------------------------------------------------------------------------

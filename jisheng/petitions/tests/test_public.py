@@ -374,3 +374,22 @@ def test_the_form_and_the_tracking_page_on_a_phone(live_reference: None, live_se
     desktop = citizen_page(browser, live_server, width=1280, height=900)
     desktop.goto(FORM)
     desktop.screenshot(path=str(SHOTS / "portal-petition-form-1280.png"), full_page=True)
+
+
+def test_counted_requests_are_kept_no_longer_than_a_day() -> None:
+    """The limit's rows (a keyed digest of the address and a time) are deleted once a day old, as new ones arrive."""
+    import datetime as dt
+
+    from jisheng.core import clock
+    from jisheng.petitions import public
+    from jisheng.petitions.models import WebSubmission
+
+    start = dt.datetime(2026, 11, 16, 9, tzinfo=clock.CST)
+    with clock.frozen(start):
+        public.count_request("a" * 64)
+    with clock.frozen(start + dt.timedelta(hours=23)):
+        public.count_request("b" * 64)
+    assert WebSubmission.objects.count() == 2
+    with clock.frozen(start + dt.timedelta(days=1, minutes=1)):
+        public.count_request("c" * 64)
+    assert sorted(WebSubmission.objects.values_list("client", flat=True)) == ["b" * 64, "c" * 64]
