@@ -38,6 +38,19 @@ def _suite_clock() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Every test starts in the site's default language (Simplified Chinese): a request with another language's
+    cookie activates that language in the test's thread (``LocaleMiddleware``) and would otherwise leave it active
+    for the tests after it, whose texts (clock labels, messages) would then be stored or compared in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     """Load the real area tree, address codes and demo villages once for the whole session."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterator
 from io import StringIO
 from typing import Any
 
@@ -21,6 +22,14 @@ from jisheng.core.errors import Conflict, InvalidInput, NotPermitted
 from jisheng.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _on_the_pages_day() -> Iterator[None]:
+    """These tests are about pages and answers, not dates: they run on 2026-11-16 (their data's day) whatever
+    day the suite runs on (``JISHENG_TEST_CLOCK``); the dated rules are re-run on other days by their own tests."""
+    with clock.frozen(dt.date(2026, 11, 16)):
+        yield
 
 
 def _cli(*args: str) -> tuple[str, str]:

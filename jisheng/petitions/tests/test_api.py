@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from io import StringIO
 from typing import Any
 
@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from jisheng.cases.models import Case
+from jisheng.core import clock
 from jisheng.core.idnumber import make_id_number
 from jisheng.core.models import AuditEvent
 from jisheng.petitions.enums import Channel
@@ -23,6 +24,14 @@ from jisheng.petitions.models import FollowUp, Petition, PetitionReply
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _on_the_pages_day() -> Iterator[None]:
+    """These tests are about pages and answers, not dates: they run on 2026-11-16 (their data's day) whatever
+    day the suite runs on (``JISHENG_TEST_CLOCK``); the dated rules are re-run on other days by their own tests."""
+    with clock.frozen(dt.date(2026, 11, 16)):
+        yield
 
 URL = "/api/v1/petitions/work-orders"
 NAME, PHONE = "欧阳娜娜", "13812345678"

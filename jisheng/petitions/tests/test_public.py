@@ -230,7 +230,8 @@ def test_an_unknown_and_a_malformed_code_get_the_same_not_found(web_petition: Pe
     assert unknown.status_code == malformed.status_code == 200
     assert str(public.NOT_FOUND) in unknown.content.decode()
     assert _not_found_text(unknown) == _not_found_text(malformed)
-    assert WebSubmission.objects.count() == 1 + 2  # the submission and two failed lookups
+    # both misses counted now (the submission's own row, made on the petition's day, may already be pruned)
+    assert WebSubmission.objects.filter(at=clock.now()).count() == 2
 
 
 def test_failed_lookups_are_limited_per_client(web_petition: Petition, settings: Any) -> None:

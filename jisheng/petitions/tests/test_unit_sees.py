@@ -7,19 +7,28 @@ petitioner's or a representative's) in full in the subject, the content or the i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.test import Client
 
 from jisheng.accounts.models import User
 from jisheng.accounts.roles import Role
+from jisheng.core import clock
 from jisheng.core.models import Area
 from jisheng.petitions import services
 from jisheng.petitions.models import Petition
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _on_the_pages_day() -> Iterator[None]:
+    """These tests are about pages and answers, not dates: they run on 2026-11-16 (their data's day) whatever
+    day the suite runs on (``JISHENG_TEST_CLOCK``); the dated rules are re-run on other days by their own tests."""
+    with clock.frozen(dt.date(2026, 11, 16)):
+        yield
 
 
 def _assign(petition: Petition, clerk: User, town: Area, instruction: str = "请核实") -> int:

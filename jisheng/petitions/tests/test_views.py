@@ -5,7 +5,7 @@ each runs the same number of queries whatever the data size."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -23,6 +23,14 @@ from jisheng.petitions.models import Delivery, Petition, SensitivePeriod
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _on_the_pages_day() -> Iterator[None]:
+    """These tests are about pages and answers, not dates: they run on 2026-11-16 (their data's day) whatever
+    day the suite runs on (``JISHENG_TEST_CLOCK``); the dated rules are re-run on other days by their own tests."""
+    with clock.frozen(dt.date(2026, 11, 16)):
+        yield
 
 TODAY = dt.date(2026, 11, 16)  # the suite's day (tests/fixtures.py)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
