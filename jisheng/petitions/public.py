@@ -342,6 +342,5 @@ def masked_reply(petition: Petition, text: str) -> str:
     """A reply's ``text`` as the public may read it: every ID and phone number masked however written, and every
     name the petition knows (its parties, an officer complained about) masked to the surname
     (``core.masking.mask_text``, contract §3)."""
-    names = [a.display_name for a in petition.case.applicants.select_related("person")]
-    names.append(petition.complained_name)
+    names = [*selectors.party_names(petition), petition.complained_name]
     return mask_text(text, names=[n for n in names if n])

@@ -256,11 +256,12 @@ def _notice(petition: Petition, *, text: str, actor: Any, on: dt.date | None, ki
                           backdate_reason=_backdate(on, ""))
 
 
-def _paper(petition: Petition, kind: str, *, actor: Any, on: dt.date | None, **details: Any) -> None:
-    """Render and file the written paper ``kind`` of the step just taken (:mod:`jisheng.petitions.documents`)."""
+def _paper(petition: Petition, kind: str, *, actor: Any, on: dt.date | None, **details: Any) -> Any:
+    """Render and file the written paper ``kind`` of the step just taken (:mod:`jisheng.petitions.documents`);
+    returns its ``CaseDocument``."""
     from . import documents
 
-    documents.file_paper(petition, kind, actor=actor, on=on, **details)
+    return documents.file_paper(petition, kind, actor=actor, on=on, **details)
 
 
 def _wording(petition: Petition, key: str) -> str:
@@ -397,11 +398,8 @@ def petition_assign(petition: Petition, *, due: dt.date, instruction: str, actor
         if area is not None:
             Delivery.objects.create(assignment=assignment, channel=DeliveryChannel.SYSTEM, attempted_on=start,
                                     outcome=DeliveryOutcome.SENT)
-    from . import documents
-
     with audit.acting(actor):
-        assignment.sheet = documents.file_paper(petition, "assignment_sheet", actor=actor, on=start,
-                                                assignment=assignment)
+        assignment.sheet = _paper(petition, "assignment_sheet", actor=actor, on=start, assignment=assignment)
         assignment.save(update_fields=["sheet", "updated_at"])
     return assignment
 
